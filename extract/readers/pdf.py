@@ -1,0 +1,236 @@
+"""Text-layer PDFs (pdfplumber): paragraphs rebuilt from lines, page chrome dropped, ruled tables kept."""
+from __future__ import annotations
+
+import io
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from ..errors import ReadError
+from ..model import Block, Table
+from ..rules.markers import MARKER_RE
+
+# Page numbers as 公文 prints them: "— 3 —", "- 3 -", "3", "第 3 页", "3/12".
+_PAGE_NO = re.compile(r"^[\s—\-－–―·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?[\s—\-－–―·]*$")
+_DIGITS = re.compile(r"\d+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+
+
+@dataclass(slots=True)
+class PageReport:
+    """What the reader found on each page: whether its text layer is usable."""
+
+    number: int
+    chars: int
+    garbage: bool
+    reason: str = ""
+
+
+def page_is_garbage(text: str) -> tuple[bool, str]:
+    """A text layer that cannot be trusted: empty, (cid:N) glyphs, U+FFFD, or no CJK at all."""
+    stripped = re.sub(r"\s+", "", text)
+    if not stripped:
+        return True, "no text layer"
+    cid = len(re.findall(r"\(cid:\d+\)", text))
+    if cid and cid * 6 > len(stripped) * 0.2:
+        return True, "glyphs without a Unicode map ((cid:N))"
+    if stripped.count("\ufffd") > 0.1 * len(stripped):
+        return True, "unmapped glyphs (U+FFFD)"
+    if len(stripped) > 40 and not _CJK.search(stripped):
+        return True, "no Chinese characters in the text layer"
+    return False, ""
+
+
+def open_pdf(data: bytes, path: str):
+    try:
+        import pdfplumber
+        from pdfminer.pdfdocument import PDFPasswordIncorrect
+    except ImportError as exc:  # pragma: no cover
+        raise ReadError(path, f"pdfplumber is not installed ({exc})") from None
+    if not data.lstrip()[:1024].find(b"%PDF") >= 0:
+        raise ReadError(path, "not a PDF file (no %PDF header; corrupt or mis-named)")
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        _ = pdf.pages  # forces the page tree to be parsed
+        if not pdf.pages:
+            raise ReadError(path, "the PDF has no pages")
+        return pdf
+    except ReadError:
+        raise
+    except PDFPasswordIncorrect:
+        raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
+    except Exception as exc:  # noqa: BLE001
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name or "password" in str(exc).lower():
+            raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
+        raise ReadError(path, f"the PDF is damaged or truncated and cannot be parsed ({name})") from None
+
+
+def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[Block], list[PageReport]]:
+    """Read a PDF. `ocr` (pages -> lines) is called for pages whose text layer is unusable."""
+    pdf = open_pdf(data, path)
+    lines: list[Line] = []
+    tables: list[tuple[int, float, Table]] = []
+    reports: list[PageReport] = []
+    heights: list[float] = []
+    try:
+        for pno, page in enumerate(pdf.pages, start=1):
+            if progress:
+                progress(pno, len(pdf.pages))
+            try:
+                page_lines, page_tables, report = _read_page(page, pno)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
+                page_lines, page_tables = [], []
+                report = PageReport(pno, 0, True, f"page could not be parsed ({type(exc).__name__})")
+            if report.garbage and ocr is not None:
+                page_lines = ocr(page, pno)
+                page_tables = []
+            reports.append(report)
+            heights.append(float(page.height))
+            lines.extend(page_lines)
+            tables.extend((pno, top, t) for top, t in page_tables)
+    finally:
+        pdf.close()
+    if all(r.garbage for r in reports) and not lines:
+        reasons = sorted({r.reason for r in reports})
+        raise ReadError(path, "the PDF has no usable text layer (" + "; ".join(reasons)
+                        + "): it looks like a scan and needs OCR")
+    lines = _drop_page_chrome(lines, heights)
+    blocks = _paragraphs(lines)
+    return _merge_tables(blocks, tables), reports
+
+
+def _read_page(page, pno: int) -> tuple[list[Line], list[tuple[float, Table]], PageReport]:
+    page = page.dedupe_chars(tolerance=1)  # fake bold: the same glyph drawn twice, slightly offset
+    raw = page.extract_text() or ""
+    garbage, reason = page_is_garbage(raw)
+    report = PageReport(pno, len(raw), garbage, reason)
+    if garbage:
+        return [], [], report
+    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
+    boxes = []
+    page_tables = []
+    for ft in found:
+        rows = [[_clean_cell(c) for c in row] for row in ft.extract()]
+        rows = [r for r in rows if any(r)]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+            boxes.append(ft.bbox)
+            page_tables.append((ft.bbox[1], Table(rows=rows, header=rows[0], page=pno)))
+    out: list[Line] = []
+    for ln in page.extract_text_lines(return_chars=True, strip=True):
+        mid_y = (ln["top"] + ln["bottom"]) / 2
+        mid_x = (ln["x0"] + ln["x1"]) / 2
+        if any(b[0] - 2 <= mid_x <= b[2] + 2 and b[1] - 2 <= mid_y <= b[3] + 2 for b in boxes):
+            continue
+        sizes = [c.get("size", 0) for c in ln.get("chars", [])] or [ln["bottom"] - ln["top"]]
+        text = ln["text"].strip()
+        if text:
+            out.append(Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], statistics.median(sizes), pno))
+    return out, page_tables, report
+
+
+def _clean_cell(c) -> str:
+    if c is None:
+        return ""
+    return re.sub(r"\s*\n\s*", "", str(c)).strip()
+
+
+def _drop_page_chrome(lines: list[Line], heights: list[float]) -> list[Line]:
+    """Drop page numbers and running headers/footers (same text in the margin of many pages)."""
+    if not lines:
+        return lines
+    npages = max(ln.page for ln in lines)
+    margin_keys: Counter[str] = Counter()
+    for ln in lines:
+        h = heights[ln.page - 1]
+        if ln.top < 0.1 * h or ln.bottom > 0.9 * h:
+            margin_keys[_DIGITS.sub("#", ln.text)] += 1
+    repeated = {k for k, n in margin_keys.items() if npages >= 3 and n >= max(3, npages // 2)}
+    out = []
+    for ln in lines:
+        h = heights[ln.page - 1]
+        in_margin = ln.top < 0.1 * h or ln.bottom > 0.9 * h
+        if in_margin and (_PAGE_NO.match(ln.text) or _DIGITS.sub("#", ln.text) in repeated):
+            continue
+        out.append(ln)
+    return out
+
+
+def _paragraphs(lines: list[Line]) -> list[Block]:
+    """Join the lines of one paragraph: a Chinese line break inside a sentence is not a paragraph break."""
+    if not lines:
+        return []
+    lefts = Counter(round(ln.x0) for ln in lines)
+    left = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] * 0.3))
+    right = sorted(ln.x1 for ln in lines)[int(0.9 * (len(lines) - 1))]
+    size = statistics.median(ln.size for ln in lines) or 12.0
+    blocks: list[Block] = []
+    cur: list[Line] = []
+
+    def flush() -> None:
+        if cur:
+            text = cur[0].text
+            for prev, ln in zip(cur, cur[1:]):
+                sep = " " if prev.text[-1:].isascii() and prev.text[-1:].isalnum() and ln.text[:1].isascii() \
+                    and ln.text[:1].isalnum() else ""
+                text += sep + ln.text
+            blocks.append(Block(text=text, page=cur[0].page,
+                                bbox=(min(c.x0 for c in cur), cur[0].top, max(c.x1 for c in cur), cur[-1].bottom)))
+            cur.clear()
+
+    for ln in lines:
+        if cur:
+            prev = cur[-1]
+            same_page = ln.page == prev.page
+            gap = ln.top - prev.bottom if same_page else 0.0
+            new_para = (
+                MARKER_RE.match(ln.text) is not None
+                or ln.x0 > left + 1.5 * size  # first-line indent or a centred line
+                or prev.x1 < right - 1.5 * size  # the previous line stopped short
+                or (same_page and gap > 1.2 * size)
+                or abs(ln.size - prev.size) > 1.0
+                or _is_centered(prev, left, right, size)
+            )
+            if new_para:
+                flush()
+        cur.append(ln)
+    flush()
+    return blocks
+
+
+def _is_centered(ln: Line, left: float, right: float, size: float) -> bool:
+    return ln.x0 > left + 2 * size and abs((ln.x0 - left) - (right - ln.x1)) < 2 * size
+
+
+def _merge_tables(blocks: list[Block], tables: list[tuple[int, float, Table]]) -> list[Block]:
+    """Put tables in reading order among paragraphs; a table continued on the next page is joined."""
+    if not tables:
+        return blocks
+    items: list[tuple[int, float, Block]] = []
+    for b in blocks:
+        items.append((b.page or 0, b.bbox[1] if b.bbox else 0.0, b))
+    for pno, top, t in tables:
+        items.append((pno, top, Block(kind="table", table=t, page=pno)))
+    items.sort(key=lambda x: (x[0], x[1]))
+    out: list[Block] = []
+    for _, _, b in items:
+        prev = out[-1] if out else None
+        if (b.kind == "table" and prev is not None and prev.kind == "table"
+                and len(prev.table.rows[-1]) == len(b.table.rows[0])):
+            rows = b.table.rows[1:] if b.table.rows[0] == prev.table.header else b.table.rows
+            prev.table.rows.extend(rows)
+            continue
+        out.append(b)
+    return out
