@@ -513,10 +513,12 @@ _PEOPLE = re.compile(r"姓名|职务|职称|电话|联系人")
 
 
 def _table_roles(header: list[str]) -> list[str]:
-    roles = []
+    roles: list[str] = []
     for h in header:
         h2 = re.sub(r"\s+", "", h)
-        if _COL_SKIP.match(h2):
+        if not h2 and roles:
+            roles.append(roles[-1])  # an empty header cell is the right half of a merged header
+        elif _COL_SKIP.match(h2):
             roles.append("skip")
         elif _COL_DEADLINE.search(h2):
             roles.append("deadline")

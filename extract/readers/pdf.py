@@ -198,7 +198,8 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
             new_para = (
                 MARKER_RE.match(ln.text) is not None
                 or ln.x0 > left + 1.5 * size  # first-line indent or a centred line
-                or prev.x1 < right - 1.5 * size  # the previous line stopped short
+                or (prev.x1 < right - 3.2 * size and not _broken_run(prev.text, ln.text))  # stopped short
+                or (prev.x1 < right - 0.8 * size and prev.text[-1:] in "。！？；：!?;:")
                 or (same_page and gap > 1.2 * size)
                 or abs(ln.size - prev.size) > 1.0
                 or _is_centered(prev, left, right, size)
@@ -210,8 +211,35 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
     return blocks
 
 
+_NO_START = "。，、；：？！）》」』”’〕】,.;:?!)"
+_NO_END = "（《「『“‘〔【("
+
+
+def _row_continues(last: list[str], first: list[str]) -> bool:
+    """A table row broken by a page break: its longest cell stops mid-sentence and the next page's first
+    row starts no new numbered item."""
+    longest = max(last, key=len, default="")
+    if not longest or longest[-1] in "。；！？）)":
+        return False
+    head = next((c for c in first if c), "")
+    return bool(head) and MARKER_RE.match(head) is None
+
+
+def _broken_run(a: str, b: str) -> bool:
+    """A line left short by the layout, not by a paragraph end: a number or Latin run that could not break
+    ("（2024-" / "2026）"), or kinsoku pushing a character before 。，）》 to the next line."""
+    if not a or not b:
+        return False
+    if a[-1] in "。！？；：!?;:":
+        return False
+    if a[-1] in _NO_END or b[0] in _NO_START or (len(b) > 1 and b[1] in _NO_START):
+        return True
+    return b[0].isascii() and (b[0].isalnum() or b[0] in "(（") or (a[-1].isascii() and a[-1].isalnum())
+
+
 def _is_centered(ln: Line, left: float, right: float, size: float) -> bool:
-    return ln.x0 > left + 2 * size and abs((ln.x0 - left) - (right - ln.x1)) < 2 * size
+    lgap, rgap = ln.x0 - left, right - ln.x1
+    return lgap > 2.5 * size and rgap > 2.5 * size and abs(lgap - rgap) < 1.5 * size
 
 
 def _merge_tables(blocks: list[Block], tables: list[tuple[int, float, Table]]) -> list[Block]:
@@ -230,6 +258,10 @@ def _merge_tables(blocks: list[Block], tables: list[tuple[int, float, Table]]) -
         if (b.kind == "table" and prev is not None and prev.kind == "table"
                 and len(prev.table.rows[-1]) == len(b.table.rows[0])):
             rows = b.table.rows[1:] if b.table.rows[0] == prev.table.header else b.table.rows
+            if rows and _row_continues(prev.table.rows[-1], rows[0]):
+                last = prev.table.rows[-1]
+                prev.table.rows[-1] = [x + y for x, y in zip(last, rows[0])]
+                rows = rows[1:]
             prev.table.rows.extend(rows)
             continue
         out.append(b)

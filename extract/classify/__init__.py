@@ -1,0 +1,126 @@
+"""is_task and action classification: trained scikit-learn models over spaCy/jieba tokens, with a rule fallback."""
+from __future__ import annotations
+
+import json
+import pickle
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from ..model import Clause, Document
+
+MODELS = Path(__file__).resolve().parent.parent.parent / "models"
+_PATTERNS = Path(__file__).resolve().parent.parent / "rules" / "actions.jsonl"
+ACTIONS = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X")
+
+# Non-task forms of ANNOTATION.md §2: the preamble, 指导思想, distribution notices.
+_PREAMBLE = re.compile(r"(制定本(工作)?方案|特制定|制定如下|现将.{0,60}印发给你们|以习近平.{0,40}为指导|结合.{0,20}实际，?制定)")
+# Directive verbs; a clause with none of them rarely asks anyone to do anything.
+_DIRECTIVE = re.compile(r"开展|建立|推进|落实|完成|报送|加强|组织|制定|健全|完善|督促|强化|实施|推动|提升|深化|严格|做好|确保|"
+                        r"加大|压实|成立|召开|培训|检查|排查|整治|宣传|考核|指导|编制|印发|部署|总结|要|应|须")
+
+
+@lru_cache(maxsize=1)
+def patterns() -> list[tuple[str, re.Pattern]]:
+    out = []
+    with open(_PATTERNS, encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                d = json.loads(line)
+                out.append((d["label"], re.compile(re.escape(d["pattern"]))))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    import spacy
+
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens from spaCy's Chinese tokenizer (jieba segmenter)."""
+    return [t.text for t in _nlp().make_doc(text) if not t.is_space]
+
+
+def clause_features(c: Clause) -> dict:
+    """What the models see of a clause: its text, heading context and pattern hits (one dict per clause)."""
+    return {"text": c.text, "context": " ".join(c.path) + " " + c.heading, "kind": c.kind}
+
+
+def feature_text(f: dict) -> str:
+    """Token string for the word vectorizer: jieba tokens, pattern labels and context markers."""
+    hits = [f"PAT_{label}" for label, rx in patterns() if rx.search(f["text"])]
+    extra = ["KIND_" + f["kind"], "HAS_DIRECTIVE" if _DIRECTIVE.search(f["text"]) else "NO_DIRECTIVE",
+             "PREAMBLE" if _PREAMBLE.search(f["text"]) else ""]
+    return " ".join(tokens(f["text"][:600]) + hits + extra)
+
+
+@lru_cache(maxsize=1)
+def load_models() -> tuple[object | None, object | None]:
+    task = MODELS / "is_task.pkl"
+    action = MODELS / "action.pkl"
+    m1 = pickle.loads(task.read_bytes()) if task.is_file() else None
+    m2 = pickle.loads(action.read_bytes()) if action.is_file() else None
+    return m1, m2
+
+
+def rule_is_task(c: Clause) -> tuple[bool, float]:
+    if _PREAMBLE.search(c.text):
+        return False, 0.1
+    if c.path and c.path[-1] in ("（一）",) and re.match(r"^(指导思想|总体要求|工作目标|主要目标)", c.text):
+        return False, 0.2
+    if re.match(r"^(通过|到20\d\d年)", c.text) and not re.search(r"要|应|须", c.text[:40]):
+        return False, 0.3
+    ok = bool(_DIRECTIVE.search(c.text))
+    return ok, 0.7 if ok else 0.3
+
+
+def rule_action(c: Clause) -> tuple[str, dict]:
+    votes: dict[str, float] = {}
+    for label, rx in patterns():
+        n = len(rx.findall(c.text))
+        if n:
+            votes[label] = votes.get(label, 0.0) + n
+    if not votes:
+        return "X", {}
+    total = sum(votes.values())
+    scores = {k: v / total for k, v in votes.items()}
+    return max(scores, key=scores.get), scores
+
+
+def classify_documents(docs: list[Document]) -> None:
+    task_model, action_model = load_models()
+    clauses = [c for d in docs for c in d.clauses]
+    if not clauses:
+        return
+    feats = [clause_features(c) for c in clauses]
+    if task_model is not None:
+        X = [feature_text(f) for f in feats]
+        probs = task_model.predict_proba(X)[:, 1]
+        for c, p in zip(clauses, probs):
+            c.is_task, c.task_score = bool(p >= 0.5), float(p)
+    else:
+        X = None
+        for c in clauses:
+            c.is_task, c.task_score = rule_is_task(c)
+    tasks = [(i, c) for i, c in enumerate(clauses) if c.is_task]
+    if not tasks:
+        return
+    if action_model is not None:
+        X = X if X is not None else [feature_text(f) for f in feats]
+        Xt = [X[i] for i, _ in tasks]
+        probs = action_model.predict_proba(Xt)
+        labels = list(action_model.classes_)
+        for (_, c), row in zip(tasks, probs):
+            scores = {labels[k]: float(row[k]) for k in range(len(labels))}
+            c.action = max(scores, key=scores.get)
+            c.action_scores = {k: round(v, 4) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]}
+    else:
+        for _, c in tasks:
+            c.action, c.action_scores = rule_action(c)

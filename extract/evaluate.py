@@ -1,0 +1,260 @@
+"""planlink evaluate: precision, recall and F1 of the pipeline against gold files, with ANNOTATION.md's matching rules."""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .gold import fold, load, resolve_source
+from .model import PER_YEAR, Clause, Document
+
+_PREFIX = re.compile(r"^(各级|各|有关|相关)+")
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list = field(default_factory=list)
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def add(self, other: "PRF") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.misses += other.misses
+
+
+@dataclass
+class Scores:
+    is_task: PRF = field(default_factory=PRF)
+    deadlines: PRF = field(default_factory=PRF)
+    frequencies: PRF = field(default_factory=PRF)
+    departments: PRF = field(default_factory=PRF)
+    clauses: PRF = field(default_factory=PRF)
+    action_ok: int = 0
+    action_n: int = 0
+
+    def add(self, o: "Scores") -> None:
+        for k in ("is_task", "deadlines", "frequencies", "departments", "clauses"):
+            getattr(self, k).add(getattr(o, k))
+        self.action_ok += o.action_ok
+        self.action_n += o.action_n
+
+    @property
+    def action_acc(self) -> float:
+        return self.action_ok / self.action_n if self.action_n else 1.0
+
+    def as_dict(self) -> dict:
+        out = {}
+        for k in ("clauses", "is_task", "deadlines", "frequencies", "departments"):
+            s = getattr(self, k)
+            out[k] = {"precision": round(s.p, 4), "recall": round(s.r, 4), "f1": round(s.f1, 4),
+                      "tp": s.tp, "fp": s.fp, "fn": s.fn}
+        out["action"] = {"accuracy": round(self.action_acc, 4), "n": self.action_n}
+        return out
+
+
+# --- item comparison -----------------------------------------------------------------------------------
+
+
+def _deadline_key(d: dict) -> tuple:
+    return (d.get("start") or None, d.get("end") or None, bool(d.get("ongoing")))
+
+
+def _freq_rate(f: dict) -> float:
+    return PER_YEAR.get(f.get("period"), 0) * int(f.get("count") or 1)
+
+
+def _dept_name(text: str) -> str:
+    return _PREFIX.sub("", fold(text)) or fold(text)
+
+
+def _dept_match(g: dict, p: dict) -> bool:
+    if g.get("role") != p.get("role"):
+        return False
+    a, b = _dept_name(g["text"]), _dept_name(p["text"])
+    return a == b or a in b or b in a
+
+
+def _match_items(gold: list[dict], pred: list[dict], same) -> PRF:
+    """Greedy one-to-one matching; optional gold items are neither required nor counted wrong."""
+    out = PRF()
+    used = [False] * len(pred)
+    for g in gold:
+        hit = next((k for k, p in enumerate(pred) if not used[k] and same(g, p)), None)
+        if hit is not None:
+            used[hit] = True
+            if not g.get("optional"):
+                out.tp += 1
+        elif not g.get("optional"):
+            out.fn += 1
+            out.misses.append(("miss", g.get("text")))
+    for k, p in enumerate(pred):
+        if not used[k]:
+            if any(g.get("optional") and fold(g.get("text", "")) in fold(p.get("text", "")) for g in gold):
+                continue
+            out.fp += 1
+            out.misses.append(("false", p.get("text")))
+    return out
+
+
+def _pred_items(c: Clause) -> tuple[list[dict], list[dict], list[dict]]:
+    j = c.to_json()
+    return j["deadlines"], j["frequencies"], j["departments"]
+
+
+# --- one document --------------------------------------------------------------------------------------
+
+
+def pick_document(docs: list[Document], title: str) -> Document | None:
+    if len(docs) == 1:
+        return docs[0]
+    from .segment import _same_title
+
+    ft = fold(title)
+    for d in docs:
+        if fold(d.title) == ft:
+            return d
+    for d in docs:
+        if _same_title(ft, fold(d.title)):
+            return d
+    return None
+
+
+def score_document(gold: dict, doc: Document | None) -> Scores:
+    s = Scores()
+    pred = doc.clauses if doc else []
+    folded = [fold(c.text) for c in pred]
+    matched_pred: set[int] = set()
+    for g in gold["clauses"]:
+        anchor = fold(g["anchor"])
+        k = next((i for i, t in enumerate(folded) if anchor in t and i not in matched_pred), None)
+        if k is None:
+            k = next((i for i, t in enumerate(folded) if anchor in t), None)
+        gd = [d for d in g.get("deadlines", [])]
+        gf = g.get("frequencies", [])
+        gp = g.get("departments", [])
+        if k is None:
+            s.clauses.fn += 1
+            s.clauses.misses.append(("clause", g["anchor"]))
+            if g["is_task"]:
+                s.is_task.fn += 1
+                s.action_n += 1
+            s.deadlines.fn += sum(1 for d in gd if not d.get("optional"))
+            s.frequencies.fn += len(gf)
+            s.departments.fn += len(gp)
+            continue
+        s.clauses.tp += 1
+        matched_pred.add(k)
+        c = pred[k]
+        if g["is_task"] and c.is_task:
+            s.is_task.tp += 1
+        elif g["is_task"]:
+            s.is_task.fn += 1
+            s.is_task.misses.append(("miss", g["anchor"]))
+        elif c.is_task:
+            s.is_task.fp += 1
+            s.is_task.misses.append(("false", g["anchor"]))
+        if g["is_task"]:
+            s.action_n += 1
+            if c.action in (g.get("action") or []):
+                s.action_ok += 1
+        pd, pf, pp = _pred_items(c)
+        s.deadlines.add(_match_items(gd, pd, lambda a, b: _deadline_key(a) == _deadline_key(b)))
+        s.frequencies.add(_match_items(gf, pf, lambda a, b: _freq_rate(a) == _freq_rate(b)))
+        s.departments.add(_match_items(gp, pp, _dept_match))
+    for i, c in enumerate(pred):
+        if i in matched_pred:
+            continue
+        s.clauses.fp += 1
+        if c.is_task:
+            s.is_task.fp += 1
+        pd, pf, pp = _pred_items(c)
+        s.deadlines.fp += len(pd)
+        s.frequencies.fp += len(pf)
+        s.departments.fp += len(pp)
+    return s
+
+
+# --- command ----------------------------------------------------------------------------------------------
+
+
+def gold_files(gold_dir: Path, split: str) -> list[Path]:
+    files = sorted(gold_dir.glob("*.json"))
+    files = [f for f in files if f.name != "split.json"]
+    if split == "all":
+        return files
+    split_file = next((p for p in (gold_dir / "split.json", gold_dir.parent / "split.json") if p.is_file()), None)
+    if split_file is None:
+        return files
+    names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
+    return [f for f in files if f.stem in names]
+
+
+def evaluate(gold_dir: str | Path, split: str = "all") -> tuple[Scores, dict[str, Scores]]:
+    from .pipeline import process_file
+
+    gold_dir = Path(gold_dir)
+    cache: dict[str, list[Document]] = {}
+    total = Scores()
+    per: dict[str, Scores] = {}
+    for path in gold_files(gold_dir, split):
+        gold = load(path)
+        src = resolve_source(gold, path)
+        if src is None:
+            print(f"planlink: warning: {path.name}: source {gold['source']} not found; skipped", file=sys.stderr)
+            continue
+        key = str(src.resolve())
+        if key not in cache:
+            cache[key] = process_file(src)
+        doc = pick_document(cache[key], gold.get("title", ""))
+        s = score_document(gold, doc)
+        per[gold["doc"]] = s
+        total.add(s)
+    return total, per
+
+
+def main(args) -> int:
+    if args.links:
+        from .link.evaluate import main as link_eval
+
+        return link_eval(args)
+    gold_dir = Path(args.gold_dir)
+    if not gold_dir.is_dir():
+        print(f"planlink: error: {gold_dir}: not a folder of gold files", file=sys.stderr)
+        return 2
+    total, per = evaluate(gold_dir, args.split)
+    if not per:
+        print(f"planlink: error: {gold_dir}: no gold files found (split {args.split})", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"total": total.as_dict(), "documents": {k: v.as_dict() for k, v in per.items()}},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print(f"gold files: {len(per)} ({args.split})")
+    print(f"{'field':<13}{'precision':>10}{'recall':>10}{'F1':>8}{'tp':>7}{'fp':>6}{'fn':>6}")
+    for k in ("clauses", "is_task", "deadlines", "frequencies", "departments"):
+        s = getattr(total, k)
+        print(f"{k:<13}{s.p:>10.3f}{s.r:>10.3f}{s.f1:>8.3f}{s.tp:>7}{s.fp:>6}{s.fn:>6}")
+    print(f"{'action':<13}{'accuracy':>10}{total.action_acc:>10.3f}{'':>8}{total.action_ok:>7}/{total.action_n}")
+    if args.verbose:
+        for name, s in per.items():
+            for k in ("clauses", "is_task", "deadlines", "frequencies", "departments"):
+                for kind, text in getattr(s, k).misses:
+                    print(f"  {name} {k} {kind}: {text}")
+    return 0
