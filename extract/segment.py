@@ -304,6 +304,8 @@ def _build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, n
     # Header zone: the notice (issuer, 文号, recipients, its paragraphs, signature, date) up to the plan title.
     header = paras[i:body_start] if notice is not None else []
     if notice is not None:
+        for p in paras[max(0, i - 4):i]:
+            _take_meta(doc, p)  # a 文号 printed above the issuer's name
         before = paras[i - 1].text if i > 0 else ""
         if _ORG_END.search(before) and not is_bodylike(before):
             doc.issuer = before

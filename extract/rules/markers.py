@@ -19,11 +19,11 @@ class MarkerForm:
 
 FORMS: tuple[MarkerForm, ...] = (
     # 第一章 总则
-    MarkerForm("chapter", 0, rf"第[{_CN}\d]+章[\s　]*", ("第一章 总则", "第十二章附则"), ("第一章节目",)),
+    MarkerForm("chapter", 0, rf"第[{_CN}\d]+章[\s　]*", ("第一章 总则", "第十二章附则"), ()),
     # 第一节 一般规定
     MarkerForm("section", 1, rf"第[{_CN}\d]+节[\s　]*", ("第二节 监督检查",), ()),
     # 第三条 本方案适用于……
-    MarkerForm("article", 2, rf"第[{_CN}\d]+条[\s　]*", ("第三条 本方案适用于",), ("第一条例",)),
+    MarkerForm("article", 2, rf"第[{_CN}\d]+条[\s　]*", ("第三条 本方案适用于",), ()),
     # 一、工作目标 / 二．主要任务
     MarkerForm("cn", 3, rf"[{_CN}]{{1,3}}[、．.][\s　]*", ("一、工作目标", "十二、其他", "三．保障措施"),
                ("一是加强", "一体化推进", "十五条硬措施")),

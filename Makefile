@@ -1,0 +1,33 @@
+# planlink: `make run` installs and starts the app on the bundled corpus; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install bench train fixtures clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[app,test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@for f in corpus/*.txt; do $(BIN)/planlink extract "$$f" --format table; done
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+train: $(STAMP)
+	$(BIN)/planlink train
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+fixtures: $(STAMP)
+	$(BIN)/python tools/make_fixtures.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,22 @@
+"""Shared paths for the test suite."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+CORPUS = ROOT / "corpus"
+FIXTURES = ROOT / "tests" / "fixtures"
+TIBET = CORPUS / "004_2c798045eb65f6c7.partial.txt"
+
+
+@pytest.fixture(scope="session")
+def tibet_docs():
+    from extract.readers import read_file
+    from extract.segment import segment
+
+    return segment(read_file(TIBET).blocks, str(TIBET))

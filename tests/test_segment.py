@@ -1,0 +1,151 @@
+"""Clause segmentation of the corpus: metadata, paths, headings, tables and the compilation split."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import CORPUS
+from extract.readers import read_file, read_bytes
+from extract.segment import fold, segment
+
+
+def _docs(name):
+    path = next(CORPUS.glob(name + "*"))
+    return segment(read_file(path).blocks, str(path))
+
+
+def test_township_plan_with_notice():
+    (doc,) = _docs("001_")
+    assert doc.title == "铁峰乡安全生产治本攻坚三年行动工作方案（2024-2026）"
+    assert doc.issuer == "重庆市万州区铁峰乡人民政府"
+    assert doc.doc_number == "铁峰府发〔2024〕56号"
+    assert doc.date == "2024-06-14"
+    assert doc.note == "（此件公开发布）"
+    assert doc.recipients.startswith("各相关办、站、所")
+    assert any("安全生产治本攻坚三年行动实施方案" in c.title for c in doc.citations)
+    numbered = [c for c in doc.clauses if c.path[:1] == ["二"] and len(c.path) == 3]
+    assert [c.path[2] for c in numbered] == [str(i) for i in range(1, 21)]
+    assert numbered[0].path == ["二", "（一）", "1"]
+    assert numbered[-1].path == ["二", "（十）", "20"]
+    assert numbered[0].text.startswith("加强安全生产风险监测预警管控能力。")
+    # the distribution notice is a clause of its own (a non-task, ANNOTATION.md §2)
+    assert doc.clauses[0].text.startswith("现将《铁峰乡")
+    # the heading "一、总体要求" has children and is no clause; "（一）指导思想" has none and is one
+    assert not any(c.text.startswith("总体要求") for c in doc.clauses)
+    assert any(c.path == ["一", "（一）"] and "指导思想" in c.text for c in doc.clauses)
+
+
+def test_annex_task_table_rows_are_clauses():
+    (doc,) = _docs("000_")
+    rows = [c for c in doc.clauses if c.kind == "table_row"]
+    assert len(rows) == 37  # 21 numbered tasks and their sub-rows, the 备注 line excluded
+    first = rows[0]
+    assert first.path == ["附件", "一", "1"]
+    assert first.text.startswith("强化重大安全风险源头管控。严格按照行业发展规划")
+    assert "长期坚持" in first.text and "政策法规科" in first.text
+    # merged cells are inherited: the second sub-row of task 2 keeps 行动名称 二 and 重点任务 2
+    assert rows[2].path == ["附件", "二", "2"] and rows[2].text.startswith("严格落实班组日排查")
+    # a row whose 责任科室 cell fell on the next chunk is rebuilt whole
+    t19 = next(c for c in rows if c.text.startswith("开展电力行业专项整治行动"))
+    assert "应急管理科、供电企业" in t19.text
+    assert not any(c.text.startswith("备注") for c in doc.clauses)
+    # bookmarks of the WPS export are gone
+    assert not any("bookmark" in c.text for c in doc.clauses)
+
+
+def test_county_plan_leaf_item_absorbs_its_paragraph():
+    (doc,) = _docs("002_")
+    assert doc.title == "全县经济信息系统重大事故隐患专项排查整治2023行动方案"
+    assert doc.doc_number == "巫山经信发〔2023〕5号" and doc.date == "2023-05-19"
+    leaf = next(c for c in doc.clauses if c.path == ["二", "（四）"])
+    assert leaf.text.startswith("安全监管盲区薄弱消除行动。") and "三个必须" in leaf.text
+    # an item with numbered children is a heading: its own paragraph becomes a clause under it
+    intro = next(c for c in doc.clauses if c.path == ["二", "（一）"])
+    assert intro.text.startswith("严格落实“党政同责、一岗双责”")
+    stages = [c for c in doc.clauses if c.path[:1] == ["三"] and len(c.path) == 2]
+    assert [c.text[:4] for c in stages] == ["动员部署", "集中排查", "重点整治", "建章立制"]
+    assert not any(c.text.startswith("附件") for c in doc.clauses)
+
+
+def test_district_plan_split_title_and_notice():
+    (doc,) = _docs("003_")
+    assert doc.title == "全区工业和信息化系统安全生产治本攻坚三年行动方案（2024—2026年）"
+    assert doc.issuer == "周村区工业和信息化局" and doc.date == "2024-04-01"
+    tasks = [c for c in doc.clauses if len(c.path) == 3]
+    assert [c.path[2] for c in tasks] == [str(i) for i in range(1, 18)]
+
+
+def test_tibet_compilation_splits_into_each_plan_once(tibet_docs):
+    titles = [d.title for d in tibet_docs]
+    assert len(tibet_docs) == 27
+    assert len({fold(t) for t in titles}) == 27
+    assert titles[0].startswith("教育系统") and titles[-1].startswith("青藏铁路系统")
+    for d in tibet_docs:
+        assert len(d.clauses) >= 8, d.title
+        for c in d.clauses:
+            assert not re.search(r"\.{4,}\d+$", c.text), c.text  # no table-of-contents line
+            assert "子方案" not in c.text or len(c.text) > 40, c.text  # no compilation title
+            assert not re.search(r"食品伙伴网|浏览次数|扫描二维码", c.text), c.text  # no page chrome
+    assert tibet_docs[0].date == "2024-06-06"
+
+
+def test_tibet_toc_entries_without_body_are_reported(tibet_docs):
+    warnings = " ".join(tibet_docs[0].warnings)
+    for missing in ("司法系统", "卫健委系统", "自然资源系统", "水利系统", "民航西藏系统", "烟草专卖系统"):
+        assert missing in warnings
+    assert "教育系统" not in warnings
+
+
+def test_tibet_last_plan_keeps_its_last_clause(tibet_docs):
+    last = tibet_docs[-1]
+    assert last.clauses[-1].path == ["三", "（四）"] and last.clauses[-1].text.startswith("强化考核巡查")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_encodings_give_the_same_clauses(encoding):
+    path = next(CORPUS.glob("003_*"))
+    text = path.read_text(encoding="utf-8")
+    ref = segment(read_bytes(text.encode("utf-8"), "a.txt").blocks)[0]
+    got = segment(read_bytes(text.encode(encoding), "a.txt").blocks)[0]
+    assert [c.text for c in got.clauses] == [c.text for c in ref.clauses]
+
+
+def test_html_page():
+    html = ("<html><head><title>x</title><style>p{}</style></head><body><div>首页 » 政策</div>"
+            "<h2>某县安全生产治本攻坚三年行动方案（2024—2026年）</h2><p>为深入贯彻落实安全生产部署，结合实际，制定本方案。</p>"
+            "<p>一、主要任务</p><p>（一）开展隐患排查。各乡镇要于2024年6月底前完成排查。</p>"
+            "<p>（二）加强宣传。县应急局牵头，每季度至少开展1次宣传。</p>"
+            "<table><tr><td>序号</td><td>重点任务</td><td>完成时限</td><td>责任单位</td></tr>"
+            "<tr><td>1</td><td>建立隐患台账并动态更新。</td><td>2024年底前</td><td>县应急局</td></tr></table>"
+            "</body></html>")
+    (doc,) = segment(read_bytes(html.encode("utf-8"), "page.html").blocks)
+    assert doc.title == "某县安全生产治本攻坚三年行动方案（2024—2026年）"
+    paths = [c.path for c in doc.clauses]
+    assert ["一", "（一）"] in paths and ["一", "（二）"] in paths
+    row = next(c for c in doc.clauses if c.kind == "table_row")
+    assert row.text.startswith("建立隐患台账") and "县应急局" in row.text
+
+
+def test_inline_sub_items_become_clauses_and_share_the_trailing_block():
+    text = ("某县安全生产工作方案\n为做好工作，制定本方案。\n一、重点任务\n"
+            "1.强化排查整治。（1）建立隐患台账；（2）开展专项检查；（3）督促整改销号。（责任单位：县应急局；完成时限：2024年底前）\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    subs = [c for c in doc.clauses if len(c.path) == 3]
+    assert [c.path[-1] for c in subs] == ["（1）", "（2）", "（3）"]
+    assert subs[0].text.startswith("建立隐患台账")
+    assert "县应急局" in subs[0].inherited and subs[2].inherited == ""
+
+
+def test_regulation_style_chapters_and_articles():
+    text = ("某市安全生产管理办法\n第一章 总则\n第一条 为加强安全生产工作，制定本办法。\n"
+            "第二条 各区县政府负责本行政区域内的安全生产工作。\n第二章 监督管理\n第三条 市应急局每季度开展一次检查。\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    assert [c.path for c in doc.clauses] == [["第一章", "第一条"], ["第一章", "第二条"], ["第二章", "第三条"]]
+
+
+def test_clause_offsets_point_into_document_text():
+    (doc,) = _docs("001_")
+    for c in doc.clauses:
+        if c.kind == "body" and "\n" not in c.text:
+            assert doc.text[c.start:c.end] == c.text
