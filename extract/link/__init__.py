@@ -1,0 +1,1 @@
+"""Linkage: child clauses to the parent-plan clauses they implement, attribute changes, coverage and the graph."""

@@ -1,0 +1,142 @@
+"""planlink evaluate --links DIR: precision/recall/F1 of links, dropped, novel and changes against linkage gold.
+
+A linkage gold file (corpus/links/*.json) names a child and a parent file and lists, by anchors (verbatim runs
+of the clause texts, compared after width folding), the links with their kind and changes, the dropped parent
+clauses and the novel child clauses."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..evaluate import PRF, pick_document
+from ..gold import fold
+
+
+def _resolve(name: str, gold_path: Path) -> Path | None:
+    p = Path(name)
+    for base in [Path.cwd(), gold_path.parent, *gold_path.parent.parents]:
+        if (base / p).is_file():
+            return base / p
+    return None
+
+
+def _find(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
+    a = fold(anchor)
+    return {i for i, t in texts if a in t}
+
+
+def score_file(gold: dict, report: dict) -> dict[str, PRF]:
+    links = report["links"]
+    child_texts = {(lk["child"], fold(lk["child_text"])) for lk in links}
+    child_texts |= {(n["id"], fold(n["text"])) for n in report["coverage"]["novel_child_clauses"]}
+    parent_texts = {(lk["parent"], fold(lk["parent_text"])) for lk in links}
+    parent_texts |= {(d["id"], fold(d["text"])) for d in report["coverage"]["dropped"]}
+    child_texts, parent_texts = sorted(child_texts), sorted(parent_texts)
+    out = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
+    used: set[int] = set()
+    for g in gold.get("links", []):
+        cids, pids = _find(g["child_anchor"], child_texts), _find(g["parent_anchor"], parent_texts)
+        hit = next((k for k, lk in enumerate(links) if k not in used and lk["child"] in cids and lk["parent"] in pids),
+                   None)
+        if hit is None:
+            out["links"].fn += 1
+            out["links"].misses.append(("miss", g["child_anchor"][:20] + " -> " + g["parent_anchor"][:20]))
+            out["changes"].fn += len(g.get("changes", []))
+            continue
+        used.add(hit)
+        out["links"].tp += 1
+        want, got = set(g.get("changes", [])), set(links[hit]["changes"])
+        out["changes"].tp += len(want & got)
+        out["changes"].fn += len(want - got)
+        out["changes"].fp += len(got - want)
+    for k, lk in enumerate(links):
+        if k not in used:
+            out["links"].fp += 1
+            out["links"].misses.append(("false", lk["child_text"][:20] + " -> " + lk["parent_text"][:20]))
+            out["changes"].fp += len(lk["changes"])
+    for key, field, texts in (("dropped", "dropped", report["coverage"]["dropped"]),
+                              ("novel", "novel", report["coverage"]["novel_child_clauses"])):
+        pred = [fold(x["text"]) for x in texts]
+        matched: set[int] = set()
+        for anchor in gold.get(field, []):
+            a = fold(anchor)
+            k = next((i for i, t in enumerate(pred) if a in t and i not in matched), None)
+            if k is None:
+                out[key].fn += 1
+                out[key].misses.append(("miss", anchor[:30]))
+            else:
+                matched.add(k)
+                out[key].tp += 1
+        out[key].fp += len(pred) - len(matched)
+        out[key].misses += [("false", pred[i][:30]) for i in range(len(pred)) if i not in matched]
+    return out
+
+
+def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
+    from ..pipeline import process_file
+    from .report import link_documents
+
+    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
+    split_file = gold_dir / "split.json"
+    if split != "all" and split_file.is_file():
+        names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
+        files = [f for f in files if f.stem in names]
+    cache: dict[str, list] = {}
+
+    def docs(name: str, title: str | None, gold_path: Path):
+        path = _resolve(name, gold_path)
+        if path is None:
+            raise FileNotFoundError(name)
+        key = str(path.resolve())
+        if key not in cache:
+            cache[key] = process_file(path)
+        if title:
+            d = pick_document(cache[key], title)
+            return [d] if d else []
+        return cache[key]
+
+    total = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
+    per: dict[str, dict[str, PRF]] = {}
+    for f in files:
+        gold = json.loads(f.read_text(encoding="utf-8"))
+        try:
+            child = docs(gold["child"], gold.get("child_title"), f)
+            parent = docs(gold["parent"], gold.get("parent_title"), f)
+        except FileNotFoundError as exc:
+            print(f"planlink: warning: {f.name}: {exc} not found; skipped", file=sys.stderr)
+            continue
+        if gold.get("child_scope"):
+            for d in child:
+                d.clauses = [c for c in d.clauses if c.kind == gold["child_scope"]]
+        if gold.get("parent_scope"):
+            for d in parent:
+                d.clauses = [c for c in d.clauses if c.kind == gold["parent_scope"]]
+        report = link_documents(child, parent)
+        s = score_file(gold, report)
+        per[f.stem] = s
+        for k in total:
+            total[k].add(s[k])
+    return total, per
+
+
+def main(args) -> int:
+    gold_dir = Path(args.gold_dir)
+    total, per = evaluate_links(gold_dir, args.split)
+    if not per:
+        print(f"planlink: error: {gold_dir}: no linkage gold files", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({k: {"precision": round(v.p, 4), "recall": round(v.r, 4), "f1": round(v.f1, 4),
+                              "tp": v.tp, "fp": v.fp, "fn": v.fn} for k, v in total.items()}, indent=1))
+        return 0
+    print(f"linkage gold files: {len(per)} ({args.split})")
+    print(f"{'field':<10}{'precision':>10}{'recall':>10}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}")
+    for k, s in total.items():
+        print(f"{k:<10}{s.p:>10.3f}{s.r:>10.3f}{s.f1:>8.3f}{s.tp:>6}{s.fp:>6}{s.fn:>6}")
+    if args.verbose:
+        for name, s in per.items():
+            for k, v in s.items():
+                for kind, text in v.misses:
+                    print(f"  {name} {k} {kind}: {text}")
+    return 0

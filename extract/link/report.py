@@ -1,0 +1,160 @@
+"""Coverage of a parent plan by a child plan, as CONTRACT.md JSON, an xlsx sheet and a side-by-side HTML/Markdown report."""
+from __future__ import annotations
+
+import html
+from dataclasses import asdict
+from difflib import SequenceMatcher
+
+from ..model import Clause, Document, Link
+from .align import ParentIndex, align
+from .diff import TIGHTENING, WEAKENING
+
+NATIONAL_ACTIONS = {
+    "A1": "生产经营单位主要负责人安全教育培训行动", "A2": "重大事故隐患判定标准体系提升行动",
+    "A3": "重大事故隐患动态清零行动", "A4": "安全科技支撑和工程治理行动",
+    "A5": "生产经营单位从业人员安全素质能力提升行动", "A6": "生产经营单位安全管理体系建设行动",
+    "A7": "安全生产精准执法和帮扶行动", "A8": "全民安全素质提升行动",
+}
+
+
+def task_clauses(docs: list[Document], prefix: bool) -> list[Clause]:
+    """Task clauses of one or several documents; ids get a d<N>: prefix when a file holds several plans."""
+    out = []
+    for d in docs:
+        for c in d.clauses:
+            if c.is_task:
+                if prefix:
+                    c = Clause.from_json({**c.to_json(), "id": f"d{d.index}:{c.id}"})
+                out.append(c)
+    return out
+
+
+def link_documents(child_docs: list[Document], parent_docs: list[Document], index: ParentIndex | None = None) -> dict:
+    children = task_clauses(child_docs, len(child_docs) > 1)
+    parents = task_clauses(parent_docs, len(parent_docs) > 1)
+    index = index or ParentIndex(parents)
+    result = align(children, index)
+    return build_report(children, index.clauses, result.links)
+
+
+def build_report(children: list[Clause], parents: list[Clause], links: list[Link]) -> dict:
+    covered_by: dict[str, list[str]] = {}
+    linked_children: set[str] = set()
+    for lk in links:
+        covered_by.setdefault(lk.parent, []).append(lk.child)
+        linked_children.add(lk.child)
+    dropped = [{"id": p.id, "text": p.text} for p in parents if p.id not in covered_by]
+    novel = [{"id": c.id, "text": c.text} for c in children if c.id not in linked_children]
+    weakened = sorted({lk.parent for lk in links if set(lk.changes) & WEAKENING})
+    tightened = sorted({lk.parent for lk in links if set(lk.changes) & TIGHTENING})
+    actions: dict[str, int] = {code: 0 for code in NATIONAL_ACTIONS}
+    for c in children:
+        if c.action in actions:
+            actions[c.action] += 1
+    return {
+        "links": [_link_json(lk) for lk in links],
+        "coverage": {
+            "parent_clauses": len(parents),
+            "covered": len(covered_by),
+            "dropped": dropped,
+            "novel_child_clauses": novel,
+            "weakened": weakened,
+            "tightened": tightened,
+            "covered_by": covered_by,
+            "child_clauses": len(children),
+        },
+        "actions": [{"code": k, "name": v, "tasks": actions[k]} for k, v in NATIONAL_ACTIONS.items()],
+    }
+
+
+def _link_json(lk: Link) -> dict:
+    d = asdict(lk)
+    d["changes"] = list(lk.changes)
+    return {"child": d["child"], "child_text": d["child_text"], "parent": d["parent"],
+            "parent_text": d["parent_text"], "score": d["score"], "kind": d["kind"], "changes": d["changes"]}
+
+
+def highlight_pair(a: str, b: str) -> tuple[str, str]:
+    """HTML of both texts with the characters that differ marked (<del> in the parent, <ins> in the child)."""
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    out_a, out_b = [], []
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        sa, sb = html.escape(a[i1:i2]), html.escape(b[j1:j2])
+        if op == "equal":
+            out_a.append(sa)
+            out_b.append(sb)
+        else:
+            if sa:
+                out_a.append(f"<del>{sa}</del>")
+            if sb:
+                out_b.append(f"<ins>{sb}</ins>")
+    return "".join(out_a), "".join(out_b)
+
+
+_CSS = ("body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:6px;vertical-align:top}del{background:#fdd;text-decoration:none}"
+        "ins{background:#dfd;text-decoration:none}.dropped{background:#fff4e5}")
+KIND_NAMES = {"verbatim": "原文照搬", "localized": "本地化", "paraphrased": "改写", "merged": "合并", "split": "拆分"}
+CHANGE_NAMES = {"deadline_earlier": "时限提前", "deadline_later": "时限推后", "frequency_higher": "频次提高",
+                "frequency_lower": "频次降低", "ongoing_added": "增加长期坚持", "ongoing_removed": "取消长期坚持"}
+
+
+def to_html(report: dict, child_title: str, parent_title: str) -> str:
+    cov = report["coverage"]
+    rows = []
+    for lk in report["links"]:
+        a, b = highlight_pair(lk["parent_text"], lk["child_text"])
+        ch = "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])
+        rows.append(f"<tr><td>{html.escape(lk['parent'])}</td><td>{a}</td><td>{html.escape(lk['child'])}</td><td>{b}</td>"
+                    f"<td>{KIND_NAMES.get(lk['kind'], lk['kind'])}<br>{lk['score']:.2f}</td><td>{ch}</td></tr>")
+    for d in cov["dropped"]:
+        rows.append(f"<tr class='dropped'><td>{html.escape(d['id'])}</td><td>{html.escape(d['text'])}</td>"
+                    "<td></td><td>（未落实）</td><td>遗漏</td><td></td></tr>")
+    novel = "".join(f"<li>{html.escape(n['id'])}：{html.escape(n['text'])}</li>" for n in cov["novel_child_clauses"])
+    return (f"<!doctype html><html lang='zh'><meta charset='utf-8'><title>衔接审查</title><style>{_CSS}</style><body>"
+            f"<h1>衔接审查：{html.escape(child_title)}</h1><p>上级文件：{html.escape(parent_title)}</p>"
+            f"<p>上级任务 {cov['parent_clauses']} 项，已落实 {cov['covered']} 项，遗漏 {len(cov['dropped'])} 项，"
+            f"弱化 {len(cov['weakened'])} 项，强化 {len(cov['tightened'])} 项，新增 {len(cov['novel_child_clauses'])} 项。</p>"
+            "<table><tr><th>上级条款</th><th>上级原文</th><th>下级条款</th><th>下级原文</th><th>关系</th><th>变化</th></tr>"
+            + "".join(rows) + f"</table><h2>新增条款</h2><ul>{novel}</ul></body></html>")
+
+
+def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
+    cov = report["coverage"]
+    lines = [f"# 衔接审查：{child_title}", "", f"上级文件：{parent_title}", "",
+             f"上级任务 {cov['parent_clauses']} 项，已落实 {cov['covered']} 项，遗漏 {len(cov['dropped'])} 项，"
+             f"新增 {len(cov['novel_child_clauses'])} 项。", "", "| 上级 | 下级 | 关系 | 分数 | 变化 |", "|---|---|---|---|---|"]
+    for lk in report["links"]:
+        ch = "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])
+        lines.append(f"| {lk['parent']} {lk['parent_text'][:40]} | {lk['child']} {lk['child_text'][:40]} | "
+                     f"{KIND_NAMES.get(lk['kind'], lk['kind'])} | {lk['score']:.2f} | {ch} |")
+    lines += ["", "## 遗漏的上级任务", ""] + [f"- {d['id']} {d['text'][:80]}" for d in cov["dropped"]]
+    lines += ["", "## 新增条款", ""] + [f"- {n['id']} {n['text'][:80]}" for n in cov["novel_child_clauses"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> None:
+    import os
+
+    from openpyxl import Workbook
+
+    from ..export import _atomic_target, fill_sheet
+
+    target, tmp = _atomic_target(target)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "衔接关系"
+    fill_sheet(ws, ["上级条款", "上级原文", "下级条款", "下级原文", "关系", "分数", "变化"],
+               [[lk["parent"], lk["parent_text"], lk["child"], lk["child_text"], KIND_NAMES.get(lk["kind"], lk["kind"]),
+                 lk["score"], "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])] for lk in report["links"]],
+               [10, 60, 10, 60, 10, 8, 16])
+    cov = report["coverage"]
+    ws2 = wb.create_sheet("遗漏与新增")
+    fill_sheet(ws2, ["类别", "条款", "原文"],
+               [["遗漏（上级）", d["id"], d["text"]] for d in cov["dropped"]]
+               + [["新增（下级）", n["id"], n["text"]] for n in cov["novel_child_clauses"]], [14, 12, 90])
+    ws3 = wb.create_sheet("八大行动")
+    fill_sheet(ws3, ["代码", "行动", "任务数"], [[a["code"], a["name"], a["tasks"]] for a in report["actions"]],
+               [8, 40, 10])
+    wb.save(tmp)
+    os.replace(tmp, target)

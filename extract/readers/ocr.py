@@ -1,0 +1,75 @@
+"""OCR of scanned PDF pages with RapidOCR (its Chinese models ship inside the wheel: nothing is downloaded)."""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from rapidocr_onnxruntime import RapidOCR
+
+    return RapidOCR()
+
+
+def available() -> bool:
+    try:
+        import rapidocr_onnxruntime  # noqa: F401
+    except ImportError:
+        return False
+    return os.environ.get("PLANLINK_NO_OCR") != "1"
+
+
+def ocr_page_or_none():
+    """The page-OCR function when an engine is installed, else None (scans are then refused clearly)."""
+    return ocr_page if available() else None
+
+
+def drop_red(img):
+    """Red seals and stamps over the signature must not become text: red-dominant pixels are whitened."""
+    import numpy as np
+
+    a = np.asarray(img.convert("RGB")).copy()
+    r, g, b = a[..., 0].astype(int), a[..., 1].astype(int), a[..., 2].astype(int)
+    red = (r > 120) & (r - g > 60) & (r - b > 60)
+    a[red] = 255
+    return a
+
+
+def recognize(img, scale: float, page_no: int):
+    """Lines (with boxes in PDF points) recognized on one page image."""
+    from .pdf import Line
+
+    result, _ = _engine()(drop_red(img))
+    lines = []
+    for box, text, score in result or []:
+        text = (text or "").strip()
+        if not text or float(score) < 0.5:
+            continue
+        xs = [p[0] for p in box]
+        ys = [p[1] for p in box]
+        top, bottom = min(ys) * scale, max(ys) * scale
+        lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * 0.85, page_no))
+    lines.sort(key=lambda ln: (round(ln.top / 4), ln.x0))
+    return _merge_same_row(lines)
+
+
+def _merge_same_row(lines):
+    """OCR may cut one printed line into pieces; pieces on the same baseline are joined left to right."""
+    out = []
+    for ln in lines:
+        if out and abs(ln.top - out[-1].top) < 0.5 * max(1.0, out[-1].bottom - out[-1].top) and ln.x0 >= out[-1].x0:
+            prev = out[-1]
+            prev.text += ln.text
+            prev.x1 = max(prev.x1, ln.x1)
+            prev.bottom = max(prev.bottom, ln.bottom)
+        else:
+            out.append(ln)
+    return out
+
+
+def ocr_page(page, page_no: int):
+    img = page.to_image(resolution=DPI).original
+    return recognize(img, 72.0 / DPI, page_no)
