@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
@@ -38,6 +39,20 @@ def drop_red(img):
     return a
 
 
+# Characters the recognizer confuses in 公文 print: 丶 for 、, a middle dot for 。, 一 for the dash of a year span.
+_CONFUSABLE = [
+    (re.compile(r"丶"), "、"),
+    (re.compile(r"(?<=[\u4e00-\u9fff）)”])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
+    (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
+]
+
+
+def clean_text(text: str) -> str:
+    for rx, rep in _CONFUSABLE:
+        text = rx.sub(rep, text)
+    return text
+
+
 def recognize(img, scale: float, page_no: int):
     """Lines (with boxes in PDF points) recognized on one page image."""
     from .pdf import Line
@@ -45,7 +60,7 @@ def recognize(img, scale: float, page_no: int):
     result, _ = _engine()(drop_red(img))
     lines = []
     for box, text, score in result or []:
-        text = (text or "").strip()
+        text = clean_text((text or "").strip())
         if not text or float(score) < 0.5:
             continue
         xs = [p[0] for p in box]
