@@ -10,7 +10,8 @@ import yaml
 from ..model import Span
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
-_SPLIT = re.compile(r"[、，,；;和及与/]|以及")
+_SPLIT = re.compile(r"[、，,；;/]")
+_CONJ = re.compile(r"以及|和|及|与")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 
@@ -31,6 +32,8 @@ def rules() -> dict:
     data["_verb_re"] = re.compile(data["subject_verb_pattern"])
     data["_tails"] = sorted(data["list_tails"], key=len, reverse=True)
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
+    data["_admin_re"] = re.compile(data["admin_unit_pattern"])
+    data["_opener_re"] = re.compile(data["supervising_openers"])
     return data
 
 
@@ -55,7 +58,7 @@ def is_actor(name: str) -> bool:
         return False
     if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平", name):
         return False
-    return bool(r["_suffix_re"].search(name))
+    return bool(r["_suffix_re"].search(name) or r["_admin_re"].match(name))
 
 
 def _clean(name: str) -> str:
@@ -64,7 +67,9 @@ def _clean(name: str) -> str:
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
             break
-    name = re.sub(r"^(由|请|并|和|及|与|同时|另外|其中|此外)", "", name)
+    if "由" in name:
+        name = name[name.rindex("由") + 1:]
+    name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外)", "", name)
     name = re.sub(r"(负责|牵头|配合|主要负责)$", "", name) if not name.endswith("负责人") else name
     return name.strip()
 
@@ -91,6 +96,19 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
                 continue
         i += 1
     pieces.append((start, len(text)))
+    # 和/及/与 join two names only when the left part is a name itself: 住房和城乡建设厅 stays whole.
+    refined: list[tuple[int, int]] = []
+    for s, e in pieces:
+        cut = s
+        for m in _CONJ.finditer(text, s, e):
+            if is_actor(_clean(text[cut:m.start()])) and is_actor(_clean(text[m.end():e])):
+                refined.append((cut, m.start()))
+                cut = m.end()
+        refined.append((cut, e))
+    pieces = refined
+    if check and len(pieces) > 1 and not all(is_actor(_clean(text[s:e])) for s, e in pieces) \
+            and is_actor(_clean(text)):
+        pieces = [(0, len(text))]  # 各地(市)、县(区)自然资源主管部门: a compound that splitting would break
     for s, e in pieces:
         raw = text[s:e]
         name = _clean(raw)
@@ -166,13 +184,14 @@ def extract(text: str, cells: dict | None = None) -> list[Span]:
     for name, pos in _subjects(text, covered):
         found.append((name, pos, "responsible"))
 
-    seen: set[tuple[str, str]] = set()
     spans: list[Span] = []
+    kept: list[tuple[str, str]] = []
     for name, pos, role in sorted(found, key=lambda x: x[1]):
-        key = (name, role)
-        if key in seen:
+        norm = normalize_name(name)
+        # the same name in the same role once per clause; names compare after prefixes, either containing the other
+        if any(r == role and (norm in n or n in norm) for n, r in kept):
             continue
-        seen.add(key)
+        kept.append((norm, role))
         spans.append(Span("department", name, pos, pos + len(name), {"name": normalize_name(name), "role": role}))
     return spans
 
@@ -182,11 +201,18 @@ _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
 _LEADING = re.compile(r"^(同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|要求|请|由)?")
 
 
+_SENTENCE_END = set("。；;！!？?\n")
+
+
 def _subjects(text: str, covered: list[tuple[int, int]]):
     r = rules()
+    supervised = False
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
+        opens_sentence = base == 0 or text[base - 1] in _SENTENCE_END
+        if opens_sentence:
+            supervised = bool(r["_opener_re"].match(s.strip()))
         lead = len(s) - len(s.lstrip())
         s2 = s.strip()
         m0 = _LEADING.match(s2)
@@ -203,6 +229,9 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
                 continue
         subject = body[: mm.start()]
         modal = mm.group(1)
+        strong = modal in ("要", "应", "须", "必须", "应当")
+        if supervised and not opens_sentence and not strong:
+            continue  # 督促工贸企业……，主要负责人每季度……: the supervised party
         if r["_object_re"].match(subject):
             if modal not in ("要", "应", "须", "必须", "应当"):
                 continue

@@ -1,0 +1,217 @@
+"""make bench: wall time per stage, throughput and peak memory for each workload, with peer baselines.
+
+Workloads: (a) the Tibet compilation end to end; (b) a 30-page text-layer PDF; (c) 1,000 child plans linked to one
+parent; (d) cold start (planlink --version, a one-page extract). Peers (bench-only extras, never runtime
+dependencies): pypdfium2 and unstructured for raw PDF text, JioNLP's time parser for deadlines. Prints a table and
+writes bench/results.json."""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT / "corpus"
+RESULTS: list[dict] = []
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def record(name: str, seconds: float, **extra) -> None:
+    row = {"workload": name, "seconds": round(seconds, 3), "peak_mb": round(peak_mb(), 1), **extra}
+    RESULTS.append(row)
+    rest = "  ".join(f"{k}={v}" for k, v in extra.items())
+    print(f"{name:<44}{seconds:>9.3f} s  {rest}", flush=True)
+
+
+def build_pdf_30() -> Path:
+    """A 30-page text-layer PDF made once from corpus text with LibreOffice (cached under bench/data)."""
+    target = ROOT / "bench" / "data" / "plan30.pdf"
+    if target.is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    from tools.make_fixtures import build_docx, soffice_convert
+
+    text = (CORPUS / "004_2c798045eb65f6c7.partial.txt").read_text(encoding="utf-8").split("\n")
+    body = "\n".join(text[90:700])
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "plan30.txt"
+        src.write_text(body, encoding="utf-8")
+        docx = Path(tmp) / "plan30.docx"
+        build_docx(src, docx)
+        pdf = soffice_convert(docx, "pdf", Path(tmp))
+        import pdfplumber
+
+        with pdfplumber.open(pdf) as p:
+            n = len(p.pages)
+        print(f"(built a {n}-page PDF)")
+        target.write_bytes(pdf.read_bytes())
+    return target
+
+
+def stage_times(path: Path) -> dict:
+    from extract.pipeline import Timer, process_file
+
+    timer = Timer()
+    t = time.perf_counter()
+    docs = process_file(path, timer=timer, ocr=False)
+    total = time.perf_counter() - t
+    return {"total": total, "docs": docs, **{k: round(v, 3) for k, v in timer.seconds.items()}}
+
+
+def workload_tibet() -> None:
+    path = CORPUS / "004_2c798045eb65f6c7.partial.txt"
+    stage_times(path)  # warm: models and dictionaries loaded once per process
+    r = stage_times(path)
+    chars = path.stat().st_size
+    record("(a) Tibet compilation end to end", r["total"], plans=len(r["docs"]),
+           chars_per_s=int(len(path.read_text(encoding="utf-8")) / r["total"]),
+           read=r.get("read"), segment=r.get("segment"), extract=r.get("extract"), classify=r.get("classify"))
+    del chars
+
+
+def workload_pdf(pdf: Path) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(pdf) as p:
+        pages = len(p.pages)
+    r = stage_times(pdf)
+    record("(b) 30-page PDF to task table", r["total"], pages=pages, pages_per_s=round(pages / r["total"], 1),
+           read=r.get("read"), segment=r.get("segment"), extract=r.get("extract"), classify=r.get("classify"))
+    peers_pdf(pdf, pages)
+
+
+def peers_pdf(pdf: Path, pages: int) -> None:
+    from extract.readers import read_file
+
+    t = time.perf_counter()
+    read_file(pdf)
+    record("    planlink reader (paragraphs+tables)", time.perf_counter() - t, pages_per_s=round(pages / (time.perf_counter() - t), 1))
+    import pdfplumber
+
+    t = time.perf_counter()
+    with pdfplumber.open(pdf) as p:
+        for page in p.pages:
+            page.extract_text()
+    record("    peer: pdfplumber extract_text", time.perf_counter() - t)
+    try:
+        import pypdfium2 as pdfium
+
+        t = time.perf_counter()
+        doc = pdfium.PdfDocument(str(pdf))
+        for i in range(len(doc)):
+            doc[i].get_textpage().get_text_range()
+        record("    peer: pypdfium2 get_text_range (no order/tables)", time.perf_counter() - t)
+    except ImportError:
+        print("    peer pypdfium2 not installed")
+    try:
+        from unstructured.partition.pdf import partition_pdf
+
+        t = time.perf_counter()
+        partition_pdf(filename=str(pdf), strategy="fast")
+        record("    peer: unstructured partition_pdf(fast)", time.perf_counter() - t)
+    except Exception as exc:  # noqa: BLE001 - a peer that is not installed is reported, not fatal
+        print(f"    peer unstructured not available ({type(exc).__name__})")
+
+
+def workload_link(n: int = 1000) -> None:
+    from extract.link.align import ParentIndex
+    from extract.link.report import link_documents, task_clauses
+    from extract.pipeline import process_file
+
+    parent = process_file(CORPUS / "000_74f15ec52f85c6cf.txt", ocr=False)
+    child = process_file(CORPUS / "001_6a215b8801cc0d63.txt", ocr=False)
+    t = time.perf_counter()
+    link_documents(child, parent)
+    record("(c0) one child vs one parent (after start-up)", time.perf_counter() - t,
+           child_tasks=len(child[0].tasks), parent_tasks=len(parent[0].tasks))
+    index = ParentIndex(task_clauses(parent, False))
+    t = time.perf_counter()
+    for _ in range(n):
+        link_documents(child, parent, index)
+    dt = time.perf_counter() - t
+    record(f"(c) {n} child plans vs one parent", dt, plans_per_s=round(n / dt, 1))
+
+
+def workload_cold() -> None:
+    exe = ROOT / ".venv" / "bin" / "planlink"
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "extract.cli"]
+    t = time.perf_counter()
+    subprocess.run(cmd + ["--version"], check=True, capture_output=True)
+    record("(d) cold start: planlink --version", time.perf_counter() - t)
+    one = ROOT / "bench" / "data" / "one_page.txt"
+    one.parent.mkdir(parents=True, exist_ok=True)
+    one.write_text("\n".join((CORPUS / "003_c1a48ebb466ecfa9.txt").read_text(encoding="utf-8").split("\n")[:40]),
+                   encoding="utf-8")
+    t = time.perf_counter()
+    subprocess.run(cmd + ["extract", str(one), "--format", "json"], check=True, capture_output=True)
+    record("(d) cold start: one-page extract incl. models", time.perf_counter() - t)
+
+
+def deadlines_vs_jionlp() -> None:
+    """Deadline extraction against JioNLP's time parser on the annotated dev set: accuracy and speed."""
+    from extract.extractors import deadlines
+    from extract.gold import fold
+
+    golds = sorted((CORPUS / "gold").glob("*.json"))
+    items = []
+    for g in golds:
+        if g.name == "split.json":
+            continue
+        data = json.loads(g.read_text(encoding="utf-8"))
+        for c in data["clauses"]:
+            for d in c.get("deadlines", []):
+                if not d.get("optional"):
+                    items.append((d["text"], d.get("end"), d.get("start"), bool(d.get("ongoing"))))
+    if not items:
+        print("    no gold deadlines yet")
+        return
+    t = time.perf_counter()
+    ok = 0
+    for text, end, start, ongoing in items:
+        got = deadlines.extract(text)
+        ok += bool(got) and (got[0].attrs.get("end"), got[0].attrs.get("start"), bool(got[0].attrs.get("ongoing"))) == (end, start, ongoing)
+    record("    planlink deadlines on gold deadline texts", time.perf_counter() - t, accuracy=round(ok / len(items), 3),
+           n=len(items))
+    try:
+        import jionlp
+    except ImportError:
+        print("    peer jionlp not installed")
+        return
+    t = time.perf_counter()
+    ok = 0
+    for text, end, start, ongoing in items:
+        try:
+            r = jionlp.parse_time(text, time_base=time.mktime((2024, 1, 1, 0, 0, 0, 0, 0, 0)))
+            got_end = r["time"][1][:10] if r and r.get("time") else None
+            ok += (not ongoing) and got_end == end
+        except Exception:  # noqa: BLE001 - a parse failure is a miss
+            pass
+    record("    peer: jionlp.parse_time on the same texts", time.perf_counter() - t, accuracy=round(ok / len(items), 3))
+    del fold
+
+
+def main() -> int:
+    print(f"{'workload':<44}{'time':>11}")
+    workload_cold()
+    workload_tibet()
+    workload_pdf(build_pdf_30())
+    workload_link()
+    deadlines_vs_jionlp()
+    out = ROOT / "bench" / "results.json"
+    out.write_text(json.dumps({"cpu_count": os.cpu_count(), "results": RESULTS}, ensure_ascii=False, indent=1),
+                   encoding="utf-8")
+    print(f"peak memory {peak_mb():.0f} MB; results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
