@@ -62,7 +62,12 @@ def is_actor(name: str) -> bool:
 
 
 def _clean(name: str) -> str:
-    name = name.strip(" 　\t:：,，.。、（()）\"“”")
+    name = name.strip(" 　\t:：,，.。、\"“”")
+    # brackets are stripped from the ends only when unbalanced: 各地(市) keeps its (市)
+    while name and name[-1] in ")）" and name.count("(") + name.count("（") < name.count(")") + name.count("）"):
+        name = name[:-1]
+    while name and name[0] in "(（" and name.count("(") + name.count("（") > name.count(")") + name.count("）"):
+        name = name[1:]
     for tail in rules()["_tails"]:
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
@@ -77,6 +82,9 @@ def _clean(name: str) -> str:
 def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]]:
     """Split a list of names on 、，和及 — but not inside brackets (各地(市)、县(市、区)自然资源主管部门)."""
     out: list[tuple[str, int]] = []
+    # "消防等相关部门": the tail says the list holds departments, so its items need no actor suffix
+    if check and any(text.rstrip("。，, ").endswith(t) for t in rules()["_tails"] if t != "等"):
+        check = False
     depth = 0
     start = 0
     pieces: list[tuple[int, int]] = []
@@ -106,9 +114,13 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
                 cut = m.end()
         refined.append((cut, e))
     pieces = refined
-    if check and len(pieces) > 1 and not all(is_actor(_clean(text[s:e])) for s, e in pieces) \
-            and is_actor(_clean(text)):
-        pieces = [(0, len(text))]  # 各地(市)、县(区)自然资源主管部门: a compound that splitting would break
+    def named(piece: str) -> bool:
+        return is_actor(piece) and not rules()["_admin_re"].match(piece)
+
+    if len(pieces) > 1 and not all(named(_clean(text[s:e])) for s, e in pieces) \
+            and (is_actor(_clean(text)) or all(rules()["_admin_re"].match(_clean(text[s:e])) for s, e in pieces)):
+        pieces = [(0, len(text))]
+        check = False  # 各地(市)、县(区)自然资源主管部门: a compound that splitting would break
     for s, e in pieces:
         raw = text[s:e]
         name = _clean(raw)
@@ -166,21 +178,15 @@ def extract(text: str, cells: dict | None = None) -> list[Span]:
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in covered)
 
-    for m in _LEAD.finditer(text):
-        if inside(m.start(1)):
-            continue
-        for name, pos in _split_names(m.group(1), m.start(1), check=True):
-            found.append((name, pos, "lead"))
-    for m in _SUPPORT.finditer(text):
-        if inside(m.start(1)):
-            continue
-        for name, pos in _split_names(m.group(1), m.start(1), check=True):
-            found.append((name, pos, "support"))
-    for m in _BY.finditer(text):
-        if inside(m.start(1)):
-            continue
-        for name, pos in _split_names(m.group(1), m.start(1), check=True):
-            found.append((name, pos, "responsible"))
+    for rx, role in ((_LEAD, "lead"), (_SUPPORT, "support"), (_BY, "responsible")):
+        for m in rx.finditer(text):
+            if inside(m.start(1)):
+                continue
+            names = _split_names(m.group(1), m.start(1), check=True)
+            for name, pos in names:
+                found.append((name, pos, role))
+            if names:
+                covered.append((m.start(1) - 1, m.end()))
     for name, pos in _subjects(text, covered):
         found.append((name, pos, "responsible"))
 
