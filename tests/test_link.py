@@ -1,0 +1,147 @@
+"""Linkage: each link kind, each change type, coverage (dropped / novel), reports and the graph."""
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from extract.link.align import ParentIndex, align, mask
+from extract.link.diff import changes
+from extract.link.graph import ancestry, build_graph, export, title_key
+from extract.link.report import build_report, highlight_pair, to_html, to_markdown, write_xlsx
+from extract.model import Citation, Clause, Document, Span
+
+
+def clause(cid, text, *, deadline=None, ongoing=False, freq=None):
+    c = Clause(id=cid, path=[cid], marker=cid, text=text, start=0, end=len(text), is_task=True, action="A3")
+    if deadline:
+        c.deadlines.append(Span("deadline", deadline, 0, 1, {"start": None, "end": deadline, "ongoing": False}))
+    if ongoing:
+        c.deadlines.append(Span("deadline", "长期坚持", 0, 1, {"start": None, "end": None, "ongoing": True}))
+    if freq:
+        period, count = freq
+        c.frequencies.append(Span("frequency", "每", 0, 1, {"period": period, "count": count, "at_least": True}))
+    return c
+
+
+P1 = "健全完善生产经营单位重大事故隐患自查自改常态化机制，全面开展重大事故隐患大排查，建立台账并推进整改。"
+P2 = "完善举报奖励制度，建立健全各行业领域安全生产举报制度机制，保障专项预算，落实奖励资金，完善保密制度。"
+P3 = "强力推进安全宣传教育，持续开展安全生产月、消防宣传月、安全宣传咨询日等宣传活动，推动安全宣传进企业进农村进社区。"
+P4 = "加大老旧工艺设备设施淘汰改造力度，按照淘汰落后安全生产工艺技术设备目录加大危险化学品非煤矿山工贸行业淘汰更新力度。"
+P5 = "开展安全监管执法人员能力提升培训，制定安全监管执法人员能力提升培训计划，开展分级分类培训，提高监管执法能力。"
+
+
+@pytest.fixture()
+def parent():
+    return [clause("p1", P1, deadline="2024-06-30"), clause("p2", P2), clause("p3", P3, freq=("quarter", 1)),
+            clause("p4", P4), clause("p5", P5, ongoing=True)]
+
+
+def link_map(children, parent):
+    res = align(children, ParentIndex(parent))
+    return {(lk.child, lk.parent): lk for lk in res.links}, res
+
+
+def test_verbatim_and_localized(parent):
+    kids = [clause("c1", P2), clause("c2", P1.replace("生产经营单位", "全县生产经营单位"), deadline="2024-06-30")]
+    links, _ = link_map(kids, parent)
+    assert links[("c1", "p2")].kind == "verbatim"
+    assert links[("c2", "p1")].kind in ("localized", "verbatim")
+    assert ("c1", "p1") not in links
+
+
+def test_paraphrased(parent):
+    kid = clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。")
+    links, _ = link_map([kid], parent)
+    assert links[("c1", "p3")].kind == "paraphrased"
+
+
+def test_merged(parent):
+    kid = clause("c1", P2 + P4)
+    links, _ = link_map([kid], parent)
+    assert links[("c1", "p2")].kind == "merged" and links[("c1", "p4")].kind == "merged"
+
+
+def test_split(parent):
+    a, b = P1[:26] + "。", "建立重大事故隐患台账并推进整改，全面开展重大事故隐患大排查。"
+    links, _ = link_map([clause("c1", a), clause("c2", b)], parent)
+    assert links[("c1", "p1")].kind == "split" and links[("c2", "p1")].kind == "split"
+
+
+@pytest.mark.parametrize("kid_kwargs,parent_kwargs,expected", [
+    ({"deadline": "2024-03-31"}, {"deadline": "2024-06-30"}, ["deadline_earlier"]),
+    ({"deadline": "2024-12-31"}, {"deadline": "2024-06-30"}, ["deadline_later"]),
+    ({"freq": ("month", 1)}, {"freq": ("quarter", 1)}, ["frequency_higher"]),
+    ({"freq": ("year", 1)}, {"freq": ("quarter", 1)}, ["frequency_lower"]),
+    ({"freq": ("half_year", 2)}, {"freq": ("quarter", 1)}, []),  # same yearly rate
+    ({"ongoing": True}, {}, ["ongoing_added"]),
+    ({}, {"ongoing": True}, ["ongoing_removed"]),
+    ({}, {}, []),
+])
+def test_change_types(kid_kwargs, parent_kwargs, expected):
+    assert changes(clause("c", P1, **kid_kwargs), clause("p", P1, **parent_kwargs)) == expected
+
+
+def test_coverage_dropped_and_novel(parent):
+    kids = [clause("c1", P2), clause("c2", P3, freq=("year", 1)),
+            clause("c3", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
+    links, res = link_map(kids, parent)
+    report = build_report(kids, parent, res.links)
+    cov = report["coverage"]
+    assert cov["parent_clauses"] == 5 and cov["covered"] == 2
+    assert {d["id"] for d in cov["dropped"]} == {"p1", "p4", "p5"}
+    assert [n["id"] for n in cov["novel_child_clauses"]] == ["c3"]
+    assert cov["weakened"] == ["p3"]
+    link = next(lk for lk in report["links"] if lk["child"] == "c2")
+    assert link["changes"] == ["frequency_lower"]
+    assert set(link) >= {"child", "child_text", "parent", "parent_text", "score", "kind", "changes"}
+
+
+def test_masking_ignores_places_and_numbers():
+    assert mask("全县2024年底前") == mask("全区2025年底前")
+
+
+def test_reports_render(tmp_path, parent):
+    kids = [clause("c1", P2 + "<script>alert(1)</script>")]
+    _, res = link_map(kids, parent)
+    report = build_report(kids, parent, res.links)
+    page = to_html(report, "子方案", "上级方案")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "遗漏" in page
+    assert "| 上级 |" in to_markdown(report, "子方案", "上级方案")
+    write_xlsx(report, tmp_path / "r.xlsx", "子方案", "上级方案")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "r.xlsx")
+    assert wb.sheetnames == ["衔接关系", "遗漏与新增", "八大行动"]
+
+
+def test_highlight_marks_the_differing_characters():
+    a, b = highlight_pair("全区开展排查", "全县开展排查")
+    assert "<del>区</del>" in a and "<ins>县</ins>" in b
+
+
+def test_title_key_is_fuzzy_on_punctuation_and_years():
+    assert title_key("《安全生产治本攻坚三年行动方案（2024—2026年）》") == title_key("安全生产治本攻坚三年行动方案(2024-2026)")
+
+
+def test_graph_chain_and_exports(tmp_path):
+    nat = Document(title="安全生产治本攻坚三年行动方案（2024—2026年）", text="", sha256="a" * 64, issuer="国务院安全生产委员会")
+    prov = Document(title="西藏自治区安全生产治本攻坚三年行动实施方案", text="", sha256="b" * 64, issuer="西藏自治区安委会",
+                    citations=[Citation("安全生产治本攻坚三年行动方案(2024-2026年)")])
+    county = Document(title="某县安全生产治本攻坚三年行动实施方案", text="", sha256="c" * 64, issuer="某县人民政府",
+                      citations=[Citation("西藏自治区安全生产治本攻坚三年行动实施方案")])
+    for d, text in ((nat, P1), (prov, P1), (county, P1)):
+        d.clauses = [clause("c1", text)]
+    rep = {"links": [{"child": "c1", "parent": "c1", "kind": "verbatim", "score": 1.0, "changes": []}]}
+    g = build_graph([nat, prov, county], [(county, prov, rep), (prov, nat, rep)])
+    kinds = {d["kind"] for _, _, d in g.edges(data=True)}
+    assert kinds == {"contains", "implements_action", "cites", "derived_from"}
+    chain = ancestry(g, f"doc:{'c' * 12}:0/c1")
+    assert chain == [f"doc:{'b' * 12}:0/c1", f"doc:{'a' * 12}:0/c1"]
+    export(g, tmp_path / "g.graphml", tmp_path / "g.json")
+    back = nx.read_graphml(tmp_path / "g.graphml")
+    assert back.number_of_nodes() == g.number_of_nodes()
+    data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
+    assert len(data["nodes"]) == g.number_of_nodes()
