@@ -6,6 +6,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -102,13 +103,15 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
     store = Store(out / "planlink.db")
     files = find_files(root)
     todo: list[tuple[Path, str]] = []
+    queued: set[str] = set()
     for p in files:
         try:
             sha = file_sha(p)
         except OSError as exc:
             store.save_error(hashlib.sha256(str(p).encode()).hexdigest(), str(p), f"cannot be read ({exc.strerror})")
             continue
-        if not store.done(sha):
+        if not store.done(sha) and sha not in queued:  # an identical file is processed once
+            queued.add(sha)
             todo.append((p, sha))
     shas = {str(p): sha for p, sha in todo}
     bar = _progress(len(files), len(files) - len(todo)) if progress else None
@@ -125,7 +128,8 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
         for d in docs:
             fp = fingerprint(d)
             fps.append(fp)
-            dups.append(store.find_fingerprint(fp))
+            dup = store.find_fingerprint(fp)
+            dups.append(dup if dup != f"{sha[:16]}:{d.index}" else None)
             if dups[-1] is None:
                 _write_plan(out, f"{sha[:12]}_{d.index}", d)
         links = [(f"{sha[:16]}:{d.index}", r) for d, r in zip(docs, result["links"])]
@@ -238,7 +242,8 @@ def _parent_matrix(wb, store, link_rows) -> None:
         if cur != "弱化":
             status[doc_id][parent] = mark
     titles = {r[0]: r[1] for r in store.document_rows() if not r[3]}
-    cols = sorted(parents, key=lambda x: [int(t) if t.isdigit() else t for t in x.replace("c", "").split(".")])
+    cols = sorted(parents, key=lambda x: [(0, int(t), "") if t.isdigit() else (1, 0, t)
+                                          for t in re.split(r"[.\-:]", x.lstrip("c"))])
     data = [[titles[d]] + [status.get(d, {}).get(p, "遗漏") for p in cols] for d in titles]
     fill_sheet(wb.create_sheet("上级任务覆盖"), ["文件", *cols], data, [50] + [8] * len(cols))
 

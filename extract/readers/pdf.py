@@ -73,7 +73,8 @@ def open_pdf(data: bytes, path: str):
         raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
     except Exception as exc:  # noqa: BLE001
         name = type(exc).__name__
-        if "Password" in name or "Encrypt" in name or "password" in str(exc).lower():
+        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ())) + " " + type(exc.__context__).__name__
+        if any(w in name + inner for w in ("Password", "Encrypt")) or "password" in str(exc).lower():
             raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
         raise ReadError(path, f"the PDF is damaged or truncated and cannot be parsed ({name})") from None
 
