@@ -9,13 +9,13 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[app,test]"
+	$(BIN)/python -m pip install --quiet -e ".[app,ocr,batch,test]"
 	touch $(STAMP)
 
 install: $(STAMP)
 
 run: $(STAMP)
-	@for f in corpus/*.txt; do $(BIN)/planlink extract "$$f" --format table; done
+	$(BIN)/streamlit run app.py --server.port 8501 --server.address 0.0.0.0
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

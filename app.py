@@ -129,14 +129,14 @@ def page_tasks() -> None:
     actions = sorted({r["_action"] for r in records if r["_action"]})
     depts = sorted({d for r in records for d in r["_depts"]})
     years = sorted({y for r in records for y in r["_years"]})
-    f_actions = c1.multiselect("行动类别", actions)
-    f_depts = c2.multiselect("责任单位", depts)
-    f_years = c3.multiselect("时限年份", years)
+    f_actions = c1.multiselect("行动类别", actions, placeholder="全部")
+    f_depts = c2.multiselect("责任单位", depts, placeholder="全部")
+    f_years = c3.multiselect("时限年份", years, placeholder="全部")
     f_task = c4.selectbox("条款类型", ["全部", "仅任务", "仅非任务"])
     shown = filter_records(records, actions=f_actions, departments=f_depts, years=f_years,
                            task_only={"全部": None, "仅任务": True, "仅非任务": False}[f_task])
     st.caption(f"共 {len(shown)} 条")
-    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in shown])
+    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_") and k != "文件"} for r in shown])
     if not frame.empty:
         styled = frame.style.map(lambda v: f"background-color:{STATUS_COLOURS.get(v, '')}", subset=["督办状态"])
         st.dataframe(styled, use_container_width=True, hide_index=True,
@@ -183,6 +183,8 @@ def page_link() -> None:
     parent_idx = c2.selectbox("或从语料库选择上级方案", range(len(corpus)), index=default_parent,
                               format_func=lambda i: labels[i])
     child = uploaded[child_opt[1]] if child_opt[0] == "上传" else corpus[child_opt[1]]
+    scope = c2.radio("上级方案范围", ["全部条款", "仅附件任务表", "仅正文"], horizontal=True,
+                     help="上级方案既有正文又有附件任务清单时，可只与其中一部分比对")
     parent_docs = [corpus[parent_idx]]
     if parent_file is not None:
         try:
@@ -190,6 +192,12 @@ def page_link() -> None:
         except ReadError as exc:
             st.error(f"文件「{parent_file.name}」无法读取：{reason_zh(exc.reason)}")
             return
+    if scope != "全部条款":
+        from extract.model import Document
+
+        keep = "table_row" if scope == "仅附件任务表" else "body"
+        parent_docs = [Document.from_json({**d.to_json(), "clauses": [c.to_json() for c in d.clauses if c.kind == keep]})
+                       for d in parent_docs]
     report = link_documents([child], parent_docs)
     cov = report["coverage"]
     m = st.columns(5)
@@ -201,7 +209,11 @@ def page_link() -> None:
     chart = pd.DataFrame({"类别": ["已落实", "遗漏", "弱化", "强化", "新增"],
                           "数量": [cov["covered"], len(cov["dropped"]), len(cov["weakened"]), len(cov["tightened"]),
                                  len(cov["novel_child_clauses"])]})
-    st.bar_chart(chart, x="类别", y="数量", height=220)
+    import altair as alt
+
+    st.altair_chart(alt.Chart(chart).mark_bar().encode(x=alt.X("类别:N", sort=None, axis=alt.Axis(labelAngle=0)),
+                                                       y="数量:Q", color=alt.Color("类别:N", legend=None, sort=None)),
+                    use_container_width=True)
 
     st.subheader("上级任务与下级条款对照")
     by_parent: dict[str, list[dict]] = {}

@@ -1,0 +1,139 @@
+"""planlink train: fit the is_task and action classifiers on the train split of corpus/gold; write models/."""
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import ACTIONS, MODELS, clause_features, feature_text
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+GOLD = ROOT / "corpus" / "gold"
+
+
+def split_names(gold_dir: Path) -> dict[str, list[str]]:
+    path = gold_dir / "split.json"
+    if path.is_file():
+        return json.loads(path.read_text(encoding="utf-8"))
+    names = sorted(p.stem for p in gold_dir.glob("*.json"))
+    return {"train": names, "dev": []}
+
+
+def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str]]]:
+    """(feature text, is_task, acceptable actions) for every gold clause found in the pipeline's segmentation."""
+    from ..evaluate import pick_document
+    from ..gold import fold, load, resolve_source
+    from ..pipeline import process_file
+
+    cache: dict[str, list] = {}
+    out = []
+    for name in names:
+        path = gold_dir / f"{name}.json"
+        if not path.is_file():
+            continue
+        gold = load(path)
+        src = resolve_source(gold, path)
+        if src is None:
+            continue
+        key = str(src.resolve())
+        if key not in cache:
+            cache[key] = process_file(src, fields=False, ocr=False)
+        doc = pick_document(cache[key], gold["title"])
+        if doc is None:
+            continue
+        texts = [fold(c.text) for c in doc.clauses]
+        for g in gold["clauses"]:
+            a = fold(g["anchor"])
+            k = next((i for i, t in enumerate(texts) if a in t), None)
+            if k is None:
+                continue
+            out.append((feature_text(clause_features(doc.clauses[k])), bool(g["is_task"]), list(g.get("action") or [])))
+    return out
+
+
+def build_models(train: list[tuple[str, bool, list[str]]]):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, make_pipeline
+
+    def features():
+        return FeatureUnion([
+            ("words", TfidfVectorizer(token_pattern=r"\S+", ngram_range=(1, 2), min_df=1, sublinear_tf=True)),
+            ("chars", TfidfVectorizer(analyzer="char", ngram_range=(2, 3), min_df=2, sublinear_tf=True, max_features=40000)),
+        ])
+
+    X = [x for x, _, _ in train]
+    y = [t for _, t, _ in train]
+    task = make_pipeline(features(), LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000))
+    task.fit(X, y)
+    Xa = [x for x, t, a in train if t and a]
+    ya = [a[0] for x, t, a in train if t and a]
+    action = make_pipeline(features(), LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000))
+    action.fit(Xa, ya)
+    return task, action
+
+
+def score(task, action, dev: list[tuple[str, bool, list[str]]]) -> dict:
+    if not dev:
+        return {}
+    X = [x for x, _, _ in dev]
+    pred = task.predict(X)
+    tp = sum(1 for p, (_, t, _) in zip(pred, dev) if p and t)
+    fp = sum(1 for p, (_, t, _) in zip(pred, dev) if p and not t)
+    fn = sum(1 for p, (_, t, _) in zip(pred, dev) if not p and t)
+    prec = tp / (tp + fp) if tp + fp else 1.0
+    rec = tp / (tp + fn) if tp + fn else 1.0
+    tasks = [(x, a) for x, t, a in dev if t and a]
+    acts = action.predict([x for x, _ in tasks]) if tasks else []
+    acc = sum(1 for p, (_, a) in zip(acts, tasks) if p in a) / len(tasks) if tasks else 1.0
+    return {"is_task_f1": round(2 * prec * rec / (prec + rec), 4) if prec + rec else 0.0,
+            "action_accuracy": round(acc, 4), "dev_clauses": len(dev), "dev_tasks": len(tasks)}
+
+
+def data_hash(gold_dir: Path, names: list[str]) -> str:
+    h = hashlib.sha256()
+    for name in sorted(names):
+        p = gold_dir / f"{name}.json"
+        if p.is_file():
+            h.update(p.read_bytes())
+    h.update((ROOT / "extract" / "rules" / "actions.jsonl").read_bytes())
+    return h.hexdigest()
+
+
+def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
+    split = split_names(gold_dir)
+    train_set = examples(gold_dir, split["train"])
+    dev_set = examples(gold_dir, split.get("dev", []))
+    if not train_set:
+        raise SystemExit(f"planlink: error: no training clauses found in {gold_dir}")
+    task, action = build_models(train_set)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "is_task.pkl").write_bytes(pickle.dumps(task))
+    (out_dir / "action.pkl").write_bytes(pickle.dumps(action))
+    import sklearn
+
+    meta = {
+        "trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "data_sha256": data_hash(gold_dir, split["train"]),
+        "train_files": sorted(split["train"]), "dev_files": sorted(split.get("dev", [])),
+        "train_clauses": len(train_set), "train_tasks": sum(1 for _, t, _ in train_set if t),
+        "actions": [a for a in ACTIONS if any(x and x[0] == a for _, _, x in train_set)],
+        "scores_dev": score(task, action, dev_set), "sklearn": sklearn.__version__,
+    }
+    (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return meta
+
+
+def main(args) -> int:
+    gold = Path(args.gold) if getattr(args, "gold", None) else GOLD
+    out = Path(args.out) if getattr(args, "out", None) else MODELS
+    meta = train(gold, out)
+    print(json.dumps(meta, ensure_ascii=False, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(type("A", (), {})()))
