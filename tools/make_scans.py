@@ -78,6 +78,8 @@ def main() -> None:
         w.add_page(scan.pages[i] if i == 1 else page)
     with open(OUT / "tieshan_001_mixed.pdf", "wb") as fh:
         w.write(fh)
+    # the first page alone: the notice with the red seal over the signature
+    scanned[0].save(OUT / "tieshan_001_scan_p1.pdf", "PDF", resolution=180)
     print("scans written to", OUT)
 
 

@@ -34,7 +34,7 @@ def drop_red(img):
 
     a = np.asarray(img.convert("RGB")).copy()
     r, g, b = a[..., 0].astype(int), a[..., 1].astype(int), a[..., 2].astype(int)
-    red = (r > 120) & (r - g > 60) & (r - b > 60)
+    red = (r > 100) & (r - g > 40) & (r - b > 40)
     a[red] = 255
     return a
 
@@ -47,9 +47,17 @@ _CONFUSABLE = [
 ]
 
 
+_QUOTES = re.compile(r'[“”"]')
+
+
 def clean_text(text: str) -> str:
     for rx, rep in _CONFUSABLE:
         text = rx.sub(rep, text)
+    # the recognizer often loses the direction of quotes; a line with an even number of them is balanced
+    quotes = _QUOTES.findall(text)
+    if quotes and len(quotes) % 2 == 0:
+        it = iter("“”" * (len(quotes) // 2))
+        text = _QUOTES.sub(lambda m: next(it), text)
     return text
 
 
@@ -66,7 +74,7 @@ def recognize(img, scale: float, page_no: int):
         xs = [p[0] for p in box]
         ys = [p[1] for p in box]
         top, bottom = min(ys) * scale, max(ys) * scale
-        lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * 0.85, page_no))
+        lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * 0.85, page_no, ocr=True))
     lines.sort(key=lambda ln: (round(ln.top / 4), ln.x0))
     return _merge_same_row(lines)
 

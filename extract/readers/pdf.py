@@ -26,6 +26,7 @@ class Line:
     bottom: float
     size: float
     page: int
+    ocr: bool = False
 
 
 @dataclass(slots=True)
@@ -202,7 +203,7 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
                 or (prev.x1 < right - 3.2 * size and not _broken_run(prev.text, ln.text))  # stopped short
                 or (prev.x1 < right - 0.8 * size and prev.text[-1:] in "。！？；：!?;:")
                 or (same_page and gap > 1.2 * size)
-                or abs(ln.size - prev.size) > 1.0
+                or (abs(ln.size - prev.size) > 1.0 and not (ln.ocr or prev.ocr))  # OCR boxes vary in height
                 or _is_centered(prev, left, right, size)
             )
             if new_para:
