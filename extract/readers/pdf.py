@@ -114,22 +114,39 @@ def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[B
     return _merge_tables(blocks, tables), reports
 
 
+def _has_doubled_chars(chars: list[dict]) -> bool:
+    """Fake bold draws each glyph twice, slightly offset; a cheap check before pdfplumber's costly dedupe."""
+    seen: set[tuple] = set()
+    doubled = 0
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen:
+            doubled += 1
+            if doubled > 5:
+                return True
+        seen.add(key)
+    return False
+
+
 def _read_page(page, pno: int) -> tuple[list[Line], list[tuple[float, Table]], PageReport]:
-    page = page.dedupe_chars(tolerance=1)  # fake bold: the same glyph drawn twice, slightly offset
-    raw = page.extract_text() or ""
+    chars = page.chars
+    if _has_doubled_chars(chars):
+        page = page.dedupe_chars(tolerance=1)
+        chars = page.chars
+    raw = "".join(c["text"] for c in chars)
     garbage, reason = page_is_garbage(raw)
     report = PageReport(pno, len(raw), garbage, reason)
     if garbage:
         return [], [], report
-    found = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
     boxes = []
     page_tables = []
-    for ft in found:
-        rows = [[_clean_cell(c) for c in row] for row in ft.extract()]
-        rows = [r for r in rows if any(r)]
-        if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
-            boxes.append(ft.bbox)
-            page_tables.append((ft.bbox[1], Table(rows=rows, header=rows[0], page=pno)))
+    if len(page.lines) + len(page.rects) >= 4:  # ruled tables need drawn edges
+        for ft in page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"}):
+            rows = [[_clean_cell(c) for c in row] for row in ft.extract()]
+            rows = [r for r in rows if any(r)]
+            if len(rows) >= 2 and max(len(r) for r in rows) >= 2:
+                boxes.append(ft.bbox)
+                page_tables.append((ft.bbox[1], Table(rows=rows, header=rows[0], page=pno)))
     out: list[Line] = []
     for ln in page.extract_text_lines(return_chars=True, strip=True):
         mid_y = (ln["top"] + ln["bottom"]) / 2
