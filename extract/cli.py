@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
 
+    pe = sub.add_parser("peers", help="align plans of the same system to each other: shared and missing tasks")
+    pe.add_argument("files", nargs="+")
+    pe.add_argument("--title", action="append", default=[],
+                    help="pick the plan with this title from a compilation (once per file, in order)")
+
     b = sub.add_parser("batch", help="process a whole folder of plans")
     b.add_argument("dir")
     b.add_argument("--out", required=True)
@@ -57,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
-    handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch}
+    handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
+               "peers": _peers}
     try:
         return handler[args.command](args)
     except KeyboardInterrupt:
@@ -144,6 +150,27 @@ def _link(args) -> int:
     from .link.cli import main as link_main
 
     return link_main(args)
+
+
+def _peers(args) -> int:
+    from .errors import ReadError
+    from .evaluate import pick_document
+    from .link.report import compare_peers
+
+    plans = []
+    for k, path in enumerate(args.files):
+        try:
+            docs = load_documents(path)
+        except ReadError as exc:
+            return _fail(str(exc))
+        if k < len(args.title) and args.title[k]:
+            doc = pick_document(docs, args.title[k])
+            if doc is None:
+                return _fail(f"{path}: no plan titled {args.title[k]!r} in the file")
+            docs = [doc]
+        plans.append(docs)
+    sys.stdout.write(json.dumps(compare_peers(plans), ensure_ascii=False, indent=1) + "\n")
+    return 0
 
 
 def _batch(args) -> int:

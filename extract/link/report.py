@@ -158,3 +158,27 @@ def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> Non
                [8, 40, 10])
     wb.save(tmp)
     os.replace(tmp, target)
+
+
+def compare_peers(plans: list[list[Document]]) -> dict:
+    """Plans of the same system aligned to each other: for each plan, which of its tasks each peer shares
+    and which tasks no peer has."""
+    from .align import ParentIndex, align
+
+    tasks = [task_clauses(docs, len(docs) > 1) for docs in plans]
+    indexes = [ParentIndex(t) for t in tasks]
+    out = []
+    for i, mine in enumerate(tasks):
+        shared: dict[str, set[str]] = {c.id: set() for c in mine}
+        for j, index in enumerate(indexes):
+            if i == j:
+                continue
+            for lk in align(mine, index).links:
+                shared[lk.child].add(f"{j}:{lk.parent}")
+        out.append({
+            "title": plans[i][0].title if plans[i] else "",
+            "tasks": len(mine),
+            "shared": [{"id": c.id, "text": c.text, "peers": sorted(shared[c.id])} for c in mine if shared[c.id]],
+            "unique": [{"id": c.id, "text": c.text} for c in mine if not shared[c.id]],
+        })
+    return {"plans": out}
