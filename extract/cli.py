@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     lk = sub.add_parser("link", help="link a child plan's clauses to its parent plan(s)")
     lk.add_argument("child")
     lk.add_argument("--parent", action="append", required=True)
+    lk.add_argument("--parent-title", action="append", default=[],
+                    help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
 

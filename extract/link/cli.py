@@ -17,6 +17,14 @@ def main(args) -> int:
         parents = [load_documents(p) for p in args.parent]
     except ReadError as exc:
         return _fail(str(exc))
+    from ..evaluate import pick_document
+
+    for k, title in enumerate(getattr(args, "parent_title", []) or []):
+        if k < len(parents) and title:
+            doc = pick_document(parents[k], title)
+            if doc is None:
+                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file")
+            parents[k] = [doc]
     reports = [link_documents(child, p) for p in parents]
     report = dict(reports[0])
     if len(reports) > 1:
