@@ -56,7 +56,9 @@ def is_actor(name: str) -> bool:
         return False
     if r["_object_re"].match(name):
         return False
-    if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平", name):
+    if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|\d|年|月", name):
+        return False
+    if name.endswith(tuple(r["not_actor_endings"])):
         return False
     return bool(r["_suffix_re"].search(name) or r["_admin_re"].match(name))
 
@@ -204,7 +206,8 @@ def extract(text: str, cells: dict | None = None) -> list[Span]:
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
-_LEADING = re.compile(r"^(同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|要求|请|由)?")
+_LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九〇零]{2})年[^，,]{0,8}?(?:前|起|内|底|末|开始)"
+                      r"|同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|要求|请|由)*")
 
 
 _SENTENCE_END = set("。；;！!？?\n")
@@ -242,8 +245,8 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
             if modal not in ("要", "应", "须", "必须", "应当"):
                 continue
             subject = r["_object_re"].sub("", subject, count=1)
-        if subject.endswith(("主要", "具体", "统一", "共同", "分别", "切实", "都", "也", "还", "均")):
-            subject = re.sub(r"(主要|具体|统一|共同|分别|切实|都|也|还|均)$", "", subject)
+        if subject.endswith(("主要", "具体", "统一", "共同", "分别", "切实", "都", "也", "还", "均", "全部", "按要求")):
+            subject = re.sub(r"(主要|具体|统一|共同|分别|切实|都|也|还|均|全部|按要求)$", "", subject)
         if modal == "负责" and subject.endswith("主要"):
             continue
         start = base + lead + skip
