@@ -31,3 +31,13 @@ def to_arabic(span: str) -> str:
         return cn2an.transform(span, "cn2an")
     except Exception:  # noqa: BLE001 - a span cn2an cannot read keeps its numerals
         return span
+
+
+# Full-width ASCII (Ａ-ｚ, ０-９, ＋…) to half-width, one character for one, so offsets stay valid.
+_HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_HALF[0x3000] = 0x20
+
+
+def half_width(text: str) -> str:
+    """Full-width digits and Latin letters as ASCII, the same length as the input."""
+    return text.translate(_HALF)

@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Span
-from ..text import to_arabic
+from ..text import half_width, to_arabic
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "deadlines.yaml"
 _NUM = re.compile(r"\d+")
@@ -100,13 +100,14 @@ def extract(text: str) -> list[Span]:
     r = rules()
     taken: list[tuple[int, int]] = []
     out: list[Span] = []
+    original, text = text, half_width(text)
     for kind, rx in r["_forms"]:
         for m in rx.finditer(text):
             s, e = m.start(), m.end()
             if any(a < e and s < b for a, b in taken):
                 continue
             before, after = text[max(0, s - 12):s], text[e:e + 8]
-            if r["_recurring_before"].search(before):
+            if kind != "ongoing" and r["_recurring_before"].search(before):
                 taken.append((s, e))
                 continue  # 每年6月20日前: a frequency
             if kind != "ongoing" and (_inside_title(text, s) or r["_title_before"].search(before)):
@@ -124,6 +125,6 @@ def extract(text: str) -> list[Span]:
             if value is None:
                 continue
             taken.append((s, e))
-            out.append(Span("deadline", m.group(0), s, e, value))
+            out.append(Span("deadline", original[s:e], s, e, value))
     out.sort(key=lambda sp: sp.start)
     return out

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Span
-from ..text import to_arabic
+from ..text import half_width, to_arabic
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "frequencies.yaml"
 _PERIOD_OF_CHAR = {"日": "day", "周": "week", "月": "month"}
@@ -48,6 +48,7 @@ def _count_after(text: str, start: int) -> tuple[int, bool, int] | None:
 
 def extract(text: str) -> list[Span]:
     r = rules()
+    original, text = text, half_width(text)
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
 
@@ -55,7 +56,7 @@ def extract(text: str) -> list[Span]:
         if any(a < e and s < b for a, b in taken):
             return
         taken.append((s, e))
-        out.append(Span("frequency", text[s:e], s, e, {"period": period, "count": max(1, count), "at_least": at_least}))
+        out.append(Span("frequency", original[s:e], s, e, {"period": period, "count": max(1, count), "at_least": at_least}))
 
     for m in r["_listed_dates"].finditer(text):
         months = re.findall(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月", m.group(1))

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from ..model import Span
+from ..text import half_width
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "targets.yaml"
 
@@ -22,6 +23,7 @@ def rules() -> dict:
 def extract(text: str) -> list[Span]:
     r = rules()
     out = []
+    original, text = text, half_width(text)
     for m in r["_re"].finditer(text):
         word, value, unit, tail = m.group(1), m.group(2), m.group(3), m.group(4)
         unit = "%" if unit == "％" else unit
@@ -30,5 +32,5 @@ def extract(text: str) -> list[Span]:
         if unit == "%" or word or tail:
             cmp = r["comparators"].get(tail or word or "", "=")
             s = m.start() if word else m.start(2)
-            out.append(Span("target", text[s:m.end()], s, m.end(), {"value": float(value), "unit": unit, "comparison": cmp}))
+            out.append(Span("target", original[s:m.end()], s, m.end(), {"value": float(value), "unit": unit, "comparison": cmp}))
     return out
