@@ -4,19 +4,13 @@ from __future__ import annotations
 import json
 import re
 import sys
-import unicodedata
 from pathlib import Path
 
 ACTIONS = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X"}
 PERIODS = {"day", "week", "month", "quarter", "half_year", "year"}
 ROLES = {"lead", "support", "responsible"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_WS = re.compile(r"\s+")
-
-
-def fold(text: str) -> str:
-    """Fold full-/half-width forms and drop white space, the comparison form of ANNOTATION.md."""
-    return _WS.sub("", unicodedata.normalize("NFKC", text))
+from .text import fold  # noqa: E402 - the comparison form of ANNOTATION.md
 
 
 def load(path: str | Path) -> dict:

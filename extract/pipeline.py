@@ -70,7 +70,7 @@ def extract_clause(clause) -> None:
     text = clause.text
     clause.deadlines = deadlines.extract(text)
     clause.frequencies = frequencies.extract(text)
-    clause.departments = departments.extract(text, cells=clause.cells)
+    clause.departments = departments.extract(text)
     clause.targets = targets.extract(text)
     if clause.inherited:
         n = len(text)

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from .model import Block, Citation, Clause, Document, Table
+from .text import fold
 from .rules.markers import INLINE_RE, RANK, match_marker
 
 # --- line classes -----------------------------------------------------------------------------------
@@ -38,10 +38,6 @@ _WEB_CHROME = re.compile(
 _FILE_LINE = re.compile(r"\.(DOC|DOCX|PDF|WPS|doc|docx|pdf|wps)\s*$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CITE = re.compile(r"([\u4e00-\u9fff]{2,30}?)?《([^《》]{4,80})》\s*([（(][^（）()]{0,40}[）)])?")
-
-
-def fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def clean_line(text: str) -> str:

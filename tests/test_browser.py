@@ -54,13 +54,18 @@ def browser(p):
         "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"])
 
 
+def open_app(p, server):
+    b = browser(p)
+    page = b.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(server, wait_until="networkidle")
+    return b, page
+
+
 def test_upload_pdf_and_see_task_table(server):
     sync_api = pytest.importorskip("playwright.sync_api")
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = browser(p)
-        page = b.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(server, wait_until="networkidle")
+        b, page = open_app(p, server)
         page.get_by_text("任务清单").first.wait_for(timeout=60000)
         page.locator("input[type=file]").first.set_input_files(str(FIXTURES / "tieshan_001.pdf"))
         page.get_by_text("铁峰府发〔2024〕56号").first.wait_for(timeout=120000)
@@ -79,9 +84,7 @@ def test_other_pages_render(server, page_name, marker, shot):
     sync_api = pytest.importorskip("playwright.sync_api")
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        b = browser(p)
-        page = b.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(server, wait_until="networkidle")
+        b, page = open_app(p, server)
         page.get_by_text(page_name).first.click()
         page.get_by_text(marker).first.wait_for(timeout=120000)
         time.sleep(2)

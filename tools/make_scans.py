@@ -2,7 +2,6 @@
 seal over text) into image-only PDFs, and a mixed PDF (text page + scanned page). Run once; outputs are committed."""
 from __future__ import annotations
 
-import io
 import random
 import sys
 from pathlib import Path

@@ -164,9 +164,9 @@ def _label_blocks(text: str):
         yield role, block, i
 
 
-def extract(text: str, cells: dict | None = None) -> list[Span]:
-    """All responsible actors of a clause, each once per role."""
-    r = rules()
+def extract(text: str) -> list[Span]:
+    """All responsible actors of a clause, each once per role. A table row's 责任/牵头/配合 cells reach this as
+    label blocks of the row text (segment.py writes them so)."""
     found: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
 

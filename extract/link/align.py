@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from ..model import Clause, Link
+from ..text import fold
 from .diff import changes
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
@@ -14,10 +14,6 @@ from .diff import changes
 _NUM = re.compile(r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百]+(?=年|月|日|次|个|项)")
 _LEVEL = re.compile(r"[省市县区乡镇村州旗盟厅局委办]")
 _PUNCT = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def mask(text: str) -> str:
