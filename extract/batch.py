@@ -6,7 +6,6 @@ import csv
 import hashlib
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -207,7 +206,7 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     fill_sheet(cov, ["文件", "发文机关", *ACTION_CODES, "任务合计"], matrix, [50, 24] + [6] * 10 + [8])
     link_rows = store.links()
     if parent:
-        _parent_matrix(wb, store, link_rows)
+        _parent_matrix(wb, store, link_rows, _parent(parent)[0])
     dups = [r for r in store.document_rows() if r[3]]
     if dups:
         fill_sheet(wb.create_sheet("重复文件"), ["文件", "标题", "与之重复"], [[r[2], r[1], r[3]] for r in dups],
@@ -228,7 +227,7 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     del by_id
 
 
-def _parent_matrix(wb, store, link_rows) -> None:
+def _parent_matrix(wb, store, link_rows, parent_docs) -> None:
     from .export import fill_sheet
     from .link.diff import TIGHTENING, WEAKENING
 
@@ -242,10 +241,13 @@ def _parent_matrix(wb, store, link_rows) -> None:
         if cur != "弱化":
             status[doc_id][parent] = mark
     titles = {r[0]: r[1] for r in store.document_rows() if not r[3]}
-    cols = sorted(parents, key=lambda x: [(0, int(t), "") if t.isdigit() else (1, 0, t)
-                                          for t in re.split(r"[.\-:]", x.lstrip("c"))])
-    data = [[titles[d]] + [status.get(d, {}).get(p, "遗漏") for p in cols] for d in titles]
-    fill_sheet(wb.create_sheet("上级任务覆盖"), ["文件", *cols], data, [50] + [8] * len(cols))
+    from .link.report import task_clauses
+
+    # every parent task is a column, linked or not, headed by its id and the start of its text
+    cols = [c for c in task_clauses(parent_docs, len(parent_docs) > 1)]
+    data = [[titles[d]] + [status.get(d, {}).get(c.id, "遗漏") for c in cols] for d in titles]
+    fill_sheet(wb.create_sheet("上级任务覆盖"), ["文件", *[f"{c.id} {c.text[:16]}" for c in cols]], data,
+               [50] + [12] * len(cols))
 
 
 def main(args) -> int:
