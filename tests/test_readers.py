@@ -103,3 +103,22 @@ def test_misnamed_pdf_is_read_by_content(tmp_path):
 ])
 def test_page_text_layer_check(text, garbage):
     assert page_is_garbage(text)[0] is garbage
+
+
+def test_word_automatic_numbering_becomes_markers():
+    import io
+
+    import docx
+
+    from extract.readers import read_bytes
+
+    d = docx.Document()
+    d.add_paragraph("某县安全生产治本攻坚三年行动实施方案")
+    d.add_paragraph("为做好安全生产工作，结合实际，制定本方案。")
+    for t in ["开展隐患排查。各乡镇要于2024年6月底前完成排查。", "加强宣传教育。县应急局每季度至少开展1次宣传。"]:
+        d.add_paragraph(t, style="List Number")
+    buf = io.BytesIO()
+    d.save(buf)
+    (doc,) = segment(read_bytes(buf.getvalue(), "numbered.docx").blocks)
+    assert [c.path for c in doc.clauses] == [[], ["1"], ["2"]]
+    assert doc.clauses[1].text.startswith("开展隐患排查")

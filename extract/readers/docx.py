@@ -24,11 +24,13 @@ def read_docx(data: bytes, path: str) -> list[Block]:
 
     blocks: list[Block] = []
     body = document.element.body
+    numbering = _Numbering(document)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             text = Paragraph(child, document).text.strip()
             if text:
+                text = numbering.label(child, Paragraph(child, document).style) + text
                 for line in text.split("\n"):
                     if line.strip():
                         blocks.append(Block(text=line.strip()))
@@ -62,3 +64,92 @@ def _read_table(table) -> Table:
         if any(cells):
             rows.append(cells)
     return Table(rows=rows, header=rows[0] if rows else [])
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 20 -> 二十 (the chineseCounting format of Word lists)."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    if n < 20:
+        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _circled(n: int) -> str:
+    return chr(0x2460 + n - 1) if 1 <= n <= 20 else str(n)
+
+
+_FORMATS = {
+    "decimal": str, "chineseCounting": _cn_number, "chineseCountingThousand": _cn_number,
+    "ideographTraditional": _cn_number, "japaneseCounting": _cn_number, "taiwaneseCounting": _cn_number,
+    "decimalEnclosedCircle": _circled, "decimalEnclosedCircleChinese": _circled,
+    "decimalFullWidth": lambda n: "".join(chr(ord(c) + 0xFEE0) for c in str(n)),
+}
+
+
+class _Numbering:
+    """Word's automatic list numbers (numPr): their text is not in the paragraph, so it is rebuilt from
+    numbering.xml (一、 （一） 1. as the document shows them) and put before the paragraph text."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
+        self.counters: dict[str, list[int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, AttributeError, KeyError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for an in root.iter(_W + "abstractNum"):
+            aid = an.get(_W + "abstractNumId")
+            levels = {}
+            for lvl in an.iter(_W + "lvl"):
+                ilvl = int(lvl.get(_W + "ilvl", "0"))
+                fmt = lvl.find(_W + "numFmt")
+                text = lvl.find(_W + "lvlText")
+                start = lvl.find(_W + "start")
+                levels[ilvl] = (fmt.get(_W + "val") if fmt is not None else "decimal",
+                                text.get(_W + "val") if text is not None else "",
+                                int(start.get(_W + "val")) if start is not None else 1)
+            abstract[aid] = levels
+        for num in root.iter(_W + "num"):
+            nid = num.get(_W + "numId")
+            ref = num.find(_W + "abstractNumId")
+            if ref is not None:
+                for ilvl, spec in abstract.get(ref.get(_W + "val"), {}).items():
+                    self.levels[(nid, ilvl)] = spec
+
+    def label(self, p, style=None) -> str:
+        if not self.levels:
+            return ""
+        ppr = p.find(_W + "pPr")
+        numpr = ppr.find(_W + "numPr") if ppr is not None else None
+        while numpr is None and style is not None:  # numbering set by the paragraph's style ("List Number")
+            sppr = style.element.find(_W + "pPr")
+            numpr = sppr.find(_W + "numPr") if sppr is not None else None
+            style = style.base_style
+        if numpr is None:
+            return ""
+        nid_el, ilvl_el = numpr.find(_W + "numId"), numpr.find(_W + "ilvl")
+        nid = nid_el.get(_W + "val") if nid_el is not None else None
+        ilvl = int(ilvl_el.get(_W + "val")) if ilvl_el is not None else 0
+        spec = self.levels.get((nid, ilvl))
+        if spec is None or spec[0] in ("bullet", "none"):
+            return ""
+        counters = self.counters.setdefault(nid, [0] * 9)
+        counters[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        text = spec[1]
+        for lvl in range(9):
+            key = f"%{lvl + 1}"
+            if key in text:
+                fmt, _, start = self.levels.get((nid, lvl), ("decimal", "", 1))
+                n = counters[lvl] + start - 1 if counters[lvl] else start
+                text = text.replace(key, _FORMATS.get(fmt, str)(max(n, 1)))
+        return text
