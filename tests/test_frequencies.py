@@ -45,3 +45,8 @@ def test_yearly_rate_equivalence():
     (b,) = extract("每半年1次")
     rate = lambda s: PER_YEAR[s.attrs["period"]] * s.attrs["count"]  # noqa: E731
     assert rate(a) == rate(b)
+
+
+def test_spelled_out_and_named_daily_weekly_monthly_count_once():
+    text = "严格落实班组日排查、部门周排查、厂长月排查的“日周月”隐患排查制度"
+    assert [s.attrs["period"] for s in extract(text)] == ["day", "week", "month"]

@@ -71,12 +71,19 @@ def extract(text: str) -> list[Span]:
             add(m.start(), end, period, n, at_least)
         else:
             add(m.start(), m.end(), period, 1, False)
-    for m in r["_triple"].finditer(text):
-        if m.group(0).strip("“”\"") == "日周月":
-            for k, ch in enumerate("日周月"):
-                s = m.start() + m.group(0).index("日") + k
-                add(s, s + 1, _PERIOD_OF_CHAR[ch], 1, False)
+    spelled: list[tuple[int, str]] = []
     for m in r["_daily_weekly"].finditer(text):
         add(m.start(), m.end() + 2, _PERIOD_OF_CHAR[m.group(1)], 1, False)
+        spelled.append((m.start(), _PERIOD_OF_CHAR[m.group(1)]))
+    for m in r["_triple"].finditer(text):
+        if m.group(0).strip("“”\"") != "日周月":
+            continue
+        # "班组日排查、部门周排查、厂长月排查的“日周月”制度" names the same three once more
+        near = {p for pos, p in spelled if m.start() - 40 <= pos < m.start()}
+        if {"day", "week", "month"} <= near:
+            continue
+        for k, ch in enumerate("日周月"):
+            s = m.start() + m.group(0).index("日") + k
+            add(s, s + 1, _PERIOD_OF_CHAR[ch], 1, False)
     out.sort(key=lambda s: s.start)
     return out
