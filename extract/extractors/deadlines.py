@@ -82,7 +82,7 @@ def normalize(kind: str, span: str) -> dict | None:
         if re.search(r"底|末|前|之前|以前", span):
             return {"start": None, "end": _iso(y, m, _last_day(y, m)), "ongoing": False}
         return {"start": _iso(y, m, 1), "end": _iso(y, m, _last_day(y, m)), "ongoing": False}
-    if kind == "year_end" and nums:
+    if kind in ("year_end", "by_year") and nums:
         return {"start": None, "end": _iso(nums[0], 12, 31), "ongoing": False}
     if kind == "year" and nums:
         y = nums[0]

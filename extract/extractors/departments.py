@@ -34,6 +34,8 @@ def rules() -> dict:
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
     data["_admin_re"] = re.compile(data["admin_unit_pattern"])
     data["_opener_re"] = re.compile(data["supervising_openers"])
+    data["_bad_start"] = re.compile(data["not_actor_starts"])
+    data["_bad_inside"] = re.compile(data["not_actor_inside"])
     return data
 
 
@@ -42,7 +44,7 @@ _LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:
 # ，YY配合） — 配合 as the last word of a phrase, not a verb with an object
 _SUPPORT = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:等部门|等单位)?(?:配合|协助|参与)(?=[，,；;。）)\s]|$)")
 # 由XX负责
-_BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同)?负责")
+_BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同|严格|跟踪)?(?:负责|组织|开展|实施|承担|论证|督办|审核|进行)")
 
 
 def normalize_name(name: str) -> str:
@@ -58,7 +60,7 @@ def is_actor(name: str) -> bool:
         return False
     if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|\d|年|月", name):
         return False
-    if name.endswith(tuple(r["not_actor_endings"])):
+    if name.endswith(tuple(r["not_actor_endings"])) or r["_bad_start"].match(name) or r["_bad_inside"].search(name):
         return False
     return bool(r["_suffix_re"].search(name) or r["_admin_re"].match(name))
 

@@ -17,7 +17,7 @@ _PERIOD_OF_CHAR = {"日": "day", "周": "week", "月": "month"}
 @lru_cache(maxsize=1)
 def rules() -> dict:
     data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
-    for key in ("every", "count", "half_month", "daily_weekly", "triple", "listed_dates"):
+    for key in ("every", "count", "half_month", "daily_weekly", "triple", "listed_dates", "yearly_words", "whole_year"):
         data["_" + key] = re.compile(data[key])
     return data
 
@@ -61,6 +61,11 @@ def extract(text: str) -> list[Span]:
     for m in r["_listed_dates"].finditer(text):
         months = re.findall(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月", m.group(1))
         add(m.start(), m.end(), "year", len(months), False)
+    for m in r["_whole_year"].finditer(text):
+        n = m.group(2)
+        add(m.start(), m.end(), "year", int(n) if n.isdigit() else int(to_arabic(n)), bool(m.group(1)))
+    for m in r["_yearly_words"].finditer(text):
+        add(m.start(), m.end(), "year", 1, False)
     for m in r["_half_month"].finditer(text):
         add(m.start(), m.end(), "month", 2, "至少" in text[m.end():m.end() + 6])
     for m in r["_every"].finditer(text):
