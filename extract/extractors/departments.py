@@ -208,22 +208,39 @@ def extract(text: str) -> list[Span]:
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
-_LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九〇零]{2})年[^，,]{0,8}?(?:前|起|内|底|末|开始)"
+_LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九〇零]{2})年[^，,]{0,8}?(?:年?底前|年?末前|之前|以前|前|起|内|底|末|开始)"
                       r"|同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|要求|请|由)*")
 
 
 _SENTENCE_END = set("。；;！!？?\n")
+# adverbs between a subject and its modal: 主要负责人和“五职”矿长每年必须…… / 单位全部建成……
+_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|还|均|全部|按要求)+$")
 
 
 def _subjects(text: str, covered: list[tuple[int, int]]):
     r = rules()
     supervised = False
+    prev_names: list[tuple[str, int]] = []
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
         opens_sentence = base == 0 or text[base - 1] in _SENTENCE_END
         if opens_sentence:
             supervised = bool(r["_opener_re"].match(s.strip()))
+        stripped = s.strip()
+        # "灾害严重矿井、发生较大及以上事故的矿山，必须……": a segment that is only a list of names, followed by
+        # a segment that opens with a modal; or "各级商务部门，结合本地实际……" opening a sentence
+        is_label = stripped in r["_label_role"] or any(a <= base < b for a, b in covered)
+        only = _split_names(stripped, base + len(s) - len(s.lstrip()), check=True) \
+            if len(stripped) <= 40 and not is_label else []
+        is_list = bool(only) and len("".join(n for n, _ in only)) >= 0.9 * len(stripped.replace("、", ""))
+        if prev_names and r["_modal_re"].match(stripped) and not supervised:
+            yield from prev_names
+        prev_names = only if is_list else []
+        if is_list and opens_sentence and not supervised:
+            yield from only
+            prev_names = []
+            continue
         lead = len(s) - len(s.lstrip())
         s2 = s.strip()
         m0 = _LEADING.match(s2)
@@ -247,8 +264,7 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
             if modal not in ("要", "应", "须", "必须", "应当"):
                 continue
             subject = r["_object_re"].sub("", subject, count=1)
-        if subject.endswith(("主要", "具体", "统一", "共同", "分别", "切实", "都", "也", "还", "均", "全部", "按要求")):
-            subject = re.sub(r"(主要|具体|统一|共同|分别|切实|都|也|还|均|全部|按要求)$", "", subject)
+        subject = _TRAILING.sub("", subject)
         if modal == "负责" and subject.endswith("主要"):
             continue
         start = base + lead + skip
