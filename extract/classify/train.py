@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import ACTIONS, MODELS, clause_features, feature_text
+from . import ACTIONS, MODELS, clause_features, feature_text, tokens
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLD = ROOT / "corpus" / "gold"
@@ -50,7 +50,8 @@ def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str
             k = next((i for i, t in enumerate(texts) if a in t), None)
             if k is None:
                 continue
-            out.append((feature_text(clause_features(doc.clauses[k])), bool(g["is_task"]), list(g.get("action") or [])))
+            out.append((feature_text(clause_features(doc.clauses[k]), tokens), bool(g["is_task"]),
+                        list(g.get("action") or [])))
     return out
 
 
@@ -111,8 +112,11 @@ def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
         raise SystemExit(f"planlink: error: no training clauses found in {gold_dir}")
     task, action = build_models(train_set)
     out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "is_task.pkl").write_bytes(pickle.dumps(task))
-    (out_dir / "action.pkl").write_bytes(pickle.dumps(action))
+    from .linear import export
+
+    # what the pipeline loads: the fitted models as numpy weights (no scikit-learn import at run time)
+    (out_dir / "is_task.pkl").write_bytes(pickle.dumps(export(task), protocol=pickle.HIGHEST_PROTOCOL))
+    (out_dir / "action.pkl").write_bytes(pickle.dumps(export(action), protocol=pickle.HIGHEST_PROTOCOL))
     import sklearn
 
     meta = {

@@ -1,0 +1,67 @@
+"""The committed classifiers: they load, they are what the committed gold data trains, and the numpy export
+predicts what scikit-learn predicts; the run-time tokenizer agrees with the spaCy pipeline."""
+from __future__ import annotations
+
+import json
+import pickle
+
+import numpy as np
+import pytest
+
+from conftest import CORPUS
+from extract.classify import MODELS, clause_features, fast_tokens, feature_text, load_models, tokens
+from extract.classify.linear import export
+from extract.classify.train import GOLD, build_models, data_hash, examples, split_names, train
+
+
+def test_models_load_and_meta_matches_the_gold_data():
+    task, action = load_models()
+    assert task is not None and action is not None
+    meta = json.loads((MODELS / "meta.json").read_text(encoding="utf-8"))
+    split = split_names(GOLD)
+    assert meta["data_sha256"] == data_hash(GOLD, split["train"]), "models/ is stale: run `planlink train`"
+    assert set(action.classes_) <= {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X"}
+
+
+def test_retraining_from_committed_data_reproduces_the_models(tmp_path):
+    train(GOLD, tmp_path)
+    sample = [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:60]
+    for name in ("is_task.pkl", "action.pkl"):
+        committed = pickle.loads((MODELS / name).read_bytes())
+        fresh = pickle.loads((tmp_path / name).read_bytes())
+        assert committed.classes_ == fresh.classes_
+        assert np.allclose(committed.predict_proba(sample), fresh.predict_proba(sample), atol=1e-6)
+
+
+def test_numpy_export_predicts_what_scikit_learn_predicts():
+    data = examples(GOLD, split_names(GOLD)["train"])
+    task, action = build_models(data)
+    docs = [x for x, _, _ in data][:80] + ["完全没有见过的文本 开展 检查", ""]
+    assert np.allclose(export(task).predict_proba(docs), task.predict_proba(docs), atol=1e-9)
+    assert np.allclose(export(action).predict_proba(docs), action.predict_proba(docs), atol=1e-9)
+
+
+def test_runtime_tokens_equal_the_spacy_pipeline():
+    from extract.pipeline import process_file
+
+    for path in sorted(CORPUS.glob("00[0-3]_*.txt")):
+        for d in process_file(path, fields=False, ocr=False):
+            for c in d.clauses:
+                assert fast_tokens(c.text) == tokens(c.text)
+                f = clause_features(c)
+                assert feature_text(f) == feature_text(f, tokens)
+
+
+@pytest.mark.parametrize("text,is_task", [
+    ("为认真贯彻落实习近平总书记关于安全生产重要论述，结合实际，制定本方案。", False),
+    ("现将《某县安全生产治本攻坚三年行动方案》印发给你们，请认真贯彻落实。", False),
+    ("各乡镇要于2024年6月底前完成重大事故隐患排查，建立台账并推进整改。", True),
+])
+def test_obvious_task_and_non_task(text, is_task):
+    from extract.classify import classify_documents
+    from extract.model import Clause, Document
+
+    c = Clause(id="c1", path=[], marker="", text=text, start=0, end=len(text))
+    classify_documents([Document(title="t", text=text, clauses=[c])])
+    assert c.is_task is is_task
+    assert (c.action is not None) is is_task
