@@ -135,7 +135,9 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
         store.save_file(sha, path, docs, fps, dups, links, result.get("seconds", 0.0))
     if bar:
         bar(None)
-    write_summary(store, out, parent)
+    fresh = all((out / name).is_file() for name in ("summary.xlsx", "graph.graphml", "graph.json", "errors.csv"))
+    if todo or not fresh:  # a rerun with nothing left to do keeps the summary it already wrote
+        write_summary(store, out, parent)
     failed = len(store.errors())
     store.close()
     return 1 if failed else 0
