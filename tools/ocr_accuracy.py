@@ -42,6 +42,18 @@ def main() -> int:
         print(f"{name}: pages {pages}, OCR pages {len(ocr_pages)}, {dt:.1f} s total, "
               f"{dt / max(1, len(ocr_pages)):.2f} s per OCR page, CER {cer(ref, hyp):.4f}, "
               f"clauses {sum(len(d.clauses) for d in docs)} (text layer: {sum(len(d.clauses) for d in ref_docs)})")
+    gold_path = ROOT / "corpus" / "gold" / "001_6a215b8801cc0d63.json"
+    if gold_path.is_file():
+        from extract.evaluate import score_document
+        from extract.gold import load
+
+        gold = load(gold_path)
+        for label, path in (("text layer", fx / "tieshan_001.pdf"), ("scanned", fx / "scans" / "tieshan_001_scan.pdf")):
+            (doc,) = process_file(path)
+            s = score_document(gold, doc)
+            print(f"extraction F1 on {label:>10}: clauses {s.clauses.f1:.3f}  is_task {s.is_task.f1:.3f}  "
+                  f"deadlines {s.deadlines.f1:.3f}  frequencies {s.frequencies.f1:.3f}  "
+                  f"departments {s.departments.f1:.3f}  action {s.action_acc:.3f}")
     return 0
 
 
