@@ -129,8 +129,9 @@ def _kinds(children: list[Clause], parent: ParentIndex, result: Alignment) -> No
         elif per_parent[s.parent] > 1:
             kind = "split"
         else:
+            ch = changes(c, p)
             raw = SequenceMatcher(None, fold(c.text), fold(p.text), autojunk=False).ratio()
-            if raw >= 0.95:
+            if fold(c.text) == fold(p.text) or (raw >= 0.98 and not ch):
                 kind = "verbatim"
             elif SequenceMatcher(None, mask(c.text), parent.masked[s.parent], autojunk=False).ratio() >= 0.85:
                 kind = "localized"

@@ -22,14 +22,23 @@ def lead_names(c: Clause) -> set[str]:
     return {s.attrs.get("name", s.text) for s in c.departments if s.attrs.get("role") == "lead"}
 
 
+def _ends(c: Clause) -> set[str]:
+    return {s.attrs["end"] for s in c.deadlines if s.attrs.get("end")}
+
+
+def _rates(c: Clause) -> set[float]:
+    return {PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies}
+
+
 def changes(child: Clause, parent: Clause) -> list[str]:
-    """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens."""
+    """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens.
+    A child that keeps the parent's value (and adds others, as a merge does) has not changed it."""
     out: list[str] = []
     ce, pe = latest_end(child), latest_end(parent)
-    if ce and pe and ce != pe:
+    if ce and pe and ce != pe and pe not in _ends(child):
         out.append("deadline_earlier" if ce < pe else "deadline_later")
     cr, pr = yearly_rate(child), yearly_rate(parent)
-    if cr and pr and cr != pr:
+    if cr and pr and cr != pr and pr not in _rates(child):
         out.append("frequency_higher" if cr > pr else "frequency_lower")
     co, po = is_ongoing(child), is_ongoing(parent)
     if co and not po:
