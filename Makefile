@@ -24,7 +24,9 @@ train: $(STAMP)
 	$(BIN)/planlink train
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch_bench.py
 
 fixtures: $(STAMP)
 	$(BIN)/python tools/make_fixtures.py
