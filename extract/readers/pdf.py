@@ -148,16 +148,45 @@ def _read_page(page, pno: int) -> tuple[list[Line], list[tuple[float, Table]], P
                 boxes.append(ft.bbox)
                 page_tables.append((ft.bbox[1], Table(rows=rows, header=rows[0], page=pno)))
     out: list[Line] = []
-    for ln in page.extract_text_lines(return_chars=True, strip=True):
-        mid_y = (ln["top"] + ln["bottom"]) / 2
-        mid_x = (ln["x0"] + ln["x1"]) / 2
+    for group in _char_lines(chars):
+        x0, x1 = group[0]["x0"], max(c["x1"] for c in group)
+        top, bottom = min(c["top"] for c in group), max(c["bottom"] for c in group)
+        mid_y, mid_x = (top + bottom) / 2, (x0 + x1) / 2
         if any(b[0] - 2 <= mid_x <= b[2] + 2 and b[1] - 2 <= mid_y <= b[3] + 2 for b in boxes):
             continue
-        sizes = [c.get("size", 0) for c in ln.get("chars", [])] or [ln["bottom"] - ln["top"]]
-        text = ln["text"].strip()
+        text = _line_text(group).strip()
         if text:
-            out.append(Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"], statistics.median(sizes), pno))
+            out.append(Line(text, x0, x1, top, bottom, statistics.median(c.get("size", 0) for c in group), pno))
     return out, page_tables, report
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Chars grouped into printed lines (same baseline within half a character), each sorted left to right.
+    Built from the chars directly: pdfplumber's own text layout would compute the same lines more slowly."""
+    rows: list[list[dict]] = []
+    for c in sorted((c for c in chars if c.get("upright", True)), key=lambda c: (round(c["top"], 1), c["x0"])):
+        size = c.get("size") or (c["bottom"] - c["top"]) or 10.0
+        if rows and abs(c["top"] - rows[-1][0]["top"]) <= 0.5 * size:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+    return rows
+
+
+def _line_text(row: list[dict]) -> str:
+    """Glyphs joined; a space only where the PDF leaves a visible gap between Latin letters or digits."""
+    parts = [row[0]["text"]]
+    for prev, c in zip(row, row[1:]):
+        gap = c["x0"] - prev["x1"]
+        size = c.get("size") or 10.0
+        if gap > 0.25 * size and (prev["text"].isascii() or c["text"].isascii()):
+            parts.append(" ")
+        elif gap > 1.5 * size:
+            parts.append(" ")
+        parts.append(c["text"])
+    return "".join(parts)
 
 
 def _clean_cell(c) -> str:
