@@ -106,7 +106,10 @@ def main() -> int:
         result = {"files": N, "mix": counts, "plans": plans, "failed_files": failed, "full_seconds": round(full, 2),
                   "files_per_minute": round(rate, 1), "peak_worker_mb": round(peak_children, 1),
                   "killed_after_files": done_at_kill, "resume_seconds": round(resume, 2),
-                  "resume_share_of_full": round(resume / full, 3), "rerun_nothing_to_do_seconds": round(again, 2)}
+                  "resume_share_of_full": round(resume / full, 3),
+                  # what resuming costs beyond the unfinished files themselves (at the full run's rate)
+                  "resume_overhead_share_of_full": round((resume - full * (N - done_at_kill) / N) / full, 3),
+                  "rerun_nothing_to_do_seconds": round(again, 2)}
         print(json.dumps(result, ensure_ascii=False, indent=1))
         (ROOT / "bench" / "batch_results.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
     finally:
