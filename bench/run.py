@@ -74,11 +74,9 @@ def workload_tibet() -> None:
     path = CORPUS / "004_2c798045eb65f6c7.partial.txt"
     stage_times(path)  # warm: models and dictionaries loaded once per process
     r = stage_times(path)
-    chars = path.stat().st_size
     record("(a) Tibet compilation end to end", r["total"], plans=len(r["docs"]),
            chars_per_s=int(len(path.read_text(encoding="utf-8")) / r["total"]),
            read=r.get("read"), segment=r.get("segment"), extract=r.get("extract"), classify=r.get("classify"))
-    del chars
 
 
 def workload_pdf(pdf: Path) -> None:
@@ -163,7 +161,6 @@ def workload_cold() -> None:
 def deadlines_vs_jionlp() -> None:
     """Deadline extraction against JioNLP's time parser on the annotated dev set: accuracy and speed."""
     from extract.extractors import deadlines
-    from extract.gold import fold
 
     golds = sorted((CORPUS / "gold").glob("*.json"))
     items = []
@@ -200,7 +197,6 @@ def deadlines_vs_jionlp() -> None:
         except Exception:  # noqa: BLE001 - a parse failure is a miss
             pass
     record("    peer: jionlp.parse_time on the same texts", time.perf_counter() - t, accuracy=round(ok / len(items), 3))
-    del fold
 
 
 def main() -> int:

@@ -216,7 +216,6 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     wb.save(tmp)
     os.replace(tmp, target)
 
-    by_id = {f"{d.sha256[:16]}:{d.index}": d for d in docs}
     g = build_graph(docs)
     export(g, out / "graph.graphml", out / "graph.json")
 
@@ -226,7 +225,6 @@ def write_summary(store, out: Path, parent: str | None) -> None:
         w.writerow(["file", "reason"])
         w.writerows(store.errors())
     os.replace(tmp, target)
-    del by_id
 
 
 def _parent_matrix(wb, store, link_rows, parent_docs) -> None:

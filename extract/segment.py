@@ -87,6 +87,7 @@ class _Node:
     path: list[str]
     extra: list[Para] = field(default_factory=list)
     has_children: bool = False
+    heading: str = ""  # the short titles of the headings above, "主要任务 / 开展安全风险分级管控行动"
 
 
 def flatten(blocks: list[Block]) -> tuple[str, list[Para]]:
@@ -416,7 +417,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                 stack.pop()
             if stack:
                 stack[-1].has_children = True
-            node = _Node(marker, form, rank, t[length:], p, [s.marker for s in stack] + [marker])
+            node = _Node(marker, form, rank, t[length:], p, [s.marker for s in stack] + [marker],
+                         heading=" / ".join(_short_title(s.title) for s in stack if _short_title(s.title)))
             stack.append(node)
             nodes.append(node)
             continue
@@ -456,16 +458,18 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         end = (node.extra[-1].end if node.extra else node.para.end) - off
         clauses.extend(_split_inline(Clause(id="", path=list(node.path), marker=node.marker, text=body_text,
                                             start=start, end=end, page=node.para.page,
-                                            heading=_heading(node, stack))))
+                                            heading=node.heading)))
+
+
+def _short_title(title: str) -> str:
+    """The title part of a heading line: up to its first 。 or ，, if that is short."""
+    head = re.split(r"[。；，,]", title, maxsplit=1)[0].strip()
+    return head if 0 < len(head) <= 30 else ""
 
 
 def _is_bare_section(node: _Node) -> bool:
     """一、工作目标: a top-level title with no sentence of its own heads the paragraphs under it."""
     return node.rank <= RANK["cn"] and not is_bodylike(node.title) and len(node.title) <= 30
-
-
-def _heading(node: _Node, stack: list[_Node]) -> str:
-    return ""
 
 
 def _split_inline(clause: Clause) -> list[Clause]:
