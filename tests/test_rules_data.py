@@ -1,57 +1,137 @@
-"""Every example and counter-example kept beside the rules (rules/*.yaml) runs through the compiled rule."""
+"""The rule data (extract/rules/*.yaml) is consistent: every example and counter-example runs through the compiled rules."""
 from __future__ import annotations
 
+import re
+
 import pytest
-import yaml
 
-from conftest import ROOT
 from extract.extractors import deadlines, frequencies, targets
+from extract.model import Period
+from extract.rules import compiled, expand, load
+from extract.text import half_width, to_arabic
 
-RULES = ROOT / "extract" / "rules"
-
-
-def load(name):
-    return yaml.safe_load((RULES / name).read_text(encoding="utf-8"))
-
-
-DEADLINE_FORMS = load("deadlines.yaml")["forms"]
-DEADLINE_EXAMPLES = [(f["kind"], ex) for f in DEADLINE_FORMS for ex in f.get("examples", [])]
-DEADLINE_COUNTER = [(f["kind"], ex) for f in DEADLINE_FORMS for ex in f.get("counter_examples", [])]
+DL = load("deadlines.yaml")
+FQ = load("frequencies.yaml")
+TG = load("targets.yaml")
 
 
-@pytest.mark.parametrize("kind,text", DEADLINE_EXAMPLES)
-def test_deadline_examples_are_found_whole(kind, text):
-    spans = deadlines.extract(text)
-    assert spans, text
-    assert any(s.text in text and len(s.text) >= len(text) - 6 for s in spans), [s.text for s in spans]
+def _rows(data: dict, key: str) -> list[tuple[str, object]]:
+    return [(r["name"], item) for r in data["rules"] for item in r.get(key, [])]
 
 
-@pytest.mark.parametrize("kind,text", DEADLINE_COUNTER)
-def test_deadline_counter_examples_are_not_deadlines(kind, text):
+def _ids(rows):
+    return [f"{name}:{item if isinstance(item, str) else (item[0] if isinstance(item, list) else item['text'])}"[:40]
+            for name, item in rows]
+
+
+# --- the files as a whole ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [DL, FQ, TG], ids=["deadlines", "frequencies", "targets"])
+def test_every_rule_is_named_once_compiles_and_has_examples(data):
+    names = [r["name"] for r in data["rules"]]
+    assert len(names) == len(set(names))
+    assert all(r.get("examples") for r in data["rules"]), [r["name"] for r in data["rules"] if not r.get("examples")]
+    file = {id(DL): "deadlines.yaml", id(FQ): "frequencies.yaml", id(TG): "targets.yaml"}[id(data)]
+    assert set(compiled(file)) == set(names)
+
+
+@pytest.mark.parametrize("rule", DL["rules"], ids=[r["name"] for r in DL["rules"]])
+def test_every_deadline_kind_is_normalized(rule):
+    text = rule["examples"][0][0]
+    assert deadlines.normalize(rule["kind"], to_arabic(text)) is not None  # an unknown kind raises ValueError
+
+
+def test_frequency_periods_are_the_models_periods():
+    assert set(FQ["periods"].values()) <= {p.value for p in Period}
+    words = set(expand("{PERIOD}", FQ["pieces"]).strip("(?:)").split("|"))
+    assert words <= set(FQ["periods"]), words - set(FQ["periods"])
+
+
+def test_every_target_comparison_word_has_a_comparison():
+    words = set(expand("{CMP}", TG["pieces"]).strip("(?:)").split("|"))
+    tails = set(expand("{TAIL}", TG["pieces"]).strip("(?:)").split("|"))
+    assert words | tails <= set(TG["comparators"])
+    assert set(TG["comparators"].values()) <= {">=", "<=", "=", ">", "<"}
+    assert set(expand("{CHANGE}", TG["pieces"]).strip("(?:)").split("|")) == set(TG["changes"])
+
+
+# --- deadlines -------------------------------------------------------------------------------------------
+
+DL_EXAMPLES = _rows(DL, "examples")
+
+
+@pytest.mark.parametrize("name,example", DL_EXAMPLES, ids=_ids(DL_EXAMPLES))
+def test_deadline_example(name, example):
+    text, start, end = example
+    assert compiled("deadlines.yaml")[name].search(half_width(text)), f"rule {name} does not match {text}"
+    (span,) = deadlines.extract(text)
+    assert text.endswith(span.text) and len(span.text) >= len(text) - 5
+    assert (span.attrs["start"], span.attrs["end"]) == (start, end)
+
+
+DL_CONTEXTS = _rows(DL, "contexts")
+
+
+@pytest.mark.parametrize("name,text", DL_CONTEXTS, ids=_ids(DL_CONTEXTS))
+def test_deadline_context(name, text):
+    assert compiled("deadlines.yaml")[name].search(half_width(text))
+    assert deadlines.extract(text)
+
+
+DL_COUNTER = _rows(DL, "counter_examples")
+
+
+@pytest.mark.parametrize("name,text", DL_COUNTER, ids=_ids(DL_COUNTER))
+def test_deadline_counter_example(name, text):
     assert deadlines.extract(text) == []
 
 
-@pytest.mark.parametrize("example", load("frequencies.yaml")["examples"], ids=lambda e: e["text"][:12])
-def test_frequency_examples(example):
+DL_FILTERS = [(name, f, ex) for name, f in DL["filters"].items() for ex in f["examples"]]
+
+
+@pytest.mark.parametrize("name,filt,text", DL_FILTERS, ids=[f"{n}:{t}" for n, _, t in DL_FILTERS])
+def test_deadline_filter_example(name, filt, text):
+    rx = re.compile(expand(filt["pattern"], DL["pieces"]))
+    assert rx.search(text)
+    assert filt["where"] in ("before", "after")
+
+
+# --- frequencies -----------------------------------------------------------------------------------------
+
+FQ_EXAMPLES = _rows(FQ, "examples")
+
+
+@pytest.mark.parametrize("name,example", FQ_EXAMPLES, ids=_ids(FQ_EXAMPLES))
+def test_frequency_example(name, example):
+    assert compiled("frequencies.yaml")[name].search(half_width(example["text"]))
     got = [[s.attrs["period"], s.attrs["count"], s.attrs["at_least"]] for s in frequencies.extract(example["text"])]
     assert got == example["expect"]
 
 
-@pytest.mark.parametrize("text", load("frequencies.yaml")["counter_examples"])
-def test_frequency_counter_examples(text):
+FQ_COUNTER = _rows(FQ, "counter_examples") + [("*", t) for t in FQ["counter_examples"]]
+
+
+@pytest.mark.parametrize("name,text", FQ_COUNTER, ids=_ids(FQ_COUNTER))
+def test_frequency_counter_example(name, text):
     assert frequencies.extract(text) == []
 
 
-@pytest.mark.parametrize("example", load("targets.yaml")["examples"], ids=lambda e: e["text"])
-def test_target_examples(example):
+# --- targets ---------------------------------------------------------------------------------------------
+
+TG_EXAMPLES = _rows(TG, "examples")
+
+
+@pytest.mark.parametrize("name,example", TG_EXAMPLES, ids=_ids(TG_EXAMPLES))
+def test_target_example(name, example):
+    assert compiled("targets.yaml")[name].search(half_width(example["text"]))
     got = [[s.attrs["value"], s.attrs["unit"], s.attrs["comparison"]] for s in targets.extract(example["text"])]
     assert got == example["expect"]
 
 
-@pytest.mark.parametrize("text", load("targets.yaml")["counter_examples"])
-def test_target_counter_examples(text):
+TG_COUNTER = _rows(TG, "counter_examples") + [("*", t) for t in TG["counter_examples"]]
+
+
+@pytest.mark.parametrize("name,text", TG_COUNTER, ids=_ids(TG_COUNTER))
+def test_target_counter_example(name, text):
     assert targets.extract(text) == []
-
-
-def test_every_deadline_form_has_an_example():
-    assert all(f.get("examples") for f in DEADLINE_FORMS)

@@ -1,130 +1,148 @@
-"""Deadlines of a clause, normalized to start / end / ongoing intervals; forms are data in rules/deadlines.yaml."""
+"""Deadlines of a clause (ANNOTATION.md §2), normalized to start / end / ongoing; the forms are data in rules/deadlines.yaml."""
 from __future__ import annotations
 
 import calendar
 import re
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from ..model import Span
+from ..rules import compiled, expand, load
 from ..text import half_width, to_arabic
 
-_RULES = Path(__file__).resolve().parent.parent / "rules" / "deadlines.yaml"
+_FILE = "deadlines.yaml"
 _NUM = re.compile(r"\d+")
+_WINDOW_BEFORE = 16
+_WINDOW_AFTER = 12
+# day of month that ends 上旬 / 中旬 / 下旬 (下旬: the month's last day)
+_DEKAD_END = {"上旬": 10, "中旬": 20}
 
 
 @lru_cache(maxsize=1)
-def rules() -> dict:
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
-    pieces = data["pieces"]
-    forms = []
-    for f in data["forms"]:
-        pattern = f["pattern"]
-        for name, piece in pieces.items():
-            pattern = pattern.replace("{" + name + "}", piece)
-        forms.append((f["kind"], re.compile(pattern)))
-    data["_forms"] = forms
-    for key in ("recurring_before", "scoping_after", "scoping_before", "title_before"):
-        data["_" + key] = re.compile(data[key])
-    return data
-
-
-def _last_day(y: int, m: int) -> int:
-    return calendar.monthrange(y, m)[1]
+def rules() -> tuple[list[tuple[str, str, re.Pattern]], list[tuple[str, set[str], re.Pattern]]]:
+    """(name, kind, regex) of every form in order, and (where, kinds, regex) of every filter; compiled once."""
+    data = load(_FILE)
+    regexes = compiled(_FILE)
+    forms = [(r["name"], r["kind"], regexes[r["name"]]) for r in data["rules"]]
+    pieces = data.get("pieces", {})
+    filters = [(f["where"], set(f["applies"]), re.compile(expand(f["pattern"], pieces)))
+               for f in data["filters"].values()]
+    return forms, filters
 
 
 def _iso(y: int, m: int, d: int) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _inside_title(text: str, pos: int) -> bool:
-    """Inside 《…》: the date names a document."""
-    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos)
+def _last(y: int, m: int) -> int:
+    return calendar.monthrange(y, m)[1]
+
+
+def _interval(start: str | None, end: str | None) -> dict:
+    return {"start": start, "end": end, "ongoing": False}
+
+
+def _open_start(span: str) -> bool:
+    return span.endswith(("起", "开始"))
+
+
+def _closing(span: str) -> bool:
+    """前 / 底 / 末 / 旬: the span names a deadline, so only its end counts."""
+    return bool(re.search(r"前|底|末|旬", span))
 
 
 def normalize(kind: str, span: str) -> dict | None:
-    """start / end / ongoing of one matched span (numerals already Arabic)."""
+    """start / end / ongoing of one matched span whose numerals are already Arabic; None when not a real date."""
     if kind == "ongoing":
         return {"start": None, "end": None, "ongoing": True}
-    nums = [int(x) for x in _NUM.findall(span)]
-    if kind == "month_range_years" and len(nums) >= 4:
-        y1, m1, y2, m2 = nums[:4]
-        return {"start": _iso(y1, m1, 1), "end": _iso(y2, m2, _last_day(y2, m2)), "ongoing": False}
-    if kind == "month_range" and len(nums) >= 3:
-        y, m1, m2 = nums[:3]
-        return {"start": _iso(y, m1, 1), "end": _iso(y, m2, _last_day(y, m2)), "ongoing": False}
-    if kind == "date_range" and len(nums) >= 5:
-        y, m1, d1 = nums[:3]
-        rest = nums[3:]
-        y2, m2, d2 = (rest if len(rest) == 3 else [y] + rest)[:3]
-        return {"start": _iso(y, m1, d1), "end": _iso(y2, m2, d2), "ongoing": False}
-    if kind == "year_range" and len(nums) >= 2:
-        return {"start": _iso(nums[0], 1, 1), "end": _iso(nums[1], 12, 31), "ongoing": False}
-    if kind == "quarter" and len(nums) >= 2:
-        y, q = nums[:2]
-        return {"start": None, "end": _iso(y, 3 * q, _last_day(y, 3 * q)), "ongoing": False}
-    if kind == "half" and nums:
-        y = nums[0]
-        return {"start": None, "end": _iso(y, 6, 30) if "上" in span else _iso(y, 12, 31), "ongoing": False}
-    if kind == "date" and len(nums) >= 3:
-        y, m, d = nums[:3]
-        if span.endswith(("起", "开始")):
-            return {"start": _iso(y, m, d), "end": None, "ongoing": False}
-        return {"start": None, "end": _iso(y, m, d), "ongoing": False}
-    if kind == "month" and len(nums) >= 2:
-        y, m = nums[:2]
-        if not 1 <= m <= 12:
-            return None
-        if span.endswith(("起", "开始")):
-            return {"start": _iso(y, m, 1), "end": None, "ongoing": False}
-        if re.search(r"底|末|前|之前|以前", span):
-            return {"start": None, "end": _iso(y, m, _last_day(y, m)), "ongoing": False}
-        return {"start": _iso(y, m, 1), "end": _iso(y, m, _last_day(y, m)), "ongoing": False}
-    if kind in ("year_end", "by_year") and nums:
-        return {"start": None, "end": _iso(nums[0], 12, 31), "ongoing": False}
-    if kind == "year" and nums:
-        y = nums[0]
-        if span.endswith(("起", "开始")):
-            return {"start": _iso(y, 1, 1), "end": None, "ongoing": False}
-        if re.search(r"前|之前|以前$", span):
-            return {"start": None, "end": _iso(y, 12, 31), "ongoing": False}
-        return {"start": _iso(y, 1, 1), "end": _iso(y, 12, 31), "ongoing": False}
     if kind == "no_year":
         return {"start": None, "end": None, "ongoing": False, "optional": True}
-    return None
+    n = [int(x) for x in _NUM.findall(span)]
+    try:
+        if kind == "label_years":
+            return _interval(_iso(n[0], 1, 1), _iso(n[-1], 12, 31))
+        if kind == "month_range_years":
+            y1, m1, y2, m2 = n[:4]
+            return _interval(_iso(y1, m1, 1), _iso(y2, m2, _last(y2, m2)))
+        if kind == "month_range":
+            y, m1, m2 = n[:3]
+            return _interval(_iso(y, m1, 1), _iso(y, m2, _last(y, m2)))
+        if kind == "date_range":
+            y, m1, d1, *rest = n
+            y2, m2, d2 = rest if len(rest) == 3 else [y, *rest]
+            return _interval(_iso(y, m1, d1), _iso(y2, m2, d2))
+        if kind == "year_range":
+            return _interval(_iso(n[0], 1, 1), _iso(n[1], 12, 31))
+        if kind == "quarter":
+            y, q = n[:2]
+            first, last = 3 * q - 2, 3 * q
+            end = _iso(y, last, _last(y, last))
+            return _interval(None if _closing(span) else _iso(y, first, 1), end)
+        if kind == "half":
+            y = n[0]
+            first, last = (1, 6) if "上" in span else (7, 12)
+            end = _iso(y, last, _last(y, last))
+            return _interval(None if _closing(span) else _iso(y, first, 1), end)
+        if kind == "date":
+            y, m, d = n[:3]
+            day = _iso(y, m, d)
+            return _interval(day, None) if _open_start(span) else _interval(None, day)
+        if kind == "month":
+            y, m = n[:2]
+            if _open_start(span):
+                return _interval(_iso(y, m, 1), None)
+            dekad = next((k for k in _DEKAD_END if k in span), None)
+            end = _iso(y, m, _DEKAD_END[dekad] if dekad else _last(y, m))
+            return _interval(None, end) if _closing(span) else _interval(_iso(y, m, 1), end)
+        if kind in ("year_end", "by_year"):
+            return _interval(None, _iso(n[0], 12, 31))
+        if kind == "year":
+            y = n[0]
+            if _open_start(span):
+                return _interval(_iso(y, 1, 1), None)
+            if _closing(span):
+                return _interval(None, _iso(y, 12, 31))
+            return _interval(_iso(y, 1, 1), _iso(y, 12, 31))
+    except (IndexError, ValueError):  # a month 13 or a day 32 is not a date
+        return None
+    raise ValueError(f"unknown deadline kind {kind!r} in {_FILE}")
+
+
+def _inside_title(text: str, pos: int) -> bool:
+    """Inside 《…》 (or 〈…〉 nested in it): the date is part of a document's name."""
+    return text.rfind("《", 0, pos) > text.rfind("》", 0, pos) or text.rfind("〈", 0, pos) > text.rfind("〉", 0, pos)
+
+
+def _filtered(kind: str, text: str, s: int, e: int, filters) -> bool:
+    before, after = text[max(0, s - _WINDOW_BEFORE):s], text[e:e + _WINDOW_AFTER]
+    for where, kinds, rx in filters:
+        if "all" not in kinds and kind not in kinds:
+            continue
+        if rx.search(before if where == "before" else after):
+            return True
+    return False
 
 
 def extract(text: str) -> list[Span]:
-    r = rules()
+    """Every deadline of one clause's text, in text order, with offsets into `text`."""
+    forms, filters = rules()
+    folded = half_width(text)  # same length: offsets stay valid
     taken: list[tuple[int, int]] = []
     out: list[Span] = []
-    original, text = text, half_width(text)
-    for kind, rx in r["_forms"]:
-        for m in rx.finditer(text):
+    for _name, kind, rx in forms:
+        for m in rx.finditer(folded):
             s, e = m.start(), m.end()
+            while e > s and folded[e - 1].isspace():
+                e -= 1
             if any(a < e and s < b for a, b in taken):
                 continue
-            before, after = text[max(0, s - 12):s], text[e:e + 8]
-            if kind != "ongoing" and r["_recurring_before"].search(before):
+            if kind != "ongoing" and (_inside_title(folded, s) or _filtered(kind, folded, s, e, filters)):
+                # a blocked match still takes its text, so the years inside 2023—2025年 are not read alone
                 taken.append((s, e))
-                continue  # 每年6月20日前: a frequency
-            if kind != "ongoing" and (_inside_title(text, s) or r["_title_before"].search(before)):
-                taken.append((s, e))  # the period of a plan's title blocks the years inside it too
                 continue
-            if kind == "year" and not m.group(0).endswith(("前", "起", "开始")):
-                if r["_scoping_after"].match(after) or r["_scoping_before"].search(before):
-                    continue
-                if after[:1] and after[:1] in "-—–－~～":
-                    continue
-            if kind == "no_year" and re.search(r"每(年|季|月|半年)[^，,。；;]{0,14}$", text[max(0, s - 16):s]):
-                taken.append((s, e))
-                continue  # 每年6月20日、12月20日前: the second date of a recurring list
-            value = normalize(kind, to_arabic(m.group(0)))
+            value = normalize(kind, to_arabic(folded[s:e]))
             if value is None:
                 continue
             taken.append((s, e))
-            out.append(Span("deadline", original[s:e], s, e, value))
+            out.append(Span("deadline", text[s:e], s, e, value))
     out.sort(key=lambda sp: sp.start)
     return out

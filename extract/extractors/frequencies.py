@@ -1,94 +1,128 @@
-"""Frequencies of a clause: period, count per period and at_least; forms are data in rules/frequencies.yaml."""
+"""Frequencies of a clause (ANNOTATION.md §2): period, count per period and at_least; the forms are data in rules/frequencies.yaml."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from ..model import Span
+from ..rules import compiled, expand, load
 from ..text import half_width, to_arabic
 
-_RULES = Path(__file__).resolve().parent.parent / "rules" / "frequencies.yaml"
-_PERIOD_OF_CHAR = {"日": "day", "周": "week", "月": "month"}
+_FILE = "frequencies.yaml"
+_COUNT_REACH = 40  # how far after 每… its count may be written (每季度带队对本单位……至少开展1次)
+_SAME_CYCLE_REACH = 40  # 季度报送机制，…于每季度5日前报送: one reporting cycle written twice
+_PHRASE_END = "。；;，,"
 
 
 @lru_cache(maxsize=1)
-def rules() -> dict:
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
-    for key in ("every", "count", "half_month", "daily_weekly", "triple", "listed_dates", "yearly_words", "whole_year"):
-        data["_" + key] = re.compile(data[key])
-    return data
+def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
+    """(the rule data, each rule's compiled regex by name, the compiled count of the `every` rule)."""
+    data = load(_FILE)
+    every = next(r for r in data["rules"] if r["name"] == "every")
+    return data, compiled(_FILE), re.compile(expand(every["count"], data["pieces"]))
 
 
-def _count_after(text: str, start: int) -> tuple[int, bool, int] | None:
-    """The count of times that follows a 每… within the same phrase, skipping a parenthesis and another 每."""
-    r = rules()
-    i, depth, limit = start, 0, min(len(text), start + 40)
-    while i < limit:
+def _at_least(span: str) -> bool:
+    return any(w in span for w in ("至少", "不少于", "不低于", "最少"))
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else int(to_arabic(word))
+
+
+def _count_after(text: str, start: int) -> tuple[int, bool, int, list[int]] | None:
+    """(count, at_least, end, positions of 每 inside parentheses) of the count written after a 每… phrase.
+
+    The count is looked for up to the end of the phrase, across parentheses (每季度（高危领域每月）……至少开展1次);
+    a 每 outside parentheses starts a new frequency and stops the search."""
+    _, _, count_re = rules()
+    depth, inner = 0, []
+    for i in range(start, min(len(text), start + _COUNT_REACH)):
         ch = text[i]
         if ch in "（(":
             depth += 1
-        elif ch in "）)":
+            continue
+        if ch in "）)":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in "。；;，,":
+            continue
+        if depth:
+            if ch == "每":
+                inner.append(i)
+            continue
+        if ch in _PHRASE_END or ch == "每":
             return None
-        elif depth == 0 and ch == "每":
-            return None
-        if depth == 0:
-            m = r["_count"].match(text, i)
-            if m:
-                n = int(to_arabic(m.group(2))) if not m.group(2).isdigit() else int(m.group(2))
-                at_least = bool(m.group(1) or m.group(3)) or "至少" in text[start:i] or "不少于" in text[start:i]
-                return n, at_least, m.end()
-        i += 1
+        m = count_re.match(text, i)
+        if m:
+            at_least = bool(m.group(1) or m.group(3)) or _at_least(text[start:i])
+            return _number(m.group(2)), at_least, m.end(), inner
     return None
 
 
 def extract(text: str) -> list[Span]:
-    r = rules()
-    original, text = text, half_width(text)
+    """Every frequency of one clause's text, in text order, with offsets into `text`."""
+    data, rx, _ = rules()
+    periods = data["periods"]
+    folded = half_width(text)  # same length: offsets stay valid
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
 
-    def add(s: int, e: int, period: str, count: int, at_least: bool) -> None:
-        if any(a < e and s < b for a, b in taken):
+    def add(s: int, e: int, period: str, count: int, at_least: bool, *, inside: bool = False) -> None:
+        if not inside and any(a < e and s < b for a, b in taken):
             return
         taken.append((s, e))
-        out.append(Span("frequency", original[s:e], s, e, {"period": period, "count": max(1, count), "at_least": at_least}))
+        out.append(Span("frequency", text[s:e], s, e, {"period": period, "count": max(1, count), "at_least": at_least}))
 
-    for m in r["_listed_dates"].finditer(text):
-        months = re.findall(r"(\d{1,2}|[一二三四五六七八九十]{1,3})月", m.group(1))
-        add(m.start(), m.end(), "year", len(months), False)
-    for m in r["_whole_year"].finditer(text):
-        n = m.group(2)
-        add(m.start(), m.end(), "year", int(n) if n.isdigit() else int(to_arabic(n)), bool(m.group(1)))
-    for m in r["_yearly_words"].finditer(text):
-        add(m.start(), m.end(), "year", 1, False)
-    for m in r["_half_month"].finditer(text):
-        add(m.start(), m.end(), "month", 2, "至少" in text[m.end():m.end() + 6])
-    for m in r["_every"].finditer(text):
-        period = r["periods"][m.group(1)]
-        found = _count_after(text, m.end())
-        if found:
-            n, at_least, end = found
-            add(m.start(), end, period, n, at_least)
-        else:
-            add(m.start(), m.end(), period, 1, False)
-    spelled: list[tuple[int, str]] = []
-    for m in r["_daily_weekly"].finditer(text):
-        add(m.start(), m.end() + 2, _PERIOD_OF_CHAR[m.group(1)], 1, False)
-        spelled.append((m.start(), _PERIOD_OF_CHAR[m.group(1)]))
-    for m in r["_triple"].finditer(text):
-        if m.group(0).strip("“”\"") != "日周月":
+    for m in rx["listed_dates"].finditer(folded):
+        add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
+    for m in rx["slash"].finditer(folded):
+        add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
+    for m in rx["one_period"].finditer(folded):
+        add(m.start(), m.end(), periods[m.group(1)], _number(m.group(3)), _at_least(m.group(0)))
+    for m in rx["whole_year"].finditer(folded):
+        add(m.start(), m.end(), "year", _number(m.group(2)), _at_least(m.group(0)))
+    for m in rx["cycle"].finditer(folded):
+        add(m.start(), m.end(), periods[m.group(1) or m.group(2)], 1, False)
+    for m in rx["half_month"].finditer(folded):
+        add(m.start(), m.end(), "month", 2, False)
+
+    every: list[tuple[int, str]] = []
+    for m in rx["every"].finditer(folded):
+        if any(a <= m.start() < b for a, b in taken):
+            continue  # a 每 inside a parenthesis already read with its outer 每
+        period, before = periods[m.group(2)], bool(m.group(1))
+        found = _count_after(folded, m.end())
+        every.append((m.start(), period))
+        if not found:
+            add(m.start(), m.end(), period, 1, before)
             continue
-        # "班组日排查、部门周排查、厂长月排查的“日周月”制度" names the same three once more
-        near = {p for pos, p in spelled if m.start() - 40 <= pos < m.start()}
+        count, at_least, end, inner = found
+        add(m.start(), end, period, count, at_least or before)
+        for pos in inner:  # 每季度（高危行业领域每月）……至少开展1次: the inner 每 shares the count
+            im = rx["every"].match(folded, pos)
+            if im:
+                add(im.start(), im.end(), periods[im.group(2)], count, at_least, inside=True)
+                every.append((im.start(), periods[im.group(2)]))
+    for m in rx["yearly_words"].finditer(folded):
+        add(m.start(), m.end(), "year", 1, False)
+
+    named: list[tuple[int, str]] = []
+    for m in rx["named_cycle"].finditer(folded):
+        period = periods[m.group(1)]
+        activity = folded[m.end():m.end() + 2]
+        tail = folded[m.end():m.end() + _SAME_CYCLE_REACH]
+        cut = min((tail.find(c) for c in "。；;" if c in tail), default=len(tail))
+        sentence_end = m.end() + cut
+        if any(p == period and m.end() <= pos <= sentence_end and activity in folded[pos:sentence_end]
+               for pos, p in every):
+            continue  # 季度报送机制，各单位于每季度5日前报送: the explicit 每季度 says the same cycle again
+        add(m.start(), m.end() + 2, period, 1, False)
+        named.append((m.start(), period))
+    for m in rx["triple"].finditer(folded):
+        # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more
+        near = {p for pos, p in named if m.start() - _SAME_CYCLE_REACH <= pos < m.start()}
         if {"day", "week", "month"} <= near:
             continue
         for k, ch in enumerate("日周月"):
-            s = m.start() + m.group(0).index("日") + k
-            add(s, s + 1, _PERIOD_OF_CHAR[ch], 1, False)
+            add(m.start() + k, m.start() + k + 1, periods[ch], 1, False)
     out.sort(key=lambda s: s.start)
     return out

@@ -1,36 +1,95 @@
-"""Quantitative targets of a clause (达到100%, 不大于3人): value, unit and comparison; forms in rules/targets.yaml."""
+"""Quantitative targets of a clause (达到100%, 不大于3人, 下降12%): value, unit, comparison; the forms are data in rules/targets.yaml."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from ..model import Span
-from ..text import half_width
+from ..rules import compiled, load
+from ..text import half_width, to_arabic
+from . import frequencies
 
-_RULES = Path(__file__).resolve().parent.parent / "rules" / "targets.yaml"
+_FILE = "targets.yaml"
+_COUNT_UNITS = {"次", "场"}
+_REQUIREMENT = {"要求", "标准", "目标", "规定"}  # 不超过6人的要求: the quantity is the requirement itself
+_PHRASE_END = "，,。；;：:）)、"  # units a frequency may own (每年开展不少于2次)
 
 
 @lru_cache(maxsize=1)
-def rules() -> dict:
-    data = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
-    data["_re"] = re.compile(data["pattern"])
-    return data
+def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
+    data = load(_FILE)
+    return data, compiled(_FILE), re.compile(data["prohibition_before"])
+
+
+def _number(word: str) -> float:
+    return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(to_arabic(word))
 
 
 def extract(text: str) -> list[Span]:
-    r = rules()
-    out = []
-    original, text = text, half_width(text)
-    for m in r["_re"].finditer(text):
-        word, value, unit, tail = m.group(1), m.group(2), m.group(3), m.group(4)
-        unit = "%" if unit == "％" else unit
-        if not word and not tail and unit != "%":
-            continue  # a bare count (3人) is not a target without a comparison
-        if unit == "%" or word or tail:
-            cmp = r["comparators"].get(tail or word or "", "=")
-            s = m.start() if word else m.start(2)
-            out.append(Span("target", original[s:m.end()], s, m.end(), {"value": float(value), "unit": unit, "comparison": cmp}))
+    """Every quantitative target of one clause's text, in text order, with offsets into `text`."""
+    data, rx, prohibition = rules()
+    cmp_of = data["comparators"]
+    folded = half_width(text).replace("％", "%")  # same length: offsets stay valid
+    out: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    counted = [(s.start, s.end) for s in frequencies.extract(text)]
+
+    def free(s: int, e: int) -> bool:
+        return not any(a < e and s < b for a, b in taken)
+
+    def add(s: int, e: int, value: float, unit: str, comparison: str, **extra) -> None:
+        taken.append((s, e))
+        attrs = {"value": round(value, 2), "unit": unit, "comparison": comparison, **extra}
+        out.append(Span("target", text[s:e], s, e, attrs))
+
+    def scoping(e: int, unit: str) -> bool:
+        """30人以下的小微企业: a quantity before 的 describes a noun; a share (各3%的指标) and 不超过6人的要求 stay targets."""
+        return unit != "%" and folded[e:e + 1] == "的" and folded[e + 1:e + 3] not in _REQUIREMENT
+
+    def more(e: int, comparison: str) -> None:
+        """分别达到95%、85%: later values of the list, with the first value's comparison."""
+        while True:
+            m = rx["list_more"].match(folded, e)
+            if not m:
+                return
+            add(m.start(1), m.end(), float(m.group(1)), "%", comparison)
+            e = m.end()
+
+    for m in rx["change"].finditer(folded):
+        word, value, unit, tail = m.groups()
+        add(m.start(), m.end(), float(value), unit, cmp_of[tail] if tail else "=",
+            change=data["changes"][word])
+    for m in rx["fraction"].finditer(folded):
+        word, denominator, numerator, tail = m.groups()
+        if free(m.start(), m.end()) and (word or tail):
+            add(m.start(), m.end(), 100 * _number(numerator) / _number(denominator), "%", cmp_of[tail or word])
+    for m in rx["tenths"].finditer(folded):
+        word, tenths, tail = m.groups()
+        if free(m.start(), m.end()) and (word or tail):
+            add(m.start(), m.end(), 10 * _number(tenths), "%", cmp_of[tail or word])
+    for m in rx["compare"].finditer(folded):
+        word, value, unit, tail = m.groups()
+        s, e = m.start(), m.end()
+        if not free(s, e) or scoping(e, unit):
+            continue
+        if unit in _COUNT_UNITS and any(a < e and s < b for a, b in counted):
+            continue  # 每年开展不少于2次: the frequency extractor owns it
+        comparison = cmp_of[tail] if tail and tail != "以上" else cmp_of[word]
+        add(s, e, _number(value), unit, comparison)
+        more(e, comparison)
+    for m in rx["after"].finditer(folded):
+        value, unit, tail = m.groups()
+        s, e = m.start(), m.end()
+        if not free(s, e) or scoping(e, unit) or prohibition.search(folded[max(0, s - 6):s]):
+            continue
+        if unit != "%" and folded[e:e + 1] and folded[e] not in _PHRASE_END:
+            continue  # 2个以上不同开采主体: without a comparison word, a count before a noun describes the noun
+        if unit in _COUNT_UNITS and any(a < e and s < b for a, b in counted):
+            continue
+        add(s, e, _number(value), unit, cmp_of[tail])
+    for m in rx["percent"].finditer(folded):
+        if free(m.start(), m.end()):
+            add(m.start(), m.end(), float(m.group(1)), "%", "=")
+            more(m.end(), "=")
+    out.sort(key=lambda sp: sp.start)
     return out
