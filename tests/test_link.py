@@ -145,3 +145,49 @@ def test_graph_chain_and_exports(tmp_path):
     assert back.number_of_nodes() == g.number_of_nodes()
     data = json.loads((tmp_path / "g.json").read_text(encoding="utf-8"))
     assert len(data["nodes"]) == g.number_of_nodes()
+
+
+def _with(cid, text, ends=(), freqs=()):
+    c = clause(cid, text)
+    for e in ends:
+        c.deadlines.append(Span("deadline", e, 0, 1, {"start": None, "end": e, "ongoing": False}))
+    for period, count in freqs:
+        c.frequencies.append(Span("frequency", "每", 0, 1, {"period": period, "count": count, "at_least": True}))
+    return c
+
+
+@pytest.mark.parametrize("kid,par,expected", [
+    # one of three deadlines moved earlier, the latest unchanged
+    ({"ends": ["2025-12-31", "2026-06-30", "2026-12-31"]}, {"ends": ["2025-12-31", "2026-12-31", "2026-12-31"]},
+     ["deadline_earlier"]),
+    ({"ends": ["2024-12-31", "2026-12-31"]}, {"ends": ["2024-06-30", "2026-12-31"]}, ["deadline_later"]),
+    # 每季度…（高危每月） -> 每月…（高危每周): the highest rate differs, and so does the other one
+    ({"freqs": [("month", 1), ("week", 1)]}, {"freqs": [("quarter", 1), ("month", 1)]}, ["frequency_higher"]),
+    # "日周月" kept, the principal's check moved from monthly to quarterly: the maximum is the same
+    ({"freqs": [("day", 1), ("week", 1), ("month", 1), ("quarter", 1)]},
+     {"freqs": [("day", 1), ("week", 1), ("month", 1), ("month", 1)]}, ["frequency_lower"]),
+    # the latest deadline decides first
+    ({"ends": ["2024-03-31", "2026-12-31"]}, {"ends": ["2024-06-30", "2025-12-31"]}, ["deadline_later"]),
+    # latest kept, one earlier and one later among the rest: no single direction, nothing reported
+    ({"ends": ["2024-03-31", "2024-12-31", "2025-12-31"]}, {"ends": ["2024-06-30", "2024-09-30", "2025-12-31"]}, []),
+])
+def test_changes_among_several_values(kid, par, expected):
+    assert changes(_with("c", P1, **kid), _with("p", P1, **par)) == expected
+
+
+def test_mutual_best_links_a_pair_below_the_threshold(parent):
+    kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
+            clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
+    strict = align(kids, ParentIndex(parent), threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99)
+    assert strict.links == []
+    relaxed = align(kids, ParentIndex(parent), threshold=0.99, mutual_threshold=0.2, parent_threshold=0.99)
+    assert [(lk.child, lk.parent) for lk in relaxed.links] == [("c1", "p3")]
+
+
+def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
+    kid = clause("c1", P2 + P4)
+    # the second-parent rule switched off: only the parent-side pass can find p4
+    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=0.3)
+    assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
+    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01)
+    assert len(res.links) == 1 and res.links[0].kind != "merged"

@@ -80,11 +80,13 @@ class ParentIndex:
 
 
 def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.42,
-          second_threshold: float = 0.5, min_shared: float = 12.0) -> Alignment:
+          second_threshold: float = 0.5, min_shared: float = 12.0, mutual_threshold: float = 0.25,
+          parent_threshold: float = 0.3) -> Alignment:
     """Link each child clause to the parent clauses it implements (several for a merge)."""
     masked = [mask(c.text) for c in children]
     cands = parent.candidates(masked)
     result = Alignment()
+    per_child: list[list[Scored]] = []
     for ci, (m, cand) in enumerate(zip(masked, cands)):
         cg = bigrams(m)
         wc = parent.weight(cg)
@@ -100,6 +102,7 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
             score = shared / min(wc, wp) if min(wc, wp) else 0.0
             scored.append(Scored(ci, pi, score, child_cover, parent_cover))
         scored.sort(key=lambda s: -s.score)
+        per_child.append(scored)
         if not scored or scored[0].score < threshold:
             continue
         best = scored[0]
@@ -112,8 +115,57 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
                 keep.append(s)
                 covered |= parent.grams[s.parent] & cg
         result.pairs.extend(keep)
+    _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold)
     _kinds(children, parent, result)
     return result
+
+
+def _title(text: str) -> str:
+    """The short title sentence a clause opens with (强化宣传力度。……), masked; empty when there is none."""
+    head = re.split(r"[。：:；;]", text, maxsplit=1)[0]
+    return mask(head) if 3 <= len(head) <= 24 and len(head) < len(text) else ""
+
+
+def _dice(a: str, b: str) -> float:
+    ga, gb = bigrams(a), bigrams(b)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[list[Scored]], result: Alignment,
+                 *, low: float, parent_low: float) -> None:
+    """Paraphrases score below the threshold; link a child and a parent clause that are still each other's best
+    match (and neither is linked yet), or whose title sentences agree."""
+    linked_c = {s.child for s in result.pairs}
+    linked_p = {s.parent for s in result.pairs}
+    best_for_parent: dict[int, Scored] = {}
+    for scored in per_child:
+        for s in scored:
+            if s.parent not in best_for_parent or s.score > best_for_parent[s.parent].score:
+                best_for_parent[s.parent] = s
+    for scored in per_child:
+        if not scored:
+            continue
+        best = scored[0]
+        if best.child in linked_c or best.parent in linked_p:
+            continue
+        mutual = best_for_parent.get(best.parent) is best
+        tc, tp = _title(children[best.child].text), _title(parent.clauses[best.parent].text)
+        titled = bool(tc and tp) and _dice(tc, tp) >= 0.5
+        if (mutual and best.score >= low) or (titled and best.score >= 0.6 * low):
+            result.pairs.append(best)
+            linked_c.add(best.child)
+            linked_p.add(best.parent)
+    # A child clause left unlinked whose best parent clause is already taken: a split of that parent.
+    for scored in per_child:
+        if scored and scored[0].child not in linked_c and scored[0].score >= parent_low:
+            result.pairs.append(scored[0])
+            linked_c.add(scored[0].child)
+            linked_p.add(scored[0].parent)
+    # A parent clause left uncovered whose best child covers it well enough: a merge into that child, or a split.
+    for pi, s in sorted(best_for_parent.items()):
+        if pi not in linked_p and s.score >= parent_low:
+            result.pairs.append(s)
+            linked_p.add(pi)
 
 
 def _kinds(children: list[Clause], parent: ParentIndex, result: Alignment) -> None:

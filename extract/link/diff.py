@@ -30,16 +30,36 @@ def _rates(c: Clause) -> set[float]:
     return {PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies}
 
 
+def _pairwise(child: list, parent: list) -> int:
+    """Values written in the same number in both clauses, compared in sorted order: +1 when some child value is
+    higher and none lower, -1 for the reverse, 0 when equal, mixed, or not comparable this way."""
+    if len(child) != len(parent) or len(child) < 2:
+        return 0
+    pairs = list(zip(sorted(child), sorted(parent)))
+    up = any(c > p for c, p in pairs)
+    down = any(c < p for c, p in pairs)
+    return (1 if up else -1) if up != down else 0
+
+
 def changes(child: Clause, parent: Clause) -> list[str]:
     """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens.
-    A child that keeps the parent's value (and adds others, as a merge does) has not changed it."""
+    A child that keeps the parent's value (and adds others, as a merge does) has not changed it; when both write
+    the same number of deadlines (or frequencies), one moved among them is a change too."""
     out: list[str] = []
     ce, pe = latest_end(child), latest_end(parent)
+    c_ends = [s.attrs["end"] for s in child.deadlines if s.attrs.get("end")]
+    p_ends = [s.attrs["end"] for s in parent.deadlines if s.attrs.get("end")]
     if ce and pe and ce != pe and pe not in _ends(child):
         out.append("deadline_earlier" if ce < pe else "deadline_later")
+    elif (moved := _pairwise(c_ends, p_ends)) != 0:
+        out.append("deadline_later" if moved > 0 else "deadline_earlier")
     cr, pr = yearly_rate(child), yearly_rate(parent)
+    c_rates = [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in child.frequencies]
+    p_rates = [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in parent.frequencies]
     if cr and pr and cr != pr and pr not in _rates(child):
         out.append("frequency_higher" if cr > pr else "frequency_lower")
+    elif (moved := _pairwise(c_rates, p_rates)) != 0:
+        out.append("frequency_higher" if moved > 0 else "frequency_lower")
     co, po = is_ongoing(child), is_ongoing(parent)
     if co and not po:
         out.append("ongoing_added")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ..evaluate import PRF, pick_document
@@ -107,11 +108,9 @@ def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], 
             print(f"planlink: warning: {f.name}: {exc} not found; skipped", file=sys.stderr)
             continue
         if gold.get("child_scope"):
-            for d in child:
-                d.clauses = [c for c in d.clauses if c.kind == gold["child_scope"]]
+            child = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["child_scope"]]) for d in child]
         if gold.get("parent_scope"):
-            for d in parent:
-                d.clauses = [c for c in d.clauses if c.kind == gold["parent_scope"]]
+            parent = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["parent_scope"]]) for d in parent]
         report = link_documents(child, parent)
         s = score_file(gold, report)
         per[f.stem] = s
