@@ -65,3 +65,23 @@ def test_obvious_task_and_non_task(text, is_task):
     classify_documents([Document(title="t", text=text, clauses=[c])])
     assert c.is_task is is_task
     assert (c.action is not None) is is_task
+
+
+@pytest.mark.parametrize("text,member", [
+    ("组长:张洪波自治区副主席、公安厅党委书记、厅长", True),
+    ("副组长：李四  县应急管理局局长", True),
+    ("成  员:由公安厅治安总队、交管局主要负责同志组成", True),
+    ("旺  堆  公安厅副厅长", True),
+    ("各地要成立工作专班，由主要负责同志任组长", False),
+    ("组长由县公安局局长担任，副组长由分管副局长担任，负责统筹推进全县治本攻坚工作", False),
+])
+def test_member_lines_of_a_leading_group_are_never_tasks(text, member):
+    from extract.classify import classify_documents, is_member_line
+    from extract.model import Clause, Document
+
+    clause = Clause(id="c1", path=["二"], marker="", text=text, start=0, end=len(text))
+    assert is_member_line(clause) is member
+    if member:
+        doc = Document(title="t", text=text, source="x.txt", clauses=[clause])
+        classify_documents([doc])
+        assert clause.is_task is False

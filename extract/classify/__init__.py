@@ -89,6 +89,19 @@ def load_models() -> tuple[object | None, object | None]:
     return m1, m2
 
 
+# ANNOTATION.md §4: the member list of a 领导小组 inside the body is non-task clauses, whatever a model says.
+# "组长:张XX 自治区副主席、厅长" / "副组长：……" / "成  员:由……组成", and a continuation line "旺堆 公安厅副厅长".
+_MEMBER_LINE = re.compile(r"^\s*(?:副?\s*组\s*长|成\s*员|组\s*员|(?:副\s*)?主\s*任|秘\s*书\s*长|联\s*络\s*员)\s*[：:]")
+_POST_END = re.compile(r"(?:厅长|局长|主任|书记|组长|委员|主席|队长|处长|科长|部长|经理|站长|所长|镇长|乡长|县长|市长)\s*[。；;]?$")
+
+
+def is_member_line(c: Clause) -> bool:
+    text = c.text.strip()
+    if _MEMBER_LINE.match(text):
+        return True
+    return len(text) <= 40 and bool(_POST_END.search(text)) and not _DIRECTIVE.search(text)
+
+
 def rule_is_task(c: Clause) -> tuple[bool, float]:
     if _PREAMBLE.search(c.text):
         return False, 0.1
@@ -124,6 +137,8 @@ def classify_documents(docs: list[Document]) -> None:
         probs = task_model.predict_proba(X)[:, 1]
         for c, p in zip(clauses, probs):
             c.is_task, c.task_score = bool(p >= 0.5), float(p)
+            if c.is_task and is_member_line(c):
+                c.is_task, c.task_score = False, 0.0
     else:
         X = None
         for c in clauses:
