@@ -24,6 +24,7 @@ train: $(STAMP)
 	$(BIN)/planlink train
 
 bench: $(STAMP)
+	tools/system_deps.sh --no-browser
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_bench.py

@@ -7,6 +7,7 @@ writes bench/results.json."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import resource
 import subprocess
@@ -29,7 +30,18 @@ def record(name: str, seconds: float, **extra) -> None:
     row = {"workload": name, "seconds": round(seconds, 3), "peak_mb": round(peak_mb(), 1), **extra}
     RESULTS.append(row)
     rest = "  ".join(f"{k}={v}" for k, v in extra.items())
-    print(f"{name:<44}{seconds:>9.3f} s  {rest}", flush=True)
+    print(f"{name:<52}{seconds:>9.3f} s  {rest}", flush=True)
+
+
+def skip(name: str, reason: str) -> None:
+    """A peer that could not be measured: a row in the table and in results.json, with the reason."""
+    RESULTS.append({"workload": name, "skipped": reason})
+    print(f"{name:<52}{'-':>9}    skipped: {reason}", flush=True)
+
+
+def nonspace(text: str) -> int:
+    """Characters other than whitespace: extractors differ in the spaces and newlines they put between lines."""
+    return sum(not c.isspace() for c in text)
 
 
 def build_pdf_30() -> Path:
@@ -91,36 +103,100 @@ def workload_pdf(pdf: Path) -> None:
 
 
 def peers_pdf(pdf: Path, pages: int) -> None:
+    """Raw text of the same PDF by each reader, timed the same way: one call, time.perf_counter around it,
+    chars = non-whitespace characters of the text it returned."""
     from extract.readers import read_file
 
-    t = time.perf_counter()
-    read_file(pdf)
-    record("    planlink reader (paragraphs+tables)", time.perf_counter() - t, pages_per_s=round(pages / (time.perf_counter() - t), 1))
-    import pdfplumber
+    def timed(name: str, extract) -> None:
+        t = time.perf_counter()
+        text = extract()
+        dt = time.perf_counter() - t
+        record(name, dt, pages_per_s=round(pages / dt, 1), chars=nonspace(text))
 
-    t = time.perf_counter()
-    with pdfplumber.open(pdf) as p:
-        for page in p.pages:
-            page.extract_text()
-    record("    peer: pdfplumber extract_text", time.perf_counter() - t)
+    timed("    planlink reader (paragraphs+tables)", lambda: "\n".join(b.text for b in read_file(pdf).blocks))
+
+    def plumber() -> str:
+        import pdfplumber
+
+        with pdfplumber.open(pdf) as p:
+            return "\n".join(page.extract_text() or "" for page in p.pages)
+
+    timed("    peer: pdfplumber extract_text", plumber)
     try:
         import pypdfium2 as pdfium
+    except ImportError as exc:
+        skip("    peer: pypdfium2 get_text_range (no order/tables)", f"pypdfium2 not installed ({exc})")
+    else:
+        def pdfium_text() -> str:
+            doc = pdfium.PdfDocument(str(pdf))
+            return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
 
-        t = time.perf_counter()
-        doc = pdfium.PdfDocument(str(pdf))
-        for i in range(len(doc)):
-            doc[i].get_textpage().get_text_range()
-        record("    peer: pypdfium2 get_text_range (no order/tables)", time.perf_counter() - t)
-    except ImportError:
-        print("    peer pypdfium2 not installed")
+        timed("    peer: pypdfium2 get_text_range (no order/tables)", pdfium_text)
+    peer_unstructured(pdf, pages)
+
+
+class _Captured(logging.Handler):
+    """Keeps unstructured's log records: partition_pdf catches its own text-extraction errors, logs them at DEBUG
+    and returns no elements, so the log is the only place the reason shows."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def reason(self) -> str:
+        errors = [r for r in self.records if isinstance(r.msg, BaseException)]
+        if errors:
+            exc = errors[-1].msg
+            return f"{type(exc).__name__}: {exc}"
+        said = [r.getMessage() for r in self.records if r.levelno >= logging.INFO]
+        return said[-1] if said else "no reason logged"
+
+
+def peer_unstructured(pdf: Path, pages: int) -> None:
+    """unstructured's partition_pdf(strategy="fast") (pdfminer text layer plus its element classifier).
+
+    Not in the bench extra. unstructured 0.27 imports unstructured-inference (hence torch) from partition.pdf; on
+    these machines install it with torch pinned so pip keeps the CPU wheel on disk instead of a CUDA build:
+        pip install torch==2.13.0 && pip install "unstructured[pdf]" torch==2.13.0
+    Even so, the fast strategy classifies every element with spaCy's en_core_web_sm 3.8.0, which unstructured
+    downloads from github.com on first use (unstructured/nlp/tokenize.py). Where that cannot be reached,
+    partition_pdf logs the error at DEBUG and returns no elements: that is reported as a skipped row with the error.
+    """
+    name = "    peer: unstructured partition_pdf(fast)"
+    os.environ.setdefault("SCARF_NO_ANALYTICS", "true")  # no usage ping on import
+    os.environ.setdefault("UNSTRUCTURED_DISABLE_NOTICE", "1")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the fast strategy needs no hub model; never fetch one
     try:
         from unstructured.partition.pdf import partition_pdf
-
+    except ImportError as exc:
+        skip(name, f"unstructured[pdf] not installed ({exc}); not in the bench extra: its fast strategy downloads "
+                   "spaCy en_core_web_sm from github.com at run time, which this network does not reach")
+        return
+    except Exception as exc:  # noqa: BLE001 - e.g. a torch that does not load: reported, not fatal
+        skip(name, f"importing unstructured.partition.pdf raised {type(exc).__name__}: {exc}")
+        return
+    log = logging.getLogger("unstructured")
+    captured, level = _Captured(), log.level
+    log.addHandler(captured)
+    log.setLevel(logging.DEBUG)
+    try:
         t = time.perf_counter()
-        partition_pdf(filename=str(pdf), strategy="fast")
-        record("    peer: unstructured partition_pdf(fast)", time.perf_counter() - t)
-    except Exception as exc:  # noqa: BLE001 - a peer that is not installed is reported, not fatal
-        print(f"    peer unstructured not available ({type(exc).__name__})")
+        elements = partition_pdf(filename=str(pdf), strategy="fast")
+        dt = time.perf_counter() - t
+    except Exception as exc:  # noqa: BLE001 - a peer that fails is reported, not fatal
+        skip(name, f"partition_pdf(fast) raised {type(exc).__name__}: {exc}")
+        return
+    finally:
+        log.removeHandler(captured)
+        log.setLevel(level)
+    text = "\n".join(e.text for e in elements)
+    if not text.strip():
+        skip(name, f"partition_pdf(fast) returned {len(elements)} elements after {dt:.3f} s: {captured.reason()}")
+        return
+    record(name, dt, pages_per_s=round(pages / dt, 1), chars=nonspace(text), elements=len(elements))
 
 
 def workload_link(n: int = 1000) -> None:
@@ -200,7 +276,7 @@ def deadlines_vs_jionlp() -> None:
 
 
 def main() -> int:
-    print(f"{'workload':<44}{'time':>11}")
+    print(f"{'workload':<52}{'time':>11}")
     workload_cold()
     workload_tibet()
     workload_pdf(build_pdf_30())

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Debian packages the tests and benchmarks use: LibreOffice (.doc/.wps reading, fixture and benchmark PDFs),
+# Chromium (browser test of the app), Noto CJK fonts (PDF rendering). Installed only when missing and when root.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need=()
+  command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+  [ "${1:-}" = "--no-browser" ] || command -v chromium >/dev/null || need+=(chromium)
+  fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+  if [ ${#need[@]} -gt 0 ]; then
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  fi
+fi
