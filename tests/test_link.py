@@ -191,3 +191,21 @@ def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01)
     assert len(res.links) == 1 and res.links[0].kind != "merged"
+
+
+def test_rows_under_one_merged_task_cell_link_by_their_shared_title():
+    from dataclasses import replace as dc_replace
+
+    from extract.link.align import group_titles
+
+    body = clause("p1", "推进数字应急综合应用建设。构建数字应急监测分析、监管执法、指挥救援、政务管理四大体系，"
+                        "建成应用专题生态体系，提升城市安全风险感知能力。")
+    rows = [dc_replace(clause(f"r{i}", text), kind="table_row", path=["附件", "六", "15"]) for i, text in enumerate([
+        "推进数字应急综合应用建设。配合县应急局建成数字应急底座。（完成时间：2024年）",
+        "配合县应急局实现应急感知监测体系全面覆盖，基础感知设备设施全面铺设。（完成时间：2025年）",
+        "配合县应急局进一步完善系统功能，补齐城市安全体征，完善智能算法。（完成时间：2026年）"])]
+    titles = group_titles(rows)
+    assert titles[0] and titles[1] == titles[0] == titles[2]
+    res = align([body], ParentIndex(rows))
+    assert {lk.parent for lk in res.links} == {"r0", "r1", "r2"}
+    assert {lk.kind for lk in res.links} == {"merged"}

@@ -62,6 +62,7 @@ class ParentIndex:
             self.matrix = None
             self.idf, self.default_idf = {}, 1.0
         self.grams = [bigrams(m) for m in self.masked]
+        self.titles = group_titles(clauses)
 
     def weight(self, grams: set[str]) -> float:
         idf = self.idf
@@ -116,6 +117,7 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
                 covered |= parent.grams[s.parent] & cg
         result.pairs.extend(keep)
     _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold)
+    _same_title(children, parent, masked, result)
     _kinds(children, parent, result)
     return result
 
@@ -129,6 +131,47 @@ def _title(text: str) -> str:
 def _dice(a: str, b: str) -> float:
     ga, gb = bigrams(a), bigrams(b)
     return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def group_titles(clauses: list[Clause]) -> list[str]:
+    """Each clause's title sentence; a table row continuing a task of the row above (same path, no title of its
+    own: a merged 任务 cell) takes that row's title, as ANNOTATION.md inherits merged cells."""
+    out: list[str] = []
+    for i, c in enumerate(clauses):
+        t = _title(c.text)
+        if not t and i and c.kind == "table_row" and clauses[i - 1].kind == "table_row" \
+                and clauses[i - 1].path == c.path:
+            t = out[-1]
+        out.append(t)
+    return out
+
+
+def _same_title(children: list[Clause], parent: ParentIndex, masked: list[str], result: Alignment) -> None:
+    """A clause still unlinked whose title sentence is the title of a clause on the other side (the rows of an annex
+    task list under one merged 任务 cell, the sub-items a plan rewrote under the parent's heading): link them."""
+    linked_c = {s.child for s in result.pairs}
+    linked_p = {s.parent for s in result.pairs}
+    c_titles = group_titles(children)
+    by_title: dict[str, list[int]] = {}
+    for pi, t in enumerate(parent.titles):
+        if len(t) >= 6:
+            by_title.setdefault(t, []).append(pi)
+    for ci, tc in enumerate(c_titles):
+        if len(tc) < 6:
+            continue
+        cg = bigrams(masked[ci])
+        for pt, pis in by_title.items():
+            if _dice(tc, pt) < 0.8:
+                continue
+            for pi in pis:
+                if ci in linked_c and pi in linked_p:
+                    continue
+                shared = parent.weight(cg & parent.grams[pi])
+                small = min(parent.weight(cg), parent.weight(parent.grams[pi])) or 1.0
+                result.pairs.append(Scored(ci, pi, shared / small, shared / (parent.weight(cg) or 1.0),
+                                           shared / (parent.weight(parent.grams[pi]) or 1.0)))
+                linked_c.add(ci)
+                linked_p.add(pi)
 
 
 def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[list[Scored]], result: Alignment,
