@@ -44,6 +44,8 @@ CASES = [
     ("每周放学前5分钟", [("week", 1, False)]),  # minutes are not a count
     ("实行工作情况季度报送机制，各单位于每季度5日前报送上季度工作情况；每年12月10日前报送全年工作总结",
      [("quarter", 1, False), ("year", 1, False)]),  # one reporting cycle written twice counts once
+    ("各单位于每季度5日前报送工作进展，形成季度报送机制", [("quarter", 1, False)]),  # the same, named after
+    ("每季度5日前报送，年底开展季度检查", [("quarter", 1, False), ("quarter", 1, False)]),  # two activities
     ("每月听取特种设备安全情况汇报，健全“日管控、周排查、月调度”机制",
      [("month", 1, False), ("day", 1, False), ("week", 1, False), ("month", 1, False)]),
 ]

@@ -115,6 +115,9 @@ def extract(text: str) -> list[Span]:
         if any(p == period and m.end() <= pos <= sentence_end and activity in folded[pos:sentence_end]
                for pos, p in every):
             continue  # 季度报送机制，各单位于每季度5日前报送: the explicit 每季度 says the same cycle again
+        if any(p == period and pos < m.start() and activity in folded[pos:min(m.start(), pos + _SAME_CYCLE_REACH)]
+               for pos, p in every):
+            continue  # 每季度5日前报送……，形成季度报送机制: the named cycle restates an explicit one
         add(m.start(), m.end() + 2, period, 1, False)
         named.append((m.start(), period))
     for m in rx["triple"].finditer(folded):
