@@ -63,6 +63,12 @@ class ParentIndex:
             self.idf, self.default_idf = {}, 1.0
         self.grams = [bigrams(m) for m in self.masked]
         self.titles = group_titles(clauses)
+        groups: dict[str, list[int]] = {}
+        for pi, t in enumerate(self.titles):
+            if len(t) >= 6:
+                groups.setdefault(t, []).append(pi)
+        # (bigrams of a title, the parent clauses that carry it), for the title pass of align()
+        self.title_groups = [(bigrams(t), pis) for t, pis in groups.items()]
 
     def weight(self, grams: set[str]) -> float:
         idf = self.idf
@@ -128,8 +134,9 @@ def _title(text: str) -> str:
     return mask(head) if 3 <= len(head) <= 24 and len(head) < len(text) else ""
 
 
-def _dice(a: str, b: str) -> float:
-    ga, gb = bigrams(a), bigrams(b)
+def _dice(a: str | set[str], b: str | set[str]) -> float:
+    ga = a if isinstance(a, set) else bigrams(a)
+    gb = b if isinstance(b, set) else bigrams(b)
     return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
 
 
@@ -152,16 +159,14 @@ def _same_title(children: list[Clause], parent: ParentIndex, masked: list[str], 
     linked_c = {s.child for s in result.pairs}
     linked_p = {s.parent for s in result.pairs}
     c_titles = group_titles(children)
-    by_title: dict[str, list[int]] = {}
-    for pi, t in enumerate(parent.titles):
-        if len(t) >= 6:
-            by_title.setdefault(t, []).append(pi)
+    by_title = parent.title_groups
     for ci, tc in enumerate(c_titles):
         if len(tc) < 6:
             continue
         cg = bigrams(masked[ci])
-        for pt, pis in by_title.items():
-            if _dice(tc, pt) < 0.8:
+        tg = bigrams(tc)
+        for pt_grams, pis in by_title:
+            if _dice(tg, pt_grams) < 0.8:
                 continue
             for pi in pis:
                 if ci in linked_c and pi in linked_p:
@@ -211,6 +216,12 @@ def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[li
             linked_p.add(pi)
 
 
+def _ratio_at_least(a: str, b: str, bound: float) -> bool:
+    """SequenceMatcher ratio >= bound, with the cheap upper bounds tried first (most pairs fail them)."""
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    return sm.real_quick_ratio() >= bound and sm.quick_ratio() >= bound and sm.ratio() >= bound
+
+
 def _kinds(children: list[Clause], parent: ParentIndex, result: Alignment) -> None:
     per_child: dict[int, int] = {}
     per_parent: dict[int, int] = {}
@@ -225,10 +236,9 @@ def _kinds(children: list[Clause], parent: ParentIndex, result: Alignment) -> No
             kind = "split"
         else:
             ch = changes(c, p)
-            raw = SequenceMatcher(None, fold(c.text), fold(p.text), autojunk=False).ratio()
-            if fold(c.text) == fold(p.text) or (raw >= 0.98 and not ch):
+            if fold(c.text) == fold(p.text) or (not ch and _ratio_at_least(fold(c.text), fold(p.text), 0.98)):
                 kind = "verbatim"
-            elif SequenceMatcher(None, mask(c.text), parent.masked[s.parent], autojunk=False).ratio() >= 0.85:
+            elif _ratio_at_least(mask(c.text), parent.masked[s.parent], 0.85):
                 kind = "localized"
             else:
                 kind = "paraphrased"
