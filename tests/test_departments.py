@@ -33,11 +33,85 @@ CASES = [
     ("在粉尘涉爆企业全面推广应用安全风险监测预警系统。", []),
 ]
 
+# Forms of a responsible actor beyond 要/应 sentences and label blocks.
+FORMS = [
+    # people's posts as subjects of a verb without a modal, and the post's own unit beside it
+    ("分管负责同志每周带队检查一次。", [("分管负责同志", "responsible")]),
+    ("局领导每季度听取一次工作汇报。", [("局领导", "responsible")]),
+    ("局主要负责同志或分管同志定期听取汇报。", [("局主要负责同志", "responsible"), ("分管同志", "responsible")]),
+    ("主要负责同志亲自部署、分管负责同志具体落实，及时研究解决问题。",
+     [("主要负责同志", "responsible"), ("分管负责同志", "responsible")]),
+    ("生产经营单位要建立台账，生产经营单位主要负责人每季度带队检查。",
+     [("生产经营单位", "responsible"), ("生产经营单位主要负责人", "responsible")]),
+    ("重点企业要开展培训。（责任单位：各企业）", [("重点企业", "responsible"), ("各企业", "responsible")]),
+    # lists whose items share one head word stay one name (§4); bare head words share the modifier before them
+    ("（责任单位：电力、燃气、通信企业、食品生产企业）",
+     [("电力、燃气、通信企业", "responsible"), ("食品生产企业", "responsible")]),
+    ("特种设备生产、使用单位要配备安全总监。", [("特种设备生产、使用单位", "responsible")]),
+    ("乡属办、站、所、中心根据职责分工抓好落实。", [("乡属办、站、所、中心", "responsible")]),
+    ("四是安全、纪检部门要加强检查。", [("安全、纪检部门", "responsible")]),
+    # names with a bracket after the head word, and numbered units
+    ("各村（社区）要落实网格化管理。", [("各村（社区）", "responsible")]),
+    ("615油库完成系统改造。", [("615油库", "responsible")]),
+    # 配合/参与 as the subject's verb: support
+    ("各村（社区）配合乡政府开展排查。", [("各村（社区）", "support")]),
+    ("各科室积极参与、主动作为。", [("各科室", "support")]),
+    ("各级商务部门积极配合有关部门开展排查。", [("各级商务部门", "support")]),
+    # 由…负责 / 牵头 variants
+    ("对发现的隐患建立台账，由主要负责人跟踪督办。", [("主要负责人", "responsible")]),
+    ("区安委办牵头每年下达工作要点。", [("区安委办", "lead")]),
+    ("建立由主要负责同志牵头的工作机制。", [("主要负责同志", "lead")]),
+    ("牵头部门要定期汇报进展。", [("牵头部门", "responsible"), ("牵头部门", "lead")]),
+    # prepositions and times between the subject and its verb
+    ("各级应急管理部门对发现的隐患，要成立调查组。", [("各级应急管理部门", "responsible")]),
+    ("县级以上人民政府根据实际编制规划。", [("县级以上人民政府", "responsible")]),
+    ("全区各级环保部门以高风险企业为重点开展排查。", [("全区各级环保部门", "responsible")]),
+    ("2025年特种设备使用单位按要求配备安全员。", [("特种设备使用单位", "responsible")]),
+    ("其中中小储存企业全部完成系统配备。", [("中小储存企业", "responsible")]),
+    ("经济运行科负责统计分析。", [("经济运行科", "responsible")]),
+    # a supervised party that carries 要 counts (§4), also when the 要 comes later in the sentence
+    ("务必督促企业主要负责人要逐条排查。", [("企业主要负责人", "responsible")]),
+    ("推动各级生态环境部门在执法中发现隐患时，要及时移交线索。", [("各级生态环境部门", "responsible")]),
+    # 推动 with no actor as its object supervises no one
+    ("推动重大隐患动态清零，民爆企业主要负责人每月带队检查。", [("民爆企业主要负责人", "responsible")]),
+]
 
-@pytest.mark.parametrize("text,expected", CASES)
+# Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.
+TRAPS = [
+    "要求各地教育行政部门和各高校制定细化方案。",
+    "面向各县民政部门组织开展培训。",
+    "激励从业人员积极报告隐患。",
+    "充分发挥领导班子成员带头作用。",
+    "引进第三方监管部门参与检查。",
+    "督促指导粮食企业出台清单，主要负责人每月带队检查。",
+    "推动经营单位、公共文化单位主要负责人每季度带队检查。",
+    "区商务厅结合实际制定本方案。",
+    "本方案适用于全区危险化学品经营企业。",
+    "确保车辆车况良好，所有驾驶人员严格遵守交通法规。",
+    "安全负责人和现场管理人员在岗在位。",
+    "健全风险管控机制（企业对标自评和深度评估，平台实时监测）。",
+    "施工单位违规挂靠资质的，依法责令改正。",
+    "执行《培训机构设置标准》。",
+    "建设省级监测监管平台。",
+    "加强组织领导。",
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES + FORMS)
 def test_department_cases(text, expected):
     got = [(s.text, s.attrs["role"]) for s in extract(text)]
     assert got == expected
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_department_traps(text):
+    assert [s.text for s in extract(text)] == []
+
+
+@pytest.mark.parametrize("text", [t for t, _ in CASES + FORMS] + TRAPS)
+def test_offsets_of_every_case(text):
+    for s in extract(text):
+        assert text[s.start:s.end] == s.text
 
 
 def test_offsets_point_into_text():

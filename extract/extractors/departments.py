@@ -11,9 +11,13 @@ from ..model import Span
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
-_CONJ = re.compile(r"以及|和|及|与")
+_CONJ = re.compile(r"以及|和|及|与|或")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
+# 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
+_TRAIL_BRACKET = re.compile(r"[（(][^()（）]{1,8}[)）]$")
+# 725油库: a unit's number opens its name; 10家企业, 100%培训 are counts
+_UNIT_NUMBER = re.compile(r"^\d{2,5}(?![\d家个项次条批名人%％年月日号.．])")
 
 
 @lru_cache(maxsize=1)
@@ -26,10 +30,16 @@ def rules() -> dict:
     data["_label_re"] = re.compile("(" + "|".join(re.escape(x) for x in labels) + r")\s*[：:]\s*")
     data["_label_role"] = label_role
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
-    data["_object_re"] = re.compile("^(" + "|".join(re.escape(v) for v in data["object_verbs"]) + ")")
+    # 经 of 经济运行科, 从 of 从业人员 open a name, not an object phrase
+    data["_object_re"] = re.compile("^(?!" + "|".join(re.escape(w) for w in data["object_verb_exceptions"]) + ")("
+                                    + "|".join(re.escape(v) for v in data["object_verbs"]) + ")")
     # "企业主要负责人要认真组织" -> subject 企业主要负责人; 要 of 主要/重要, 应 of 应急 are not modals
     data["_modal_re"] = re.compile(data["subject_modal_pattern"])
     data["_verb_re"] = re.compile(data["subject_verb_pattern"])
+    data["_support_verb_re"] = re.compile(data["support_verb_pattern"])
+    data["_bare_modal_re"] = re.compile(data["bare_modal_pattern"])
+    data["_governing_re"] = re.compile(data["governing_words"])
+    data["_author_re"] = re.compile(data["author_sentence_pattern"])
     data["_tails"] = sorted(data["list_tails"], key=len, reverse=True)
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
     data["_admin_re"] = re.compile(data["admin_unit_pattern"])
@@ -40,11 +50,13 @@ def rules() -> dict:
 
 
 # 由委政工人事处牵头 / 政策法规科牵头， / （XX牵头，YY配合）
-_LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:\s]{2,40}?)(?:负责)?牵头(?=[，,；;。）)\s]|$|负责|组织|开展|抓总)")
+# 厅安委办牵头每年年初下达…… / 由主要负责同志牵头的……机制; 牵头部门/牵头单位 are nouns, not this verb
+_LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:\s]{2,40}?)(?:负责)?牵头(?!部门|单位|科室|处室|领导|人|作用)")
 # ，YY配合） — 配合 as the last word of a phrase, not a verb with an object
 _SUPPORT = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:等部门|等单位)?(?:配合|协助|参与)(?=[，,；;。）)\s]|$)")
 # 由XX负责
-_BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同|严格|跟踪)?(?:负责|组织|开展|实施|承担|论证|督办|审核|进行)")
+_BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同|严格|跟踪)?"
+                 r"(?:负责(?!人|同志)|组织|开展|实施|承担|论证|督办|审核|进行)")
 
 
 def normalize_name(name: str) -> str:
@@ -58,11 +70,27 @@ def is_actor(name: str) -> bool:
         return False
     if r["_object_re"].match(name):
         return False
-    if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|\d|年|月", name):
+    if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|年|月", name):
+        return False
+    if re.search(r"\d", _UNIT_NUMBER.sub("", name)):
         return False
     if name.endswith(tuple(r["not_actor_endings"])) or r["_bad_start"].match(name) or r["_bad_inside"].search(name):
         return False
-    return bool(r["_suffix_re"].search(name) or r["_admin_re"].match(name))
+    return bool(r["_suffix_re"].search(_TRAIL_BRACKET.sub("", name)) or r["_admin_re"].match(name))
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """Two normalized names of one clause name the same actor: equal, or one containing the other (区应急管理厅 /
+    自治区应急管理厅) — except a post of a unit (生产经营单位 / 生产经营单位主要负责人) and a bare category
+    (各企业 / 重点企业), which are actors of their own."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if short not in long_:
+        return False
+    r = rules()
+    return not (long_.endswith(tuple(r["person_suffixes"])) and not short.endswith(tuple(r["person_suffixes"]))) \
+        and short not in r["actor_suffixes"]
 
 
 def _clean(name: str) -> str:
@@ -78,16 +106,18 @@ def _clean(name: str) -> str:
             break
     if "由" in name:
         name = name[name.rindex("由") + 1:]
-    name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外)", "", name)
+    name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外|全年|每年|年内|今后|届时)", "", name)
     name = re.sub(r"(负责|牵头|配合|主要负责)$", "", name) if not name.endswith("负责人") else name
     return name.strip()
 
 
 def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]]:
-    """Split a list of names on 、，和及 — but not inside brackets (各地(市)、县(市、区)自然资源主管部门)."""
+    """Split a list of names on 、，和及或 — but not inside brackets (各地(市)、县(市、区)自然资源主管部门), and not where
+    the items share one head word (特种设备生产、使用单位 / 电力、通讯、充电桩经营企业 / 乡所属办、站、所、中心)."""
+    r = rules()
     out: list[tuple[str, int]] = []
     # "消防等相关部门": the tail says the list holds departments, so its items need no actor suffix
-    if check and any(text.rstrip("。，, ").endswith(t) for t in rules()["_tails"] if t != "等"):
+    if check and any(text.rstrip("。，, ").endswith(t) for t in r["_tails"] if t != "等"):
         check = False
     depth = 0
     start = 0
@@ -108,7 +138,7 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
                 continue
         i += 1
     pieces.append((start, len(text)))
-    # 和/及/与 join two names only when the left part is a name itself: 住房和城乡建设厅 stays whole.
+    # 和/及/与/或 join two names only when the left part is a name itself: 住房和城乡建设厅 stays whole.
     refined: list[tuple[int, int]] = []
     for s, e in pieces:
         cut = s
@@ -117,27 +147,49 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
                 refined.append((cut, m.start()))
                 cut = m.end()
         refined.append((cut, e))
-    pieces = refined
-    def named(piece: str) -> bool:
-        return is_actor(piece) and not rules()["_admin_re"].match(piece)
-
-    if len(pieces) > 1 and not all(named(_clean(text[s:e])) for s, e in pieces) \
-            and (is_actor(_clean(text)) or all(rules()["_admin_re"].match(_clean(text[s:e])) for s, e in pieces)):
-        pieces = [(0, len(text))]
-        check = False  # 各地(市)、县(区)自然资源主管部门: a compound that splitting would break
-    for s, e in pieces:
-        raw = text[s:e]
-        name = _clean(raw)
+    for s, e, joined in _group_shared_heads(text, refined):
+        name = _clean(text[s:e])
         if not name:
             continue
         pos = text.find(name, s)
-        if check and not is_actor(name):
+        if check and not joined and not is_actor(name):
             continue
         if not _CJK.search(name) or len(name) < 2:
             continue
         out.append((name, offset + (pos if pos >= 0 else s)))
-    # A compound that splitting broke into non-names ("各地(市)、县(市、区)主管部门") stays whole.
     return out
+
+
+def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
+    """Join list items that are not names to the name that follows them when they share its head word
+    (ANNOTATION.md §4: a compound stays one name when splitting would leave pieces that are not names).
+    Returns (start, end, joined) with joined true for a compound made of several items."""
+    r = rules()
+    if len(pieces) < 2:
+        return [(s, e, False) for s, e in pieces]
+    names = [_clean(text[s:e]) for s, e in pieces]
+    whole = (pieces[0][0], pieces[-1][1], True)
+    # 乡所属办、站、所、中心: one-character head words share the modifier in front of the list
+    if any(len(n) == 1 and n in r["actor_suffixes"] for n in names) and is_actor(_clean(text[whole[0]:whole[1]])):
+        return [whole]
+    out: list[tuple[int, int, bool]] = []
+    pending: list[tuple[int, int]] = []  # items waiting for their head: 特种设备生产、(使用单位)
+    for (s, e), name in zip(pieces, names):
+        admin = bool(r["_admin_re"].match(name))
+        shares = pending and not admin and (name.endswith(tuple(r["shared_heads"]))
+                                            or all(r["_admin_re"].match(_clean(text[a:b])) for a, b in pending))
+        if shares and is_actor(_clean(text[pending[0][0]:e])):
+            out.append((pending[0][0], e, True))  # 各地(市)、县(区)林草局 / 特种设备生产、使用单位
+            pending = []
+        elif is_actor(name) and not admin:
+            out += [(a, b, False) for a, b in pending]
+            out.append((s, e, False))
+            pending = []
+        else:
+            pending.append((s, e))
+    if pending and len(pending) == len(pieces) and all(r["_admin_re"].match(n) for n in names):
+        return [whole]  # 各地(市)、县(区)要……: levels of government as one subject
+    return out + [(a, b, False) for a, b in pending]
 
 
 def _label_blocks(text: str):
@@ -191,15 +243,14 @@ def extract(text: str) -> list[Span]:
                 found.append((name, pos, role))
             if names:
                 covered.append((m.start(1) - 1, m.end()))
-    for name, pos in _subjects(text, covered):
-        found.append((name, pos, "responsible"))
+    found += _subjects(text, covered)
 
     spans: list[Span] = []
     kept: list[tuple[str, str]] = []
     for name, pos, role in sorted(found, key=lambda x: x[1]):
         norm = normalize_name(name)
-        # the same name in the same role once per clause; names compare after prefixes, either containing the other
-        if any(r == role and (norm in n or n in norm) for n, r in kept):
+        # the same name in the same role once per clause
+        if any(r == role and _same_actor(norm, n) for n, r in kept):
             continue
         kept.append((norm, role))
         spans.append(Span("department", name, pos, pos + len(name), {"name": normalize_name(name), "role": role}))
@@ -208,26 +259,92 @@ def extract(text: str) -> list[Span]:
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
+# Words before a subject: times (2024年6月底前 / 2024年), enumerators (四是), linking words, and 务必/坚持
 _LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九〇零]{2})年[^，,]{0,8}?(?:年?底前|年?末前|之前|以前|前|起|内|底|末|开始)"
-                      r"|同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|要求|请|由)*")
+                      r"|20\d\d年(?:[至到—\-－]20\d\d年)?(?!度|[底末前内起])"
+                      r"|[一二三四五六七八九十]是|同时|另外|此外|并|其中|对此|为此|届时|今后|年内|全年|每年|原则上|请|由|务必|坚持)*")
 
 
 _SENTENCE_END = set("。；;！!？?\n")
 # adverbs between a subject and its modal: 主要负责人和“五职”矿长每年必须…… / 单位全部建成……
-_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|还|均|全部|按要求)+$")
+_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求)+$")
+_STRONG = ("要", "应", "须", "必须", "应当")
+
+
+def _is_subject(phrase: str) -> bool:
+    """A phrase that is a name or a list of names, adverbs at its end dropped."""
+    phrase = _TRAILING.sub("", phrase)
+    phrase = rules()["_object_re"].sub("", phrase, count=1)  # 推动各级生态环境部门在……: the caller weighs the verb
+    if is_actor(phrase):
+        return True
+    names = _split_names(phrase, 0, check=True) if len(phrase) <= 40 else []
+    return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * len(re.sub(r"[、，,和及与或]", "", phrase))
+
+
+def _head(body: str):
+    """Where the predicate of a segment starts: the first modal (…要/应/须/负责) or the first verb after an actor
+    opening the segment ("各级卫生健康委定期组织……"), whichever comes first. None when there is neither."""
+    r = rules()
+    mm = r["_modal_re"].search(body, 0, 32)
+    if mm and mm.start() < 2:
+        mm = None
+    for vm in r["_verb_re"].finditer(body, 2, 28):
+        if mm and vm.start() >= mm.start():
+            break
+        if _is_subject(body[: vm.start()]):
+            return vm
+    return mm
+
+
+def _subject_role(body: str, head) -> str:
+    """配合/协助/参与 as the verb of a subject makes it a supporting actor: 各村（社区）配合乡所属办、站、所、中心."""
+    at = head.end() if head.group(1) in rules()["subject_modals"] else head.start()
+    return "support" if rules()["_support_verb_re"].match(body, at) else "responsible"
+
+
+def _depth(text: str, pos: int) -> int:
+    """How many brackets are open at pos."""
+    depth = 0
+    for ch in text[:pos]:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+    return depth
+
+
+def _supervises(sentence: str) -> bool:
+    """督促工贸企业开展自查，…: a sentence opened by a supervising verb whose object is an actor. 推动重大隐患动态清零，
+    民爆企业主要负责人每月…… supervises no one: its object is no actor."""
+    r = rules()
+    if not r["_opener_re"].match(sentence):
+        return False
+    rest = sentence
+    while (m := r["_opener_re"].match(rest)) is not None:  # 督促指导…
+        rest = rest[m.end():]
+    return any(is_actor(_clean(rest[:k])) for k in range(2, min(len(rest), 30) + 1))
 
 
 def _subjects(text: str, covered: list[tuple[int, int]]):
+    """(name, position, role) of the grammatical subjects of the clause's sentences."""
     r = rules()
     supervised = False
     prev_names: list[tuple[str, int]] = []
+    objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
+    author = False
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
         opens_sentence = base == 0 or text[base - 1] in _SENTENCE_END
-        if opens_sentence:
-            supervised = bool(r["_opener_re"].match(s.strip()))
         stripped = s.strip()
+        if opens_sentence:
+            supervised = _supervises(stripped)
+            objects = []
+            end = min((i for i in range(base, len(text)) if text[i] in _SENTENCE_END), default=len(text))
+            # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
+            author = bool(r["_author_re"].search(text, base, end))
+        if author or _depth(text, base) > 0:
+            continue  # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……)
         # "灾害严重矿井、发生较大及以上事故的矿山，必须……": a segment that is only a list of names, followed by
         # a segment that opens with a modal; or "各级商务部门，结合本地实际……" opening a sentence
         is_label = stripped in r["_label_role"] or any(a <= base < b for a, b in covered)
@@ -235,41 +352,68 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
             if len(stripped) <= 40 and not is_label else []
         is_list = bool(only) and len("".join(n for n, _ in only)) >= 0.9 * len(stripped.replace("、", ""))
         if prev_names and r["_modal_re"].match(stripped) and not supervised:
-            yield from prev_names
+            yield from ((n, p, "responsible") for n, p in prev_names)
+        if objects and r["_bare_modal_re"].match(stripped):
+            yield from ((n, p, "responsible") for n, p in objects)
+            objects = []
         prev_names = only if is_list else []
         if is_list and opens_sentence and not supervised:
-            yield from only
+            yield from ((n, p, "responsible") for n, p in only)
             prev_names = []
             continue
         lead = len(s) - len(s.lstrip())
-        s2 = s.strip()
-        m0 = _LEADING.match(s2)
+        m0 = _LEADING.match(stripped)
         skip = m0.end() if m0 else 0
-        body = s2[skip:]
-        mm = r["_modal_re"].search(body, 0, 32)
-        if not mm or mm.start() < 2:
-            # "各级卫生健康委定期组织……": an actor opening the sentence, followed by its verb
-            for vm in r["_verb_re"].finditer(body, 2, 28):
-                if is_actor(body[: vm.start()]):
-                    mm = vm
-                    break
-            if not mm or mm.start() < 2:
-                continue
+        body = stripped[skip:]
+        if r["_governing_re"].match(body):
+            supervised = True  # ……，确保所有车辆车况良好，所有司乘人员严格遵守……: the rest of the sentence is governed
+        mm = _head(body)
+        if not mm:
+            continue
         subject = body[: mm.start()]
         modal = mm.group(1)
-        strong = modal in ("要", "应", "须", "必须", "应当")
-        if supervised and not opens_sentence and not strong:
-            continue  # 督促工贸企业……，主要负责人每季度……: the supervised party
+        strong = modal in _STRONG
+        start = base + lead + skip
         if r["_object_re"].match(subject):
-            if modal not in ("要", "应", "须", "必须", "应当"):
+            if not strong:
+                if supervised and opens_sentence:  # 推动X在……，要……: keep X for a later 要
+                    obj = r["_object_re"].sub("", subject, count=1)
+                    objects = _split_names(_TRAILING.sub("", obj), start + len(subject) - len(obj), check=True)
                 continue
-            subject = r["_object_re"].sub("", subject, count=1)
+            obj = r["_object_re"].sub("", subject, count=1)
+            start += len(subject) - len(obj)
+            subject = obj
+        elif supervised and not opens_sentence and not strong:
+            continue  # 督促工贸企业……，主要负责人每季度……: the supervised party
         subject = _TRAILING.sub("", subject)
         if modal == "负责" and subject.endswith("主要"):
             continue
-        start = base + lead + skip
         if any(a <= start < b for a, b in covered):
             continue
         names = _split_names(subject, start, check=True)
         if names and len("".join(n for n, _ in names)) >= len(subject) * 0.6:
-            yield from names
+            role = _subject_role(body, mm)
+            for name, pos in names:
+                yield name, pos, role
+                # 牵头部门要……: a subject named by its role word is that role too
+                if r["_label_role"].get(name, role) != role:
+                    yield name, pos, r["_label_role"][name]
+            yield from _post_clauses(body, mm.end(), base + lead + skip)
+
+
+def _post_clauses(body: str, after: int, offset: int):
+    """主要负责同志亲自研究、分管负责同志具体主抓: a people's post opening a clause joined by 、 to the predicate."""
+    r = rules()
+    prev = after
+    for m in re.finditer("、", body[after:]):
+        chunk = body[prev: after + m.start()]
+        prev = after + m.end()
+        if r["_suffix_re"].search(_TRAIL_BRACKET.sub("", chunk)):
+            continue  # inside a list of names: 推动经营单位、公共文化单位主要负责人……
+        rest = body[prev:]
+        head = _head(rest)
+        if head is None:
+            continue
+        subject = _TRAILING.sub("", rest[: head.start()])
+        if subject.endswith(tuple(r["person_suffixes"])) and is_actor(subject):
+            yield subject, offset + prev, _subject_role(rest, head)
