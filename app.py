@@ -25,6 +25,18 @@ CHANGE_ZH = {"deadline_earlier": "时限提前", "deadline_later": "时限推后
              "frequency_lower": "频次降低", "ongoing_added": "增加长期坚持", "ongoing_removed": "取消长期坚持"}
 
 st.set_page_config(page_title="planlink 政策方案解析", page_icon="📑", layout="wide")
+# Streamlit writes the file uploader's button and size hint in English and offers no setting for them:
+# replace the two texts with Chinese ones (the upload limit is server.maxUploadSize in .streamlit/config.toml);
+# its English "Running… / Stop" indicator and developer menu are hidden (the pages show their own Chinese spinners).
+st.markdown("""<style>
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
+  content: "选择文件"; font-size: 0.875rem;}
+[data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {
+  content: "每个不超过 50MB：PDF、Word、WPS、文本、网页"; font-size: 0.875rem;}
+[data-testid="stStatusWidget"], [data-testid="stMainMenu"] {visibility: hidden;}
+</style>""", unsafe_allow_html=True)
 
 
 @st.cache_resource(show_spinner="正在解析语料库……")
