@@ -378,7 +378,45 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = m.group(1)
 
 
+def _sibling_split(p: Para) -> list[Para]:
+    """"(一)活动时间:2024-2026年;(二)活动安排:……" — the next items of the same list written on the same line,
+    after sentence punctuation, are paragraphs of their own (each a list item of ANNOTATION.md §1)."""
+    if p.table is not None or p.role:
+        return [p]
+    m = match_marker(p.text)
+    if not m or m[0] not in ("paren_cn", "paren_arabic"):
+        return [p]
+    import cn2an
+
+    form, marker, _ = m
+    inner = marker.strip("（）")
+    try:
+        n = int(inner) if form == "paren_arabic" else int(cn2an.cn2an(inner, "normal"))
+    except ValueError:
+        return [p]
+    cuts: list[int] = []
+    pos = 0
+    while True:
+        n += 1
+        label = str(n) if form == "paren_arabic" else cn2an.an2cn(n)
+        nxt = re.compile(rf"(?<=[。；;])\s*[（(]{label}[）)]").search(p.text, pos)
+        if not nxt:
+            break
+        cuts.append(nxt.start() + len(nxt.group(0)) - len(nxt.group(0).lstrip()))
+        pos = nxt.end()
+    if not cuts:
+        return [p]
+    out: list[Para] = []
+    bounds = [0, *cuts, len(p.text)]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = p.text[a:b]
+        stripped = piece.rstrip()
+        out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
+    return out
+
+
 def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> None:
+    body = [q for p in body for q in _sibling_split(p)]
     stack: list[_Node] = []
     nodes: list[_Node | Para] = []  # document order: nodes and free paragraphs
     in_annex = False

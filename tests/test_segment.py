@@ -137,6 +137,21 @@ def test_inline_sub_items_become_clauses_and_share_the_trailing_block():
     assert "县应急局" in subs[0].inherited and subs[2].inherited == ""
 
 
+def test_next_items_of_a_list_written_on_the_same_line_are_clauses_of_their_own():
+    text = ("某县安全生产工作方案\n为做好工作，制定本方案。\n三、进度安排\n"
+            "(一)活动时间:2024-2026年;(二)活动安排:第一阶段(2024年1月至4月)。第二阶段(2024年5月至2025年12月)。\n"
+            "第三阶段(2026年)。县应急局负责总结评估。\n"
+            "(三)信息报送。每季度报送一次；报送（二）类信息时注明来源。\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    items = {c.path[-1]: c.text for c in doc.clauses if len(c.path) == 2}
+    assert items["（一）"].startswith("活动时间") and "活动安排" not in items["（一）"]
+    assert items["（二）"].startswith("活动安排") and "第三阶段" in items["（二）"]
+    # a (二) that does not continue the list's sequence stays inside its clause
+    assert "报送（二）类信息" in items["（三）"]
+    for c in doc.clauses:
+        assert fold(doc.text[c.start:c.end]).startswith(fold(c.text)[:10])
+
+
 def test_regulation_style_chapters_and_articles():
     text = ("某市安全生产管理办法\n第一章 总则\n第一条 为加强安全生产工作，制定本办法。\n"
             "第二条 各区县政府负责本行政区域内的安全生产工作。\n第二章 监督管理\n第三条 市应急局每季度开展一次检查。\n")
