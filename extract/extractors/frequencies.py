@@ -108,7 +108,8 @@ def extract(text: str) -> list[Span]:
     named: list[tuple[int, str]] = []
     for m in rx["named_cycle"].finditer(folded):
         period = periods[m.group(1)]
-        activity = folded[m.end():m.end() + 2]
+        act_len = len(m.group(2)) if m.group(2) else 2  # 排查 / 检 of 日检
+        activity = folded[m.end():m.end() + act_len]
         tail = folded[m.end():m.end() + _SAME_CYCLE_REACH]
         cut = min((tail.find(c) for c in "。；;" if c in tail), default=len(tail))
         sentence_end = m.end() + cut
@@ -118,7 +119,7 @@ def extract(text: str) -> list[Span]:
         if any(p == period and pos < m.start() and activity in folded[pos:min(m.start(), pos + _SAME_CYCLE_REACH)]
                for pos, p in every):
             continue  # 每季度5日前报送……，形成季度报送机制: the named cycle restates an explicit one
-        add(m.start(), m.end() + 2, period, 1, False)
+        add(m.start(), m.end() + act_len, period, 1, False)
         named.append((m.start(), period))
     for m in rx["triple"].finditer(folded):
         # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more
