@@ -78,6 +78,12 @@ FORMS = [
 
 # Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.
 TRAPS = [
+    # verb phrases that end like a name (…单位, …团队, …人员, …系统): predicates, not actors
+    "大力选树安全生产标准化建设标杆单位，发挥示范引领作用。",
+    "组建油库服务专家团队，开展技术帮扶。",
+    "推广建立特殊作业智能监控预警管理系统，实现全过程监控。",
+    "按规定配齐配全安全生产管理人员。",
+    "适时组织安全管理人员开展交叉检查。",
     "要求各地教育行政部门和各高校制定细化方案。",
     "面向各县民政部门组织开展培训。",
     "激励从业人员积极报告隐患。",

@@ -64,10 +64,15 @@ def normalize_name(name: str) -> str:
     return rules()["_prefix_re"].sub("", name) or name
 
 
+_BARE = {"系统", "场所", "平台", "机制", "体系"}
+
+
 def is_actor(name: str) -> bool:
     r = rules()
     if len(name) < 2 or len(name) > 40 or not _CJK.search(name):
         return False
+    if name in _BARE:
+        return False  # "系统" / "场所" alone names no one
     if r["_object_re"].match(name):
         return False
     if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|年|月", name):
