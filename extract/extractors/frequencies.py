@@ -22,6 +22,12 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
     return data, compiled(_FILE), re.compile(expand(every["count"], data["pieces"]))
 
 
+@lru_cache(maxsize=1)
+def _not_after() -> re.Pattern:
+    every = next(r for r in load(_FILE)["rules"] if r["name"] == "every")
+    return re.compile(every["not_after"])
+
+
 def _at_least(span: str) -> bool:
     return any(w in span for w in ("至少", "不少于", "不低于", "最少"))
 
@@ -89,6 +95,8 @@ def extract(text: str) -> list[Span]:
     for m in rx["every"].finditer(folded):
         if any(a <= m.start() < b for a, b in taken):
             continue  # a 每 inside a parenthesis already read with its outer 每
+        if _not_after().match(folded, m.end()):
+            continue  # 事故起数每年下降5%: a target's yearly change
         period, before = periods[m.group(2)], bool(m.group(1))
         found = _count_after(folded, m.end())
         every.append((m.start(), period))
