@@ -65,7 +65,8 @@ def recognize(img, scale: float, page_no: int):
     """Lines (with boxes in PDF points) recognized on one page image."""
     from .pdf import Line
 
-    result, _ = _engine()(drop_red(img))
+    # 公文 lines are upright: the per-line 180° angle classifier costs ~20% of the time and changes nothing here
+    result, _ = _engine()(drop_red(img), use_cls=False)
     lines = []
     for box, text, score in result or []:
         text = clean_text((text or "").strip())
