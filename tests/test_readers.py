@@ -122,3 +122,36 @@ def test_word_automatic_numbering_becomes_markers():
     (doc,) = segment(read_bytes(buf.getvalue(), "numbered.docx").blocks)
     assert [c.path for c in doc.clauses] == [[], ["1"], ["2"]]
     assert doc.clauses[1].text.startswith("开展隐患排查")
+
+
+@pytest.mark.parametrize("name", ["tieshan_001.pdf", "youyang_000.pdf"])
+def test_pdfium_characters_read_the_same_as_pdfplumber(name, monkeypatch):
+    """Pages without drawn rules take their characters from PDFium; the blocks (and the annex table, whose page
+    goes through pdfplumber) are the same as pdfplumber's, white space aside."""
+    import re as _re
+
+    def blocks():
+        doc = read_file(FIXTURES / name)
+        return [(_re.sub(r"\s+", "", b.text), b.table.rows if b.table else None) for b in doc.blocks]
+
+    monkeypatch.setenv("PLANLINK_PDF_CHARS", "pdfplumber")
+    slow = blocks()
+    monkeypatch.delenv("PLANLINK_PDF_CHARS")
+    fast = blocks()
+    assert fast == slow
+    assert any(rows for _, rows in fast) == (name == "youyang_000.pdf")
+
+
+def test_pdfium_char_source_leaves_ruled_pages_to_pdfplumber():
+    from extract.readers.pdf import _Pdfium
+
+    with open(FIXTURES / "youyang_000.pdf", "rb") as fh:
+        fast = _Pdfium.open(fh.read())
+    try:
+        per_page = [fast.page_chars(i) for i in range(len(fast.doc))]
+    finally:
+        fast.close()
+    assert any(p is None for p in per_page), "the annex table's pages have drawn rules"
+    assert any(p for p in per_page), "the body pages are read by PDFium"
+    chars = next(p for p in per_page if p)
+    assert {"text", "x0", "x1", "top", "bottom", "size", "upright"} <= set(chars[0])
