@@ -1,4 +1,5 @@
-"""Text-layer PDFs: characters from PDFium (pdfplumber for pages with drawn rules), paragraphs rebuilt from lines, page chrome dropped, ruled tables kept."""
+"""Text-layer PDFs: characters from PDFium (pdfplumber on pages with drawn rules), paragraphs rebuilt from lines,
+page chrome dropped, ruled tables kept."""
 from __future__ import annotations
 
 import ctypes
@@ -199,7 +200,8 @@ class _Pdfium:
             page.close()
 
 
-def _read_page(page, pno: int, fast_chars: list[dict] | None = None) -> tuple[list[Line], list[tuple[float, Table]], PageReport]:
+def _read_page(page, pno: int,
+               fast_chars: list[dict] | None = None) -> tuple[list[Line], list[tuple[float, Table]], PageReport]:
     if fast_chars is not None:
         raw = "".join(c["text"] for c in fast_chars)
         garbage, reason = page_is_garbage(raw)
