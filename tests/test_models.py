@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,6 +26,11 @@ def test_models_load_and_meta_matches_the_gold_data():
 
 def test_retraining_from_committed_data_reproduces_the_models(tmp_path):
     train(GOLD, tmp_path)
+    # the segmentation dictionary is rebuilt the same, and the run-time tokenizer is back on the committed one
+    assert (tmp_path / "jieba_dict.txt").read_bytes() == (MODELS / "jieba_dict.txt").read_bytes()
+    import jieba
+
+    assert Path(jieba.dt.dictionary).resolve() == (MODELS / "jieba_dict.txt").resolve()
     sample = [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:60]
     for name in ("is_task.pkl", "action.pkl"):
         committed = pickle.loads((MODELS / name).read_bytes())

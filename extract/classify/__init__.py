@@ -31,6 +31,25 @@ def patterns() -> list[tuple[str, re.Pattern]]:
     return out
 
 
+DICTIONARY = "jieba_dict.txt"  # the segmentation dictionary the models were trained with (models/, made by train)
+
+
+def use_dictionary(path: Path | None = None) -> None:
+    """Segment with `path` (default: models/jieba_dict.txt when it exists, else jieba's own dictionary).
+    jieba's full dictionary (349,046 words) takes 0.8 s to load; the trained one keeps its common words and every
+    word of the training plans, and loads in a quarter of that."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    path = path or MODELS / DICTIONARY
+    if path.is_file():
+        jieba.set_dictionary(str(path))
+    _jieba.cache_clear()
+    _nlp.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _nlp():
     import logging
@@ -38,6 +57,7 @@ def _nlp():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    _configure(jieba)
     import spacy
 
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
@@ -55,8 +75,15 @@ def _jieba():
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    _configure(jieba)
     jieba.initialize()
     return jieba
+
+
+def _configure(jieba) -> None:
+    """Point jieba at the trained dictionary once, unless use_dictionary() chose one already."""
+    if jieba.dt.dictionary == jieba.DEFAULT_DICT and (MODELS / DICTIONARY).is_file():
+        jieba.set_dictionary(str(MODELS / DICTIONARY))
 
 
 def fast_tokens(text: str) -> list[str]:

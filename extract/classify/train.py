@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import ACTIONS, MODELS, clause_features, feature_text, tokens
+from . import ACTIONS, DICTIONARY, MODELS, clause_features, feature_text, tokens, use_dictionary
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 GOLD = ROOT / "corpus" / "gold"
@@ -53,6 +53,55 @@ def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str
             out.append((feature_text(clause_features(doc.clauses[k]), tokens), bool(g["is_task"]),
                         list(g.get("action") or [])))
     return out
+
+
+def train_texts(gold_dir: Path, names: list[str]) -> list[str]:
+    """Clause texts of the training plans (what the segmentation dictionary must cover)."""
+    from ..evaluate import pick_document
+    from ..gold import load, resolve_source
+    from ..pipeline import process_file
+
+    cache: dict[str, list] = {}
+    out: list[str] = []
+    for name in names:
+        path = gold_dir / f"{name}.json"
+        if not path.is_file():
+            continue
+        gold = load(path)
+        src = resolve_source(gold, path)
+        if src is None:
+            continue
+        key = str(src.resolve())
+        if key not in cache:
+            cache[key] = process_file(src, fields=False, ocr=False)
+        doc = pick_document(cache[key], gold["title"])
+        if doc is not None:
+            out.extend(c.text for c in doc.clauses)
+    return out
+
+
+def build_dictionary(texts: list[str], out: Path, min_freq: int = 10) -> int:
+    """A segmentation dictionary for jieba: the entries of its full dictionary with a frequency of at least
+    `min_freq` and every word the full dictionary finds in `texts`, in the full dictionary's order. Returns its size."""
+    import logging
+    import os
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    full_path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    full = jieba.Tokenizer(full_path)
+    seen: set[str] = set()
+    for text in texts:
+        seen.update(w for w in full.cut(text, HMM=False) if len(w) > 1)
+    lines = []
+    with open(full_path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) >= 2 and (int(parts[1]) >= min_freq or parts[0] in seen):
+                lines.append(line if line.endswith("\n") else line + "\n")
+    out.write_text("".join(lines), encoding="utf-8")
+    return len(lines)
 
 
 def build_models(train: list[tuple[str, bool, list[str]]]):
@@ -106,6 +155,9 @@ def data_hash(gold_dir: Path, names: list[str]) -> str:
 
 def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
     split = split_names(gold_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    words = build_dictionary(train_texts(gold_dir, split["train"]), out_dir / DICTIONARY)
+    use_dictionary(out_dir / DICTIONARY)
     train_set = examples(gold_dir, split["train"])
     dev_set = examples(gold_dir, split.get("dev", []))
     if not train_set:
@@ -126,8 +178,11 @@ def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
         "train_clauses": len(train_set), "train_tasks": sum(1 for _, t, _ in train_set if t),
         "actions": [a for a in ACTIONS if any(x and x[0] == a for _, _, x in train_set)],
         "scores_dev": score(task, action, dev_set), "sklearn": sklearn.__version__,
+        "dictionary_words": words,
     }
     (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if out_dir != MODELS:
+        use_dictionary()  # back to the committed dictionary for whatever runs next in this process
     return meta
 
 
