@@ -35,6 +35,9 @@ CASES = [
 
 # Forms of a responsible actor beyond 要/应 sentences and label blocks.
 FORMS = [
+    # a 各… name opening a sentence, followed by a verb no list knows
+    ("转变工作作风。各电信企业抓安全要抓到实处。", [("各电信企业", "responsible")]),
+    ("2024年底前各级粮食和物资储备部门依托现有渠道完善相关制度。", [("各级粮食和物资储备部门", "responsible")]),
     # people's posts as subjects of a verb without a modal, and the post's own unit beside it
     ("分管负责同志每周带队检查一次。", [("分管负责同志", "responsible")]),
     ("局领导每季度听取一次工作汇报。", [("局领导", "responsible")]),
@@ -78,6 +81,9 @@ FORMS = [
 
 # Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.
 TRAPS = [
+    # 各… inside a longer noun phrase, or the object of a supervising verb
+    "各地区的企业安全生产标准化水平不断提升。",
+    "督促各电信企业抓好安全生产。",
     # verb phrases that end like a name (…单位, …团队, …人员, …系统): predicates, not actors
     "大力选树安全生产标准化建设标杆单位，发挥示范引领作用。",
     "组建油库服务专家团队，开展技术帮扶。",

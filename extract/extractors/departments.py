@@ -30,6 +30,7 @@ def rules() -> dict:
     data["_label_re"] = re.compile("(" + "|".join(re.escape(x) for x in labels) + r")\s*[：:]\s*")
     data["_label_role"] = label_role
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
+    data["_suffix_any_re"] = re.compile("(?=(" + "|".join(re.escape(s) for s in suffixes) + "))")
     # 经 of 经济运行科, 从 of 从业人员 open a name, not an object phrase
     data["_object_re"] = re.compile("^(?!" + "|".join(re.escape(w) for w in data["object_verb_exceptions"]) + ")("
                                     + "|".join(re.escape(v) for v in data["object_verbs"]) + ")")
@@ -373,6 +374,13 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
         if r["_governing_re"].match(body):
             supervised = True  # ……，确保所有车辆车况良好，所有司乘人员严格遵守……: the rest of the sentence is governed
         mm = _head(body)
+        if (not mm or not _names_cover(body[: mm.start()])) and opens_sentence and not supervised:
+            # "各电信企业抓安全要……" / "2024年底前各级X部门依托现有渠道……": a 各… name opening the sentence,
+            # followed by a predicate the verb list does not know
+            found = _opening_name(body)
+            if found and not any(a <= base + lead + skip < b for a, b in covered):
+                yield found, base + lead + skip, "responsible"
+                continue
         if not mm:
             continue
         subject = body[: mm.start()]
@@ -404,6 +412,33 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
                 if r["_label_role"].get(name, role) != role:
                     yield name, pos, r["_label_role"][name]
             yield from _post_clauses(body, mm.end(), base + lead + skip)
+
+
+def _names_cover(subject: str) -> bool:
+    subject = _TRAILING.sub("", rules()["_object_re"].sub("", subject, count=1))
+    names = _split_names(subject, 0, check=True)
+    return bool(names) and len("".join(n for n, _ in names)) >= len(subject) * 0.6
+
+
+_OPENING = re.compile(r"^(?:全区|全县|全市|全省)?各(?:级|地|类)?")
+_NOT_AFTER_NAME = set("的和及与、，,或等之（(“\"")
+
+
+def _opening_name(body: str) -> str | None:
+    """The longest actor name that opens `body` with 各 (各级X部门, 各电信企业) and is followed by a predicate, not by
+    的/和/、 (which would make it part of a longer noun phrase); None when there is none."""
+    r = rules()
+    if not _OPENING.match(body):
+        return None
+    best = None
+    for m in r["_suffix_any_re"].finditer(body[:24]):
+        k = m.start() + len(m.group(1))
+        if k < len(body) and body[k] in _NOT_AFTER_NAME:
+            continue
+        name = body[:k]
+        if "的" not in name and is_actor(name) and not r["_admin_re"].match(name):
+            best = name
+    return best
 
 
 def _post_clauses(body: str, after: int, offset: int):
