@@ -378,13 +378,16 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = m.group(1)
 
 
+_NEXT_ITEM = re.compile(r"(?<=[。；;])\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
+
+
 def _sibling_split(p: Para) -> list[Para]:
     """"(一)活动时间:2024-2026年;(二)活动安排:……" — the next items of the same list written on the same line,
     after sentence punctuation, are paragraphs of their own (each a list item of ANNOTATION.md §1)."""
     if p.table is not None or p.role:
         return [p]
     m = match_marker(p.text)
-    if not m or m[0] not in ("paren_cn", "paren_arabic"):
+    if not m or m[0] not in ("paren_cn", "paren_arabic") or not _NEXT_ITEM.search(p.text, m[2]):
         return [p]
     import cn2an
 

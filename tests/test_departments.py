@@ -81,6 +81,8 @@ FORMS = [
 
 # Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.
 TRAPS = [
+    "爆炸物品一律委托专业销毁单位或有销毁经验的爆破作业单位实施销毁。",  # objects of 委托 after 一律
+    "重点检查是否对参加大型群众性活动的人员进行安全检查。",
     # 各… inside a longer noun phrase, or the object of a supervising verb
     "各地区的企业安全生产标准化水平不断提升。",
     "督促各电信企业抓好安全生产。",
