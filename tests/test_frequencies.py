@@ -45,6 +45,12 @@ CASES = [
     ("实行工作情况季度报送机制，各单位于每季度5日前报送上季度工作情况；每年12月10日前报送全年工作总结",
      [("quarter", 1, False), ("year", 1, False)]),  # one reporting cycle written twice counts once
     ("各单位于每季度5日前报送工作进展，形成季度报送机制", [("quarter", 1, False)]),  # the same, named after
+    # 月排查 and a later 每月 of another activity (带队检查) are two frequencies; “日周月” is then not a fourth set
+    ("严格落实班组日排查、部门周排查、厂长月排查的“日周月”隐患排查制度，主要负责人每月带队对本单位重大事故隐患排查整治情况检查至少1次",
+     [("day", 1, False), ("week", 1, False), ("month", 1, False), ("month", 1, True)]),
+    # one “日周月” mechanism named three times is one set of three
+    ("建立健全“日周月”隐患排查机制，科学制定“日周月”隐患排查清单，严格开展“日周月”隐患排查",
+     [("day", 1, False), ("week", 1, False), ("month", 1, False)]),
     ("每季度5日前报送，年底开展季度检查", [("quarter", 1, False), ("quarter", 1, False)]),  # two activities
     ("每月听取特种设备安全情况汇报，健全“日管控、周排查、月调度”机制",
      [("month", 1, False), ("day", 1, False), ("week", 1, False), ("month", 1, False)]),

@@ -10,6 +10,7 @@ from ..text import half_width, to_arabic
 
 _FILE = "frequencies.yaml"
 _COUNT_REACH = 40  # how far after 每… its count may be written (每季度带队对本单位……至少开展1次)
+_SAME_ACTIVITY_REACH = 10  # 每季度5日前报送: the activity a few characters after the explicit 每
 _SAME_CYCLE_REACH = 40  # 季度报送机制，…于每季度5日前报送: one reporting cycle written twice
 _PHRASE_END = "。；;，,"
 
@@ -121,18 +122,19 @@ def extract(text: str) -> list[Span]:
         tail = folded[m.end():m.end() + _SAME_CYCLE_REACH]
         cut = min((tail.find(c) for c in "。；;" if c in tail), default=len(tail))
         sentence_end = m.end() + cut
-        if any(p == period and m.end() <= pos <= sentence_end and activity in folded[pos:sentence_end]
-               for pos, p in every):
+        if any(p == period and m.end() <= pos <= sentence_end
+               and activity in folded[pos:min(sentence_end, pos + _SAME_ACTIVITY_REACH)] for pos, p in every):
             continue  # 季度报送机制，各单位于每季度5日前报送: the explicit 每季度 says the same cycle again
         if any(p == period and pos < m.start() and activity in folded[pos:min(m.start(), pos + _SAME_CYCLE_REACH)]
                for pos, p in every):
             continue  # 每季度5日前报送……，形成季度报送机制: the named cycle restates an explicit one
         add(m.start(), m.end() + act_len, period, 1, False)
         named.append((m.start(), period))
-    for m in rx["triple"].finditer(folded):
-        # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more
+    for k_triple, m in enumerate(rx["triple"].finditer(folded)):
+        # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more; and a clause that names
+        # its “日周月” mechanism, its list and its checks (“日周月”机制、“日周月”清单) has one set of three
         near = {p for pos, p in named if m.start() - _SAME_CYCLE_REACH <= pos < m.start()}
-        if {"day", "week", "month"} <= near:
+        if {"day", "week", "month"} <= near or k_triple > 0:
             continue
         for k, ch in enumerate("日周月"):
             add(m.start() + k, m.start() + k + 1, periods[ch], 1, False)
