@@ -38,6 +38,8 @@ FORMS = [
     # a 各… name opening a sentence, followed by a verb no list knows
     ("转变工作作风。各电信企业抓安全要抓到实处。", [("各电信企业", "responsible")]),
     ("2024年底前各级粮食和物资储备部门依托现有渠道完善相关制度。", [("各级粮食和物资储备部门", "responsible")]),
+    ("树牢底线意识。镇党委理论学习中心组专题学习安全生产重要论述。", [("镇党委理论学习中心组", "responsible")]),
+    ("严格考核奖惩。镇属各办公室按职责履行安全监管责任。", [("镇属各办公室", "responsible")]),
     # people's posts as subjects of a verb without a modal, and the post's own unit beside it
     ("分管负责同志每周带队检查一次。", [("分管负责同志", "responsible")]),
     ("局领导每季度听取一次工作汇报。", [("局领导", "responsible")]),
@@ -85,6 +87,7 @@ TRAPS = [
     "重点检查是否对参加大型群众性活动的人员进行安全检查。",
     # 各… inside a longer noun phrase, or the object of a supervising verb
     "各地区的企业安全生产标准化水平不断提升。",
+    "县域经济持续发展，市场秩序不断规范。",
     "督促各电信企业抓好安全生产。",
     # verb phrases that end like a name (…单位, …团队, …人员, …系统): predicates, not actors
     "大力选树安全生产标准化建设标杆单位，发挥示范引领作用。",
