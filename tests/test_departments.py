@@ -88,6 +88,7 @@ TRAPS = [
     # 各… inside a longer noun phrase, or the object of a supervising verb
     "各地区的企业安全生产标准化水平不断提升。",
     "县域经济持续发展，市场秩序不断规范。",
+    "由镇长任组长，分管副镇长任副组长。",
     "督促各电信企业抓好安全生产。",
     # verb phrases that end like a name (…单位, …团队, …人员, …系统): predicates, not actors
     "大力选树安全生产标准化建设标杆单位，发挥示范引领作用。",
