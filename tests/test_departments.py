@@ -40,6 +40,8 @@ FORMS = [
     ("2024年底前各级粮食和物资储备部门依托现有渠道完善相关制度。", [("各级粮食和物资储备部门", "responsible")]),
     ("树牢底线意识。镇党委理论学习中心组专题学习安全生产重要论述。", [("镇党委理论学习中心组", "responsible")]),
     ("严格考核奖惩。镇属各办公室按职责履行安全监管责任。", [("镇属各办公室", "responsible")]),
+    ("综合统筹。村委会负责制定全村工作方案。村“两委”成员按分工负责协调推进本村工作。",
+     [("村委会", "responsible"), ("村“两委”成员", "responsible")]),
     # people's posts as subjects of a verb without a modal, and the post's own unit beside it
     ("分管负责同志每周带队检查一次。", [("分管负责同志", "responsible")]),
     ("局领导每季度听取一次工作汇报。", [("局领导", "responsible")]),
@@ -89,6 +91,7 @@ TRAPS = [
     "各地区的企业安全生产标准化水平不断提升。",
     "县域经济持续发展，市场秩序不断规范。",
     "由镇长任组长，分管副镇长任副组长。",
+    "开展培训。村“两委”干部要结合上级培训提升安全能力。",  # 村“两委 is not a name (the quotation is cut)
     "督促各电信企业抓好安全生产。",
     # verb phrases that end like a name (…单位, …团队, …人员, …系统): predicates, not actors
     "大力选树安全生产标准化建设标杆单位，发挥示范引领作用。",

@@ -420,7 +420,7 @@ def _names_cover(subject: str) -> bool:
     return bool(names) and len("".join(n for n, _ in names)) >= len(subject) * 0.6
 
 
-_OPENING = re.compile(r"^(?:(?:全区|全县|全市|全省|全乡|全镇)?各|[镇县区乡]属|自治区|[省市县区乡镇](?!域|场|内|外|直))")
+_OPENING = re.compile(r"^(?:(?:全区|全县|全市|全省|全乡|全镇)?各|[镇县区乡]属|自治区|[省市县区乡镇村](?!域|场|内|外|直))")
 _NOT_AFTER_NAME = set("的和及与、，,或等之（(“\"")
 
 
@@ -436,6 +436,8 @@ def _opening_name(body: str) -> str | None:
         if k < len(body) and body[k] in _NOT_AFTER_NAME:
             continue
         name = body[:k]
+        if name.count("“") != name.count("”"):
+            continue  # 村“两委: a quotation cut in the middle
         if "的" not in name and is_actor(name) and not r["_admin_re"].match(name):
             best = name
     return best
