@@ -35,6 +35,10 @@ CASES = [
 
 # Forms of a responsible actor beyond 要/应 sentences and label blocks.
 FORMS = [
+    # a remark in brackets after a name is not part of it; a bracketed alias or level is
+    ("责任单位:县应急管理局、各乡镇政府(以下均需各地〈县〉政府落实,不再列出)。",
+     [("县应急管理局", "responsible"), ("各乡镇政府", "responsible")]),
+    ("（牵头单位：区动物疫控中心(区畜牧总站)）", [("区动物疫控中心(区畜牧总站)", "lead")]),
     # a 各… name opening a sentence, followed by a verb no list knows
     ("转变工作作风。各电信企业抓安全要抓到实处。", [("各电信企业", "responsible")]),
     ("2024年底前各级粮食和物资储备部门依托现有渠道完善相关制度。", [("各级粮食和物资储备部门", "responsible")]),

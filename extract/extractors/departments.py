@@ -99,6 +99,9 @@ def _same_actor(a: str, b: str) -> bool:
         and short not in r["actor_suffixes"]
 
 
+_REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
+
+
 def _clean(name: str) -> str:
     name = name.strip(" 　\t:：,，.。、\"“”")
     # brackets are stripped from the ends only when unbalanced: 各地(市) keeps its (市)
@@ -106,6 +109,8 @@ def _clean(name: str) -> str:
         name = name[:-1]
     while name and name[0] in "(（" and name.count("(") + name.count("（") > name.count(")") + name.count("）"):
         name = name[1:]
+    # 各乡镇政府(以下均需各地〈县〉政府落实,不再列出): a remark in brackets after the name is not part of it
+    name = _REMARK.sub("", name)
     for tail in rules()["_tails"]:
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
