@@ -178,10 +178,23 @@ def test_changes_among_several_values(kid, par, expected):
 def test_mutual_best_links_a_pair_below_the_threshold(parent):
     kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
             clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
-    strict = align(kids, ParentIndex(parent), threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99)
+    off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99)
+    strict = align(kids, ParentIndex(parent), mutual_threshold=0.99, **off)
     assert strict.links == []
-    relaxed = align(kids, ParentIndex(parent), threshold=0.99, mutual_threshold=0.2, parent_threshold=0.99)
+    relaxed = align(kids, ParentIndex(parent), mutual_threshold=0.2, **off)
     assert [(lk.child, lk.parent) for lk in relaxed.links] == [("c1", "p3")]
+
+
+def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_covers_it(parent):
+    loose = clause("c2", "推进隐患排查工作，持续开展安全宣传咨询日等活动，推动安全宣传进企业。")
+    off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, second_threshold=1.01)
+    assert align([loose], ParentIndex(parent), free_threshold=0.99, **off).links == []
+    alone = align([loose], ParentIndex(parent), free_threshold=0.05, **off)
+    assert [(lk.child, lk.parent) for lk in alone.links] == [("c2", "p3")]
+    # with a verbatim copy of p3 beside it, p3 is covered: the free rule does not give it to c2 as well
+    both = align([clause("c1", P3), loose], ParentIndex(parent), free_threshold=0.05, **off)
+    assert ("c2", "p3") not in {(lk.child, lk.parent) for lk in both.links}
+
 
 
 def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):

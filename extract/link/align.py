@@ -88,7 +88,7 @@ class ParentIndex:
 
 def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.42,
           second_threshold: float = 0.5, min_shared: float = 12.0, mutual_threshold: float = 0.25,
-          parent_threshold: float = 0.3) -> Alignment:
+          parent_threshold: float = 0.3, free_threshold: float = 0.2) -> Alignment:
     """Link each child clause to the parent clauses it implements (several for a merge)."""
     masked = [mask(c.text) for c in children]
     cands = parent.candidates(masked)
@@ -122,7 +122,8 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
                 keep.append(s)
                 covered |= parent.grams[s.parent] & cg
         result.pairs.extend(keep)
-    _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold)
+    _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold,
+                 free=free_threshold)
     _same_title(children, parent, masked, result)
     _kinds(children, parent, result)
     return result
@@ -180,9 +181,10 @@ def _same_title(children: list[Clause], parent: ParentIndex, masked: list[str], 
 
 
 def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[list[Scored]], result: Alignment,
-                 *, low: float, parent_low: float) -> None:
-    """Paraphrases score below the threshold; link a child and a parent clause that are still each other's best
-    match (and neither is linked yet), or whose title sentences agree."""
+                 *, low: float, parent_low: float, free: float) -> None:
+    """Paraphrases score below the threshold; link a child to its best parent clause when neither is linked yet and
+    they are each other's best match, or their title sentences agree, or the score reaches `free` (the parent clause
+    is still uncovered, so no better child claims it)."""
     linked_c = {s.child for s in result.pairs}
     linked_p = {s.parent for s in result.pairs}
     best_for_parent: dict[int, Scored] = {}
@@ -199,7 +201,7 @@ def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[li
         mutual = best_for_parent.get(best.parent) is best
         tc, tp = _title(children[best.child].text), _title(parent.clauses[best.parent].text)
         titled = bool(tc and tp) and _dice(tc, tp) >= 0.5
-        if (mutual and best.score >= low) or (titled and best.score >= 0.6 * low):
+        if (mutual and best.score >= low) or (titled and best.score >= 0.6 * low) or best.score >= free:
             result.pairs.append(best)
             linked_c.add(best.child)
             linked_p.add(best.parent)
