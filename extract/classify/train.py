@@ -22,47 +22,14 @@ def split_names(gold_dir: Path) -> dict[str, list[str]]:
     return {"train": names, "dev": []}
 
 
-def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str]]]:
-    """(feature text, is_task, acceptable actions) for every gold clause found in the pipeline's segmentation."""
-    from ..evaluate import pick_document
-    from ..gold import fold, load, resolve_source
-    from ..pipeline import process_file
-
-    cache: dict[str, list] = {}
-    out = []
-    for name in names:
-        path = gold_dir / f"{name}.json"
-        if not path.is_file():
-            continue
-        gold = load(path)
-        src = resolve_source(gold, path)
-        if src is None:
-            continue
-        key = str(src.resolve())
-        if key not in cache:
-            cache[key] = process_file(src, fields=False, ocr=False)
-        doc = pick_document(cache[key], gold["title"])
-        if doc is None:
-            continue
-        texts = [fold(c.text) for c in doc.clauses]
-        for g in gold["clauses"]:
-            a = fold(g["anchor"])
-            k = next((i for i, t in enumerate(texts) if a in t), None)
-            if k is None:
-                continue
-            out.append((feature_text(clause_features(doc.clauses[k]), tokens), bool(g["is_task"]),
-                        list(g.get("action") or [])))
-    return out
-
-
-def train_texts(gold_dir: Path, names: list[str]) -> list[str]:
-    """Clause texts of the training plans (what the segmentation dictionary must cover)."""
+def gold_documents(gold_dir: Path, names: list[str]):
+    """(gold file, the pipeline's document of its plan) for every named gold file whose source can be read;
+    each source is segmented once (a compilation holds several plans)."""
     from ..evaluate import pick_document
     from ..gold import load, resolve_source
     from ..pipeline import process_file
 
     cache: dict[str, list] = {}
-    out: list[str] = []
     for name in names:
         path = gold_dir / f"{name}.json"
         if not path.is_file():
@@ -76,8 +43,29 @@ def train_texts(gold_dir: Path, names: list[str]) -> list[str]:
             cache[key] = process_file(src, fields=False, ocr=False)
         doc = pick_document(cache[key], gold["title"])
         if doc is not None:
-            out.extend(c.text for c in doc.clauses)
+            yield gold, doc
+
+
+def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str]]]:
+    """(feature text, is_task, acceptable actions) for every gold clause found in the pipeline's segmentation."""
+    from ..gold import fold
+
+    out = []
+    for gold, doc in gold_documents(gold_dir, names):
+        texts = [fold(c.text) for c in doc.clauses]
+        for g in gold["clauses"]:
+            a = fold(g["anchor"])
+            k = next((i for i, t in enumerate(texts) if a in t), None)
+            if k is None:
+                continue
+            out.append((feature_text(clause_features(doc.clauses[k]), tokens), bool(g["is_task"]),
+                        list(g.get("action") or [])))
     return out
+
+
+def train_texts(gold_dir: Path, names: list[str]) -> list[str]:
+    """Clause texts of the training plans (what the segmentation dictionary must cover)."""
+    return [c.text for _, doc in gold_documents(gold_dir, names) for c in doc.clauses]
 
 
 def build_dictionary(texts: list[str], out: Path, min_freq: int = 10) -> int:
