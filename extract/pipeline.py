@@ -71,6 +71,9 @@ def extract_clause(clause) -> None:
     clause.deadlines = deadlines.extract(text)
     clause.frequencies = frequencies.extract(text)
     clause.departments = departments.extract(text)
+    named = {(d.attrs.get("name"), d.attrs.get("role")) for d in clause.departments}
+    clause.departments += [d for d in departments.from_heading(clause.heading)
+                           if (d.attrs["name"], d.attrs["role"]) not in named]
     clause.targets = targets.extract(text)
     if clause.inherited:
         n = len(text)

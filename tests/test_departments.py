@@ -157,3 +157,29 @@ def test_rules_data_examples():
         assert [[s.text, s.attrs["role"]] for s in extract(ex["text"])] == ex["expect"], ex["text"]
     for ex in data["counter_examples"]:
         assert extract(ex["text"]) == [], ex["text"]
+
+
+@pytest.mark.parametrize("heading,expected", [
+    ("组织机构 / 西藏石油安全生产治本攻坚行动领导小组 / 领导小组职责:", ["领导小组"]),
+    ("组织机构 / 各部门职责：", ["各部门"]),
+    ("三、职责分工 / 县应急管理局主要职责", ["县应急管理局"]),
+    ("二、主要任务 / （一）压实责任", []),  # not a list of someone's duties
+    ("四、明确职责", []),  # no one named
+    ("", []),
+])
+def test_a_heading_of_duties_names_the_actor_of_the_items_under_it(heading, expected):
+    from extract.extractors.departments import from_heading
+
+    spans = from_heading(heading)
+    assert [s.text for s in spans] == expected
+    assert all(s.attrs["role"] == "responsible" and s.start == s.end == 0 for s in spans)
+
+
+def test_items_under_a_heading_of_duties_get_its_actor_in_the_pipeline():
+    from extract.model import Clause
+    from extract.pipeline import extract_clause
+
+    c = Clause(id="c1", path=["四", "1", "（1）"], marker="（1）", text="统筹协调各部门推进重点工作任务落实。", start=0, end=10,
+               heading="组织机构 / 领导小组职责:")
+    extract_clause(c)
+    assert [(s.text, s.attrs["role"]) for s in c.departments] == [("领导小组", "responsible")]

@@ -464,3 +464,20 @@ def _post_clauses(body: str, after: int, offset: int):
         subject = _TRAILING.sub("", rest[: head.start()])
         if subject.endswith(tuple(r["person_suffixes"])) and is_actor(subject):
             yield subject, offset + prev, _subject_role(rest, head)
+
+
+# "领导小组职责:" / "各部门职责" / "县应急局主要职责": a heading that says whose duties the items under it are
+_DUTIES = re.compile(r"^(.{2,24}?)(?:的)?(?:主要|工作)?(?:职责|责任分工)[：:]?$")
+
+
+def from_heading(heading: str) -> list[Span]:
+    """The actor a clause's nearest heading names as holding the duties listed under it (responsible), as a table's
+    责任 column does for its rows. The span has no place in the clause text (start == end == 0)."""
+    last = heading.rsplit(" / ", 1)[-1].strip() if heading else ""
+    m = _DUTIES.match(last)
+    if not m:
+        return []
+    name = _clean(m.group(1))
+    if not is_actor(name):
+        return []
+    return [Span("department", name, 0, 0, {"name": normalize_name(name), "role": "responsible", "from": "heading"})]
