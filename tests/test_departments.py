@@ -35,6 +35,11 @@ CASES = [
 
 # Forms of a responsible actor beyond 要/应 sentences and label blocks.
 FORMS = [
+    # people's posts (主任, 局长 …) as names; a name with an appositive list in brackets; 相关地市 as a level
+    ("现场项目部成立工作专班，由项目部主任负责牵头组建。", [("现场项目部", "responsible"), ("项目部主任", "lead")]),
+    ("做好资质审核,涉爆人员(爆破员、保管员、安全员、押运员)要经培训后持证上岗;",
+     [("涉爆人员(爆破员、保管员、安全员、押运员)", "responsible")]),
+    ("严格控制安全距离。相关地市要在开展建设工作的过程中严格执行相关规定。", [("相关地市", "responsible")]),
     # a remark in brackets after a name is not part of it; a bracketed alias or level is
     ("责任单位:县应急管理局、各乡镇政府(以下均需各地〈县〉政府落实,不再列出)。",
      [("县应急管理局", "responsible"), ("各乡镇政府", "responsible")]),

@@ -15,7 +15,7 @@ _CONJ = re.compile(r"以及|和|及|与|或")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 # 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
-_TRAIL_BRACKET = re.compile(r"[（(][^()（）]{1,8}[)）]$")
+_TRAIL_BRACKET = re.compile(r"[（(][^()（）]{1,24}[)）]$")
 # 725油库: a unit's number opens its name; 10家企业, 100%培训 are counts
 _UNIT_NUMBER = re.compile(r"^\d{2,5}(?![\d家个项次条批名人%％年月日号.．])")
 
