@@ -392,11 +392,10 @@ def _sibling_split(p: Para) -> list[Para]:
     import cn2an
 
     form, marker, _ = m
-    inner = marker.strip("（）")
-    try:
-        n = int(inner) if form == "paren_arabic" else int(cn2an.cn2an(inner, "normal"))
-    except ValueError:
+    number = _id_part(marker)
+    if not number.isdigit():
         return [p]
+    n = int(number)
     cuts: list[int] = []
     pos = 0
     while True:

@@ -4,8 +4,17 @@ from __future__ import annotations
 from ..model import PER_YEAR, Clause
 
 
+def _end_list(c: Clause) -> list[str]:
+    return [s.attrs["end"] for s in c.deadlines if s.attrs.get("end")]
+
+
+def _rate_list(c: Clause) -> list[float]:
+    """Each frequency of the clause as times per year."""
+    return [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies]
+
+
 def latest_end(c: Clause) -> str | None:
-    ends = [s.attrs.get("end") for s in c.deadlines if s.attrs.get("end")]
+    ends = _end_list(c)
     return max(ends) if ends else None
 
 
@@ -14,20 +23,12 @@ def is_ongoing(c: Clause) -> bool:
 
 
 def yearly_rate(c: Clause) -> float | None:
-    rates = [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies]
+    rates = _rate_list(c)
     return max(rates) if rates else None
 
 
 def lead_names(c: Clause) -> set[str]:
     return {s.attrs.get("name", s.text) for s in c.departments if s.attrs.get("role") == "lead"}
-
-
-def _ends(c: Clause) -> set[str]:
-    return {s.attrs["end"] for s in c.deadlines if s.attrs.get("end")}
-
-
-def _rates(c: Clause) -> set[float]:
-    return {PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies}
 
 
 def _pairwise(child: list, parent: list) -> int:
@@ -47,16 +48,14 @@ def changes(child: Clause, parent: Clause) -> list[str]:
     the same number of deadlines (or frequencies), one moved among them is a change too."""
     out: list[str] = []
     ce, pe = latest_end(child), latest_end(parent)
-    c_ends = [s.attrs["end"] for s in child.deadlines if s.attrs.get("end")]
-    p_ends = [s.attrs["end"] for s in parent.deadlines if s.attrs.get("end")]
-    if ce and pe and ce != pe and pe not in _ends(child):
+    c_ends, p_ends = _end_list(child), _end_list(parent)
+    if ce and pe and ce != pe and pe not in c_ends:
         out.append("deadline_earlier" if ce < pe else "deadline_later")
     elif (moved := _pairwise(c_ends, p_ends)) != 0:
         out.append("deadline_later" if moved > 0 else "deadline_earlier")
     cr, pr = yearly_rate(child), yearly_rate(parent)
-    c_rates = [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in child.frequencies]
-    p_rates = [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in parent.frequencies]
-    if cr and pr and cr != pr and pr not in _rates(child):
+    c_rates, p_rates = _rate_list(child), _rate_list(parent)
+    if cr and pr and cr != pr and pr not in c_rates:
         out.append("frequency_higher" if cr > pr else "frequency_lower")
     elif (moved := _pairwise(c_rates, p_rates)) != 0:
         out.append("frequency_higher" if moved > 0 else "frequency_lower")
