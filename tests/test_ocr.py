@@ -9,10 +9,12 @@ from conftest import FIXTURES
 from extract.errors import ReadError
 from extract.pipeline import process_file
 from extract.readers import read_file
+from extract.readers import ocr as ocr_mod
 from extract.readers.ocr import clean_text, drop_red
 
 SCANS = FIXTURES / "scans"
-ocr = pytest.importorskip("rapidocr_onnxruntime")
+if ocr_mod.engine_name() is None:
+    pytest.skip("no RapidOCR engine installed", allow_module_level=True)
 
 
 @pytest.fixture()
@@ -50,6 +52,34 @@ def test_mixed_pdf_is_read_page_by_page(no_network):
     assert any(d.attrs.get("end") == "2024-06-30" for d in task3.deadlines)
 
 
+@pytest.mark.parametrize("engine", ocr_mod.ENGINES)
+def test_both_engine_builds_read_the_seal_page_alike(engine, monkeypatch, no_network):
+    """The OpenVINO build is preferred; the onnxruntime build is the fallback and must read the same page the same."""
+    from importlib.util import find_spec
+
+    if find_spec(engine) is None:
+        pytest.skip(f"{engine} not installed")
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", engine)
+    ocr_mod._engine.cache_clear()
+    try:
+        (doc,) = process_file(SCANS / "tieshan_001_scan_p1.pdf")
+    finally:
+        ocr_mod._engine.cache_clear()
+    assert ocr_mod.engine_name() == engine
+    assert doc.pages_ocr == [1]
+    assert doc.clauses[0].text.startswith("现将《铁峰乡安全生产治本攻坚三年行动工作方案")
+
+
+def test_preferred_engine_is_openvino_when_both_are_installed(monkeypatch):
+    from importlib.util import find_spec
+
+    monkeypatch.delenv("PLANLINK_OCR_ENGINE", raising=False)
+    expected = next(e for e in ocr_mod.ENGINES if find_spec(e) is not None)
+    assert ocr_mod.engine_name() == expected
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "no_such_engine")
+    assert ocr_mod.engine_name() is None and not ocr_mod.available()
+
+
 def test_red_pixels_are_whitened():
     from PIL import Image
 
@@ -68,3 +98,20 @@ def test_red_pixels_are_whitened():
 ])
 def test_ocr_confusables(raw, clean):
     assert clean_text(raw) == clean
+
+
+def test_openvino_sessions_run_in_float32(monkeypatch):
+    """OpenVINO's default bfloat16 on CPUs without AMX is slower and reads worse; the sessions are compiled for f32."""
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr_openvino") is None:
+        pytest.skip("rapidocr_openvino not installed")
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_openvino")
+    ocr_mod._engine.cache_clear()
+    try:
+        engine = ocr_mod._engine()
+        for session in (engine.text_det.infer, engine.text_rec.session):
+            assert isinstance(session, ocr_mod._OpenVinoSession)
+            assert str(session.compiled.get_property("INFERENCE_PRECISION_HINT")) in ("<Type: 'float32'>", "f32")
+    finally:
+        ocr_mod._engine.cache_clear()
