@@ -90,6 +90,19 @@ FORMS = [
     ("推动各级生态环境部门在执法中发现隐患时，要及时移交线索。", [("各级生态环境部门", "responsible")]),
     # 推动 with no actor as its object supervises no one
     ("推动重大隐患动态清零，民爆企业主要负责人每月带队检查。", [("民爆企业主要负责人", "responsible")]),
+    # 按职责分工: the manner of the work ends neither a list of subjects nor a name in a block
+    ("县应急局、县发展改革局、县经济信息委按职责分工负责。",
+     [("县应急局", "responsible"), ("县发展改革局", "responsible"), ("县经济信息委", "responsible")]),
+    ("（责任部门：城建科、城管科按照职责分工负责）", [("城建科", "responsible"), ("城管科", "responsible")]),
+    ("由县安委办牵头，县安委会各成员单位按职责分工落实。", [("县安委办", "lead"), ("县安委会各成员单位", "responsible")]),
+    # a role written after a name inside a 责任单位 list
+    ("责任单位：县应急局（牵头），县消防救援大队、县市场监管局",
+     [("县应急局", "lead"), ("县消防救援大队", "responsible"), ("县市场监管局", "responsible")]),
+    ("责任单位：市交通局、市公安局（配合）", [("市交通局", "responsible"), ("市公安局", "support")]),
+    # a name opened by its own level (县级/市级/县直) shares no head with the levels before it
+    ("各乡镇（街道）、县级有关部门要于2024年6月底前完成自查。", [("各乡镇（街道）", "responsible"), ("县级有关部门", "responsible")]),
+    ("各区（市）县、市级各部门要迅速行动。", [("各区（市）县", "responsible"), ("市级各部门", "responsible")]),
+    ("以上任务由县应急局统筹，各成员单位具体落实。", [("县应急局", "responsible"), ("各成员单位", "responsible")]),
 ]
 
 # Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.

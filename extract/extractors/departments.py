@@ -57,7 +57,7 @@ _LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:
 _SUPPORT = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:等部门|等单位)?(?:配合|协助|参与)(?=[，,；;。）)\s]|$)")
 # 由XX负责
 _BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同|严格|跟踪)?"
-                 r"(?:负责(?!人|同志)|组织|开展|实施|承担|论证|督办|审核|进行)")
+                 r"(?:负责(?!人|同志)|组织|开展|实施|承担|论证|督办|审核|进行|统筹|落实)")
 
 
 def normalize_name(name: str) -> str:
@@ -99,6 +99,10 @@ def _same_actor(a: str, b: str) -> bool:
         and short not in r["actor_suffixes"]
 
 
+_BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:分工)?(?:负责|落实)?$|(?:各司其职|各负其责|分别负责)$")
+# 责任单位：县应急局（牵头）、县公安局: a role written after a name in a list
+_ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
+_ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible"}
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
 
 
@@ -119,6 +123,8 @@ def _clean(name: str) -> str:
         name = name[name.rindex("由") + 1:]
     name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外|全年|每年|年内|今后|届时)", "", name)
     name = re.sub(r"(负责|牵头|配合|主要负责)$", "", name) if not name.endswith("负责人") else name
+    # 城市建设处、城市管理监督处按职责分工负责 in a 责任部门 block: the manner of the work is no part of a name
+    name = _BY_DUTY.sub("", name)
     return name.strip()
 
 
@@ -171,6 +177,9 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
     return out
 
 
+_OWN_LEVEL = re.compile(r"^(?:各|全)?(?:自治区|省|市|州|盟|县|区|旗|乡|镇)?(?:级|直|属)")
+
+
 def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int, bool]]:
     """Join list items that are not names to the name that follows them when they share its head word
     (ANNOTATION.md §4: a compound stays one name when splitting would leave pieces that are not names).
@@ -187,7 +196,8 @@ def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
     pending: list[tuple[int, int]] = []  # items waiting for their head: 特种设备生产、(使用单位)
     for (s, e), name in zip(pieces, names):
         admin = bool(r["_admin_re"].match(name))
-        shares = pending and not admin and (name.endswith(tuple(r["shared_heads"]))
+        # 各乡镇（街道）、县级有关部门: a name opened by its own level (县级/市直/各级) shares no head with the items before
+        shares = pending and not admin and not _OWN_LEVEL.match(name) and (name.endswith(tuple(r["shared_heads"]))
                                             or all(r["_admin_re"].match(_clean(text[a:b])) for a, b in pending))
         if shares and is_actor(_clean(text[pending[0][0]:e])):
             out.append((pending[0][0], e, True))  # 各地(市)、县(区)林草局 / 特种设备生产、使用单位
@@ -240,6 +250,10 @@ def extract(text: str) -> list[Span]:
         for name, pos in _split_names(block, off, check=False):
             if re.search(r"\d{4}年|长期|月底|年底", name):
                 continue
+            mark = _ROLE_MARK.search(name)
+            if mark and len(name) > mark.end() - mark.start() + 1:
+                found.append((name[: mark.start()], pos, _ROLE_OF_MARK[mark.group(1)]))
+                continue
             found.append((name, pos, role))
 
     def inside(pos: int) -> bool:
@@ -278,7 +292,8 @@ _LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九�
 
 _SENTENCE_END = set("。；;！!？?\n")
 # adverbs between a subject and its modal: 主要负责人和“五职”矿长每年必须…… / 单位全部建成……
-_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求)+$")
+_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求"
+                       r"|(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:分工)?|各司其职|各负其责)+$")
 _STRONG = ("要", "应", "须", "必须", "应当")
 
 
