@@ -52,7 +52,7 @@ def rules() -> dict:
 
 # 由委政工人事处牵头 / 政策法规科牵头， / （XX牵头，YY配合）
 # 厅安委办牵头每年年初下达…… / 由主要负责同志牵头的……机制; 牵头部门/牵头单位 are nouns, not this verb
-_LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:\s]{2,40}?)(?:负责)?牵头(?!部门|单位|科室|处室|领导|人|作用)")
+_LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:\s]{2,40}?)(?:分别|共同|统一)?(?:负责)?牵头(?!部门|单位|科室|处室|领导|人|作用)")
 # ，YY配合） — 配合 as the last word of a phrase, not a verb with an object
 _SUPPORT = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:等部门|等单位)?(?:配合|协助|参与)(?=[，,；;。）)\s]|$)")
 # 由XX负责
@@ -103,6 +103,7 @@ _BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:
 # 责任单位：县应急局（牵头）、县公安局: a role written after a name in a list
 _ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
 _ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible"}
+_CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机构)$")
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
 
 
@@ -119,6 +120,11 @@ def _clean(name: str) -> str:
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
             break
+    else:
+        # 县市场监管局等县安委会成员单位: a list tail naming the category the list belongs to
+        m = _CATEGORY_TAIL.search(name)
+        if m and is_actor(name[: m.start()]):
+            name = name[: m.start()]
     if "由" in name:
         name = name[name.rindex("由") + 1:]
     name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外|全年|每年|年内|今后|届时)", "", name)
