@@ -27,7 +27,9 @@ def rules() -> dict:
     suffixes = sorted(data["actor_suffixes"], key=len, reverse=True)
     label_role = {lab: role for role, labs in data["labels"].items() for lab in labs}
     labels = sorted(label_role, key=len, reverse=True)
-    data["_label_re"] = re.compile("(" + "|".join(re.escape(x) for x in labels) + r")\s*[：:]\s*")
+    alt = "|".join(re.escape(x) for x in labels)
+    # 责任单位：… / 【责任单位】… / [牵头单位]…
+    data["_label_re"] = re.compile(r"(?:(" + alt + r")\s*[：:]|[【\[](" + alt + r")[】\]]\s*[：:]?)\s*")
     data["_label_role"] = label_role
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
     data["_suffix_any_re"] = re.compile("(?=(" + "|".join(re.escape(s) for s in suffixes) + "))")
@@ -55,6 +57,8 @@ def rules() -> dict:
 _LEAD = re.compile(r"(?:^|[，,；;。（(\s：:]|由)([^，,；;。（()）：:\s]{2,40}?)(?:分别|共同|统一)?(?:负责)?牵头(?!部门|单位|科室|处室|领导|人|作用)")
 # ，YY配合） — 配合 as the last word of a phrase, not a verb with an object
 _SUPPORT = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:等部门|等单位)?(?:配合|协助|参与)(?=[，,；;。）)\s]|$)")
+# 县应急局为牵头单位，县公安局、县交通局为配合单位
+_AS_ROLE = re.compile(r"(?:^|[，,；;。（(\s])([^，,；;。（()）：:\s]{2,40}?)(?:作)?为(牵头|配合|协助|参与|责任|负责)(?:单位|部门|科室|处室)")
 # 由XX负责
 _BY = re.compile(r"由([^，,；;。（()）：:\s]{2,40}?)(?:具体|统一|共同|严格|跟踪)?"
                  r"(?:负责(?!人|同志)|组织|开展|实施|承担|论证|督办|审核|进行|统筹|落实)")
@@ -102,7 +106,8 @@ def _same_actor(a: str, b: str) -> bool:
 _BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:分工)?(?:负责|落实)?$|(?:各司其职|各负其责|分别负责)$")
 # 责任单位：县应急局（牵头）、县公安局: a role written after a name in a list
 _ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
-_ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible"}
+_ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
+                 "责任": "responsible"}
 _CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机构)$")
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
 
@@ -220,10 +225,10 @@ def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
 
 
 def _label_blocks(text: str):
-    """Yield (role, list text, offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks."""
+    """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks."""
     r = rules()
     for m in r["_label_re"].finditer(text):
-        role = r["_label_role"][m.group(1)]
+        role = r["_label_role"][m.group(1) or m.group(2)]
         i = m.end()
         depth = 0
         j = i
@@ -242,7 +247,7 @@ def _label_blocks(text: str):
                 break
             j += 1
         block = text[i:j].rstrip("，,、 ")
-        yield role, block, i
+        yield role, block, i, m.start()
 
 
 def extract(text: str) -> list[Span]:
@@ -251,8 +256,8 @@ def extract(text: str) -> list[Span]:
     found: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
 
-    for role, block, off in _label_blocks(text):
-        covered.append((off, off + len(block)))
+    for role, block, off, label_at in _label_blocks(text):
+        covered.append((label_at, off + len(block)))
         for name, pos in _split_names(block, off, check=False):
             if re.search(r"\d{4}年|长期|月底|年底", name):
                 continue
@@ -265,6 +270,14 @@ def extract(text: str) -> list[Span]:
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in covered)
 
+    for m in _AS_ROLE.finditer(text):
+        if inside(m.start(1)):
+            continue
+        role = _ROLE_OF_MARK.get(m.group(2)[:2], "responsible")
+        names = _split_names(m.group(1), m.start(1), check=True)
+        found += [(name, pos, role) for name, pos in names]
+        if names:
+            covered.append((m.start(1), m.end()))
     for rx, role in ((_LEAD, "lead"), (_SUPPORT, "support"), (_BY, "responsible")):
         for m in rx.finditer(text):
             if inside(m.start(1)):
@@ -369,6 +382,10 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
         base = seg.start()
         opens_sentence = base == 0 or text[base - 1] in _SENTENCE_END
         stripped = s.strip()
+        if stripped[:1] in "（(" and _depth(stripped, len(stripped)) + (stripped[-1] in ")）") == 1:
+            # （区应急管理厅、区公安厅按职责分工负责）: a bracket around the segment (or closed after it)
+            s = s.replace(stripped[0], " ", 1)
+            stripped = stripped[1:].rstrip(")）")
         if opens_sentence:
             supervised = _supervises(stripped)
             objects = []
