@@ -84,7 +84,8 @@ def is_actor(name: str) -> bool:
         return False
     if re.search(r"\d", _UNIT_NUMBER.sub("", name)):
         return False
-    if name.endswith(tuple(r["not_actor_endings"])) or r["_bad_start"].match(name) or r["_bad_inside"].search(name):
+    if (name.endswith(tuple(r["not_actor_endings"])) and not name.endswith(tuple(r["actor_endings"]))) \
+            or r["_bad_start"].match(name) or r["_bad_inside"].search(name):
         return False
     return bool(r["_suffix_re"].search(_TRAIL_BRACKET.sub("", name)) or r["_admin_re"].match(name))
 
@@ -108,6 +109,7 @@ _BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:
 _ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
 _ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
                  "责任": "responsible"}
+_COLON_ROLE = re.compile(r"[：:]\s*(?:主要)?(牵头|配合|协助|参与)")
 _CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机构)$")
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
 
@@ -407,7 +409,10 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
             objects = []
         prev_names = only if is_list else []
         if is_list and opens_sentence and not supervised:
-            yield from ((n, p, "responsible") for n, p in only)
+            # 生产运行处：牵头组织…… / 设备部：配合做好……: the word after the colon gives the role
+            after = _COLON_ROLE.match(text, seg.end())
+            role = _ROLE_OF_MARK[after.group(1)] if after else "responsible"
+            yield from ((n, p, role) for n, p in only)
             prev_names = []
             continue
         lead = len(s) - len(s.lstrip())
