@@ -11,7 +11,7 @@ from ..model import Span
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
-_CONJ = re.compile(r"以及|和|及|与|或")
+_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或")  # 安全总监及以上领导 is one actor
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 # 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
