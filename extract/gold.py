@@ -95,6 +95,21 @@ def validate(gold: dict, source_text: str) -> list[str]:
     return problems
 
 
+def source_text(src: Path) -> str:
+    """The text anchors are looked up in: a plain-text source as it is; any other (docx, pdf) as its reader reads
+    it, paragraphs and every table cell."""
+    if src.suffix.lower() in (".txt", ".md", ""):
+        return src.read_text(encoding="utf-8-sig", errors="replace")
+    from .readers import read_file
+
+    parts = []
+    for b in read_file(src).blocks:
+        parts.append(b.text)
+        if b.table is not None:
+            parts += ["\n".join(cell for cell in row) for row in b.table.rows]
+    return "\n".join(parts)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Validate gold files given on the command line; print problems; exit 1 if any."""
     argv = sys.argv[1:] if argv is None else argv
@@ -107,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name}: source {gold.get('source')!r} not found")
             bad += 1
             continue
-        text = src.read_text(encoding="utf-8-sig", errors="replace")
+        text = source_text(src)
         problems = validate(gold, text)
         for p in problems:
             print(f"{name}: {p}")

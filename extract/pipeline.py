@@ -65,12 +65,14 @@ def enrich(docs: list[Document], timer: Timer | None = None) -> None:
 
 def extract_clause(clause) -> None:
     """Run every rule extractor over a clause; text written once for siblings (inherited) counts too."""
+    from .classify import is_member_line
     from .extractors import deadlines, departments, frequencies, targets
 
     text = clause.text
     clause.deadlines = deadlines.extract(text)
     clause.frequencies = frequencies.extract(text)
-    clause.departments = departments.extract(text)
+    # the member list of a 领导小组 (成员：镇应急办、镇派出所……) names members, not actors of a task (ANNOTATION.md §4)
+    clause.departments = [] if is_member_line(clause) else departments.extract(text)
     named = {(d.attrs.get("name"), d.attrs.get("role")) for d in clause.departments}
     clause.departments += [d for d in departments.from_heading(clause.heading)
                            if (d.attrs["name"], d.attrs["role"]) not in named]

@@ -316,7 +316,7 @@ def _build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, n
             _take_meta(doc, p)
     body = paras[body_start:end]
     _body(doc, body, clauses, off)
-    doc.clauses = _finish(clauses)
+    doc.clauses = _finish(_group_duty_lines(clauses))
     _citations(doc)
     return doc
 
@@ -634,7 +634,9 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
                 mm = match_marker(filled[k])
                 action_marker = mm[1] if mm else filled[k][:12]
         titles = [t[mm[2]:] if (mm := match_marker(t)) else t for t in titles]
-        body = "".join(titles) + content if not content.startswith("".join(titles)) else content
+        # a title cell without end punctuation (主要负责人安全培训) is a sentence of its own before the content
+        head = "".join(t if not t or t[-1] in "。；;：:，,！？" else t + "。" for t in titles)
+        body = head + content if not content.startswith("".join(titles)) else content
         extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
                   if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
@@ -647,6 +649,30 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
 
 
 # --- ids, headings, citations ---------------------------------------------------------------------------------
+
+
+# 责任单位：… / 责任科室：… on lines of their own after an item's text
+_DUTY_LINES = re.compile(r"(?:\n\s*(?:责任单位|责任科室|责任部门|责任处室|牵头单位|牵头部门|配合单位|配合部门)\s*[：:][^\n]*)+\s*$")
+_ANY_DUTY = re.compile(r"责任单位|责任科室|责任部门|责任处室|牵头|配合单位|配合部门|负责(?!人|同志)")
+
+
+def _group_duty_lines(clauses: list[Clause]) -> list[Clause]:
+    """Numbered items under one heading of which only the last is followed by 责任单位/责任科室 lines, and no other
+    names any responsibility: the lines were written once for the group and apply to every item (as ANNOTATION.md §4
+    has it for a trailing block after inline sub-items)."""
+    i = 0
+    while i < len(clauses):
+        j = i
+        while j + 1 < len(clauses) and clauses[j + 1].marker and clauses[i].marker \
+                and len(clauses[j + 1].path) == len(clauses[i].path) and clauses[j + 1].path[:-1] == clauses[i].path[:-1]:
+            j += 1
+        if j > i:
+            tail = _DUTY_LINES.search(clauses[j].text)
+            if tail and not any(_ANY_DUTY.search(c.text) or c.inherited for c in clauses[i:j]):
+                for c in clauses[i:j]:
+                    c.inherited = tail.group(0).strip()
+        i = j + 1
+    return clauses
 
 
 def _finish(clauses: list[Clause]) -> list[Clause]:

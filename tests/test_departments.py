@@ -117,6 +117,13 @@ FORMS = [
     ("生产运行处：牵头组织生产安全检查。", [("生产运行处", "lead")]),
     ("质量安全部：负责组织检查，设备部配合。", [("质量安全部", "responsible"), ("设备部", "support")]),
     ("安全总监负责监督检查安全生产责任制落实情况。", [("安全总监", "responsible")]),
+    # a parenthesis that assigns the work is read, its second part too
+    ("开展培训考核。（省应急厅牵头，各设区市应急管理局按职责分工负责）",
+     [("省应急厅", "lead"), ("各设区市应急管理局", "responsible")]),
+    ("推行两单两卡。（省应急厅牵头，省消防救援总队等按职责分工负责；长期坚持）",
+     [("省应急厅", "lead"), ("省消防救援总队", "responsible")]),
+    ("由镇应急办负责、镇派出所配合，开展拉网式排查。", [("镇应急办", "responsible"), ("镇派出所", "support")]),
+    ("建设单位要依法履行首要责任，不得随意压缩合理工期。", [("建设单位", "responsible")]),
     ("以上任务由县应急局统筹，各成员单位具体落实。", [("县应急局", "responsible"), ("各成员单位", "responsible")]),
 ]
 
@@ -152,6 +159,7 @@ TRAPS = [
     "执行《培训机构设置标准》。",
     "建设省级监测监管平台。",
     "加强组织领导。",
+    "由李志强同志兼任办公室主任。",
 ]
 
 
@@ -216,3 +224,16 @@ def test_items_under_a_heading_of_duties_get_its_actor_in_the_pipeline():
                heading="组织机构 / 领导小组职责:")
     extract_clause(c)
     assert [(s.text, s.attrs["role"]) for s in c.departments] == [("领导小组", "responsible")]
+
+
+def test_member_line_of_a_leading_group_names_no_department():
+    """ANNOTATION.md §4: the member list of a 领导小组 is a non-task clause without fields."""
+    from extract.model import Clause
+    from extract.pipeline import extract_clause
+
+    member = Clause(id="c1", path=[], marker="", text="成员：镇应急办、镇党政办、镇派出所主要负责人", start=0, end=0)
+    extract_clause(member)
+    assert member.departments == []
+    task = Clause(id="c2", path=[], marker="", text="镇应急办要会同镇派出所开展排查。", start=0, end=0)
+    extract_clause(task)
+    assert [d.text for d in task.departments] == ["镇应急办"]

@@ -137,6 +137,32 @@ def test_inline_sub_items_become_clauses_and_share_the_trailing_block():
     assert "县应急局" in subs[0].inherited and subs[2].inherited == ""
 
 
+def test_duty_lines_after_the_last_item_of_a_group_apply_to_every_item():
+    text = ("某市安全生产工作方案\n为做好工作，制定本方案。\n一、重点任务\n（一）健全体系\n"
+            "1.深化标准化考评。全面实施考评，对不合格的项目责令整改。\n"
+            "2.落实主体责任。施工企业要健全全员安全生产责任制。\n责任单位：市住房城乡建设局\n责任科室：质量安全科\n"
+            "（二）强化执法\n1.推行暗查暗访。每月开展1次暗访。\n责任科室：建筑管理科\n"
+            "2.强化惩戒。依法依规纳入失信名单。\n责任科室：法规科\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    items = {tuple(c.path): c for c in doc.clauses}
+    assert "质量安全科" in items[("一", "（一）", "1")].inherited
+    assert items[("一", "（一）", "2")].inherited == ""  # its own text holds the lines
+    # items that name their own units inherit nothing from a sibling
+    assert items[("一", "（二）", "1")].inherited == ""
+
+
+def test_table_title_cell_without_punctuation_is_a_sentence_before_the_content():
+    from extract.model import Block, Table
+
+    rows = [["序号", "重点任务", "具体措施", "牵头单位"],
+            ["1", "主要负责人安全培训", "组织全县道路运输企业主要负责人参加培训考核。", "县交通运输局"]]
+    blocks = [Block(text="某县交通运输安全生产工作方案"), Block(text="为做好工作，制定本方案。"),
+              Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    (row,) = [c for c in doc.clauses if c.kind == "table_row"]
+    assert row.text.startswith("主要负责人安全培训。组织全县道路运输企业")
+
+
 def test_next_items_of_a_list_written_on_the_same_line_are_clauses_of_their_own():
     text = ("某县安全生产工作方案\n为做好工作，制定本方案。\n三、进度安排\n"
             "(一)活动时间:2024-2026年;(二)活动安排:第一阶段(2024年1月至4月)。第二阶段(2024年5月至2025年12月)。\n"

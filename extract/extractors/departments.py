@@ -109,6 +109,8 @@ _BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:
 _ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
 _ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
                  "责任": "responsible"}
+_DUTY_BRACKET = re.compile(r"[（(][^（）()]*?(?:牵头|负责(?!人|同志)|配合|协助)[^（）()]*[)）]")
+_DONE_PART = re.compile(r"(?:负责(?!人|同志)|牵头)[、]")
 _COLON_ROLE = re.compile(r"[：:]\s*(?:主要)?(牵头|配合|协助|参与)")
 _CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机构)$")
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
@@ -284,11 +286,16 @@ def extract(text: str) -> list[Span]:
         for m in rx.finditer(text):
             if inside(m.start(1)):
                 continue
-            names = _split_names(m.group(1), m.start(1), check=True)
+            group, at = m.group(1), m.start(1)
+            if rx is _SUPPORT:
+                # 由镇应急办负责、镇派出所配合: the support list starts after the responsible part
+                cut = max((k.end() for k in _DONE_PART.finditer(group)), default=0)
+                group, at = group[cut:], at + cut
+            names = _split_names(group, at, check=True)
             for name, pos in names:
                 found.append((name, pos, role))
             if names:
-                covered.append((m.start(1) - 1, m.end()))
+                covered.append((at - 1, m.end()))
     found += _subjects(text, covered)
 
     spans: list[Span] = []
@@ -379,6 +386,7 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
     prev_names: list[tuple[str, int]] = []
     objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
     author = False
+    duty_brackets = [m.span() for m in _DUTY_BRACKET.finditer(text)]
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
@@ -394,8 +402,10 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
             end = min((i for i in range(base, len(text)) if text[i] in _SENTENCE_END), default=len(text))
             # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
             author = bool(r["_author_re"].search(text, base, end))
-        if author or _depth(text, base) > 0:
-            continue  # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……)
+        if author or (_depth(text, base) > 0 and not any(a <= base < b for a, b in duty_brackets)):
+            # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……); a parenthesis that
+            # assigns the work is read: （省应急厅牵头，各设区市应急管理局按职责分工负责）
+            continue
         # "灾害严重矿井、发生较大及以上事故的矿山，必须……": a segment that is only a list of names, followed by
         # a segment that opens with a modal; or "各级商务部门，结合本地实际……" opening a sentence
         is_label = stripped in r["_label_role"] or any(a <= base < b for a, b in covered)
