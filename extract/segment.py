@@ -97,7 +97,7 @@ def flatten(blocks: list[Block]) -> tuple[str, list[Para]]:
     pos = 0
     for b in blocks:
         if b.kind == "table" and b.table is not None:
-            text = "\n".join("\t".join(c.replace("\n", " ") for c in row) for row in b.table.rows)
+            text = "\n".join("\t".join(_text_cell(c) for c in row) for row in b.table.rows)
             para = Para(text=text, page=b.page, table=b.table)
         else:
             text = clean_line(b.text)
@@ -590,11 +590,38 @@ def _align(header: list[str], roles: list[str], width: int) -> tuple[list[str], 
             roles[:k + 1] + ["task"] * extra + roles[k + 1:])
 
 
+def _text_cell(cell: str) -> str:
+    """A text cell's lines are one text (a PDF wraps inside cells; docx paragraphs of one cell continue)."""
+    return re.sub(r"\s*\n\s*", "", cell) if "\n" in cell else cell
+
+
+_LEVEL_START = re.compile(r"^(?:各|县|市|区|省|州|乡|镇|村|自治区)")
+
+
+def _unit_cell(cell: str) -> str:
+    """A 责任/牵头/配合 cell often lists one unit per line. A line break is a list separator when the line before is a
+    name and the next line starts a name of its own (by its level word, or after a line shorter than the cell's
+    longest, so not a wrap); otherwise the name was wrapped and the lines are joined."""
+    if "\n" not in cell:
+        return cell
+    from .extractors.departments import is_actor
+
+    lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
+    widest = max(len(ln) for ln in lines)
+    out = lines[0]
+    for prev, ln in zip(lines, lines[1:]):
+        last = re.split(r"[、，,；;]", out)[-1]
+        head = re.split(r"[、，,；;（(]", ln)[0]
+        separate = is_actor(last) and is_actor(head) and (len(prev) < widest or bool(_LEVEL_START.match(ln)))
+        out += ("、" if separate and out[-1] not in "、，,；;" else "") + ln
+    return out
+
+
 def _table_clauses(p: Para, off: int) -> list[Clause]:
     table = p.table
     if not table.rows or len(table.rows) < 2:
         return []
-    header = table.rows[0]
+    header = [_text_cell(h) for h in table.rows[0]]
     if any(_PEOPLE.search(h) for h in header):
         return []  # a list of people (领导小组成员名单) is metadata
     roles = _table_roles(header)
@@ -607,6 +634,8 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
     action_marker, task_no = "", ""
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
+        row = [_unit_cell(c) if roles[k] in ("lead", "support", "responsible") else _text_cell(c)
+               for k, c in enumerate(row)]
         if sum(1 for c in row if c) == 1 and re.match(r"^(备注|注)[：:]", next(c for c in row if c)):
             continue
         task_cols = [k for k, ro in enumerate(roles) if ro == "task"]

@@ -163,6 +163,19 @@ def test_table_title_cell_without_punctuation_is_a_sentence_before_the_content()
     assert row.text.startswith("主要负责人安全培训。组织全县道路运输企业")
 
 
+@pytest.mark.parametrize("cell,joined", [
+    ("县应急局\n县公安局\n县交通局", "县应急局、县公安局、县交通局"),  # one unit per line
+    ("县应急管\n理局", "县应急管理局"),  # a name wrapped in a narrow column
+    ("县住房和城乡建设\n委员会、县应急局", "县住房和城乡建设委员会、县应急局"),
+    ("县应急管理局\n（牵头）", "县应急管理局（牵头）"),
+    ("各乡镇（街道）\n县级有关部门", "各乡镇（街道）、县级有关部门"),
+])
+def test_unit_cell_lines_are_a_list_unless_a_name_wraps(cell, joined):
+    from extract.segment import _unit_cell
+
+    assert _unit_cell(cell) == joined
+
+
 def test_next_items_of_a_list_written_on_the_same_line_are_clauses_of_their_own():
     text = ("某县安全生产工作方案\n为做好工作，制定本方案。\n三、进度安排\n"
             "(一)活动时间:2024-2026年;(二)活动安排:第一阶段(2024年1月至4月)。第二阶段(2024年5月至2025年12月)。\n"

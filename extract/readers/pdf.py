@@ -273,9 +273,10 @@ def _line_text(row: list[dict]) -> str:
 
 
 def _clean_cell(c) -> str:
+    """A cell's text with its line breaks kept (segmentation joins wrapped text and splits unit lists on them)."""
     if c is None:
         return ""
-    return re.sub(r"\s*\n\s*", "", str(c)).strip()
+    return re.sub(r"[ \t]*\n[ \t]*", "\n", str(c)).strip()
 
 
 def _drop_page_chrome(lines: list[Line], heights: list[float]) -> list[Line]:
