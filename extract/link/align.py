@@ -88,8 +88,7 @@ class ParentIndex:
 
 def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.42,
           second_threshold: float = 0.5, min_shared: float = 12.0, mutual_threshold: float = 0.25,
-          parent_threshold: float = 0.3, free_threshold: float = 0.2, gap_threshold: float | None = 0.12,
-          gap_width: int = 3) -> Alignment:
+          parent_threshold: float = 0.3, free_threshold: float = 0.2) -> Alignment:
     """Link each child clause to the parent clauses it implements (several for a merge)."""
     masked = [mask(c.text) for c in children]
     cands = parent.candidates(masked)
@@ -126,8 +125,6 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
     _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold,
                  free=free_threshold)
     _same_title(children, parent, masked, result)
-    if gap_threshold is not None:
-        _fill_gaps(parent, masked, result, low=gap_threshold, width=gap_width)
     _kinds(children, parent, result)
     return result
 
@@ -219,42 +216,6 @@ def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[li
         if pi not in linked_p and s.score >= parent_low:
             result.pairs.append(s)
             linked_p.add(pi)
-
-
-def _fill_gaps(parent: ParentIndex, masked: list[str], result: Alignment, *, low: float, width: int) -> None:
-    """Sub-plans keep their parent's order. A child clause left unlinked between two linked neighbours, whose parents
-    leave a short run of uncovered parent clauses between them, is the rewrite of one of those (a paraphrase too loose
-    for the passes above): link it to the best of them when the score reaches `low`."""
-    linked: dict[int, list[int]] = {}
-    for s in result.pairs:
-        linked.setdefault(s.child, []).append(s.parent)
-    covered = {s.parent for s in result.pairs}
-    order = sorted(linked)
-    for ci in range(len(masked)):
-        if ci in linked:
-            continue
-        before = [c for c in order if c < ci]
-        after = [c for c in order if c > ci]
-        if not before or not after:
-            continue
-        lo, hi = max(linked[before[-1]]) + 1, min(linked[after[0]]) - 1
-        window = [pi for pi in range(lo, hi + 1) if pi not in covered]
-        if not window or hi - lo + 1 > width:
-            continue
-        cg = bigrams(masked[ci])
-        wc = parent.weight(cg)
-        best = None
-        for pi in window:
-            pg = parent.grams[pi]
-            shared = parent.weight(cg & pg)
-            wp = parent.weight(pg)
-            score = shared / min(wc, wp) if min(wc, wp) else 0.0
-            if best is None or score > best.score:
-                best = Scored(ci, pi, score, shared / wc if wc else 0.0, shared / wp if wp else 0.0)
-        if best is not None and best.score >= low:
-            result.pairs.append(best)
-            covered.add(best.parent)
-            linked[ci] = [best.parent]
 
 
 def _ratio_at_least(a: str, b: str, bound: float) -> bool:
