@@ -111,6 +111,7 @@ _ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "�
                  "责任": "responsible"}
 _DUTY_BRACKET = re.compile(r"[（(][^（）()]*?(?:牵头|负责(?!人|同志)|配合|协助)[^（）()]*[)）]")
 _DONE_PART = re.compile(r"(?:负责(?!人|同志)|牵头)[、]")
+_IS_DUTY = re.compile(r"^(.{2,30}?)是[^，,。；;]{0,20}?(?:第一)?责任(?:人|主体)")
 _COLON_ROLE = re.compile(r"[：:]\s*(?:主要)?(牵头|配合|协助|参与)")
 _CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机构)$")
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
@@ -440,6 +441,12 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
                 yield found, base + lead + skip, "responsible"
                 continue
         if not mm:
+            # 企业法定代表人和实际控制人是安全生产第一责任人: the subject of a 是……责任人/责任主体 sentence
+            duty = _IS_DUTY.match(body)
+            if duty and opens_sentence and not supervised and _names_cover(duty.group(1)):
+                start = base + lead + skip
+                if not any(a <= start < b for a, b in covered):
+                    yield from ((n, p, "responsible") for n, p in _split_names(duty.group(1), start, check=True))
             continue
         subject = body[: mm.start()]
         modal = mm.group(1)
