@@ -104,7 +104,9 @@ def _same_actor(a: str, b: str) -> bool:
         and short not in r["actor_suffixes"]
 
 
-_BY_DUTY = re.compile(r"(?:按照?|根据|依据)(?:各自)?(?:工作)?职责(?:分工)?(?:负责|落实)?$|(?:各司其职|各负其责|分别负责)$")
+# 按职责分工 / 依照各自职责 / 各司其职: the manner of the work, after a name or a list of subjects
+_DUTY_MANNER = r"(?:按照?|根据|依据|依照?)(?:各自)?(?:工作)?职责(?:分工)?|依法依规|各司其职|各负其责"
+_BY_DUTY = re.compile(r"(?:" + _DUTY_MANNER + r")(?:负责|落实)?$|分别负责$")
 # 责任单位：县应急局（牵头）、县公安局: a role written after a name in a list
 _ROLE_MARK = re.compile(r"[（(](牵头|配合|协助|参与|负责)[)）]$")
 _ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
@@ -278,7 +280,7 @@ def extract(text: str) -> list[Span]:
     for m in _AS_ROLE.finditer(text):
         if inside(m.start(1)):
             continue
-        role = _ROLE_OF_MARK.get(m.group(2)[:2], "responsible")
+        role = _ROLE_OF_MARK[m.group(2)]
         names = _split_names(m.group(1), m.start(1), check=True)
         found += [(name, pos, role) for name, pos in names]
         if names:
@@ -321,8 +323,8 @@ _LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九�
 
 _SENTENCE_END = set("。；;！!？?\n")
 # adverbs between a subject and its modal: 主要负责人和“五职”矿长每年必须…… / 单位全部建成……
-_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求"
-                       r"|(?:按照?|根据|依据|依照?)(?:各自)?(?:工作)?职责(?:分工)?|依法依规|各司其职|各负其责)+$")
+_TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求|"
+                       + _DUTY_MANNER + r")+$")
 _STRONG = ("要", "应", "须", "必须", "应当")
 
 
