@@ -75,6 +75,7 @@ class Para:
     page: int | None = None
     table: Table | None = None
     role: str = ""  # "", toc, title, notice, doc_no, date, note, recipients, attach, colophon, chrome, signature
+    heading: str = ""  # for a paragraph without a marker: the titles of the sections it stands in
 
 
 @dataclass(slots=True)
@@ -458,7 +459,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             if stack:
                 stack[-1].has_children = True
             node = _Node(marker, form, rank, t[length:], p, [s.marker for s in stack] + [marker],
-                         heading=" / ".join(_short_title(s.title) for s in stack if _short_title(s.title)))
+                         heading=_stack_heading(stack))
             stack.append(node)
             nodes.append(node)
             continue
@@ -466,7 +467,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if isinstance(last, _Node) and stack and stack[-1] is last and not _is_bare_section(last):
             last.extra.append(p)
         elif isinstance(last, _Node) and stack and stack[-1] is last:
-            nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(last.path)))
+            nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(last.path),
+                              heading=_stack_heading(stack)))
         elif not is_bodylike(t) and (is_title_fragment(t) or len(t) < 12) and not stack:
             continue  # a stray title line before the body (a subtitle, an issuer)
         else:
@@ -474,7 +476,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             if isinstance(last, _Node) and last.extra and stack and stack[-1] is last:
                 last.extra.append(p)
             else:
-                nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path)))
+                nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
+                                  heading=_stack_heading(stack)))
     for item in nodes:
         if isinstance(item, Para):
             if item.table is not None:
@@ -482,13 +485,14 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                 continue
             path = item.role[5:].split("\x1f") if item.role[5:] else []
             clauses.append(Clause(id="", path=path, marker="", text=item.text, start=item.start - off,
-                                  end=item.end - off, page=item.page))
+                                  end=item.end - off, page=item.page, heading=item.heading))
             continue
         node = item
         if node.has_children:
+            own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
             for p in node.extra:
                 clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
-                                      end=p.end - off, page=p.page))
+                                      end=p.end - off, page=p.page, heading=own))
             continue
         if _is_bare_section(node) and not node.extra:
             continue
@@ -499,6 +503,11 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         clauses.extend(_split_inline(Clause(id="", path=list(node.path), marker=node.marker, text=body_text,
                                             start=start, end=end, page=node.para.page,
                                             heading=node.heading)))
+
+
+def _stack_heading(stack: list[_Node]) -> str:
+    """The short titles of the open sections, outermost first: what a paragraph without a marker stands under."""
+    return " / ".join(_short_title(s.title) for s in stack if _short_title(s.title))
 
 
 def _short_title(title: str) -> str:

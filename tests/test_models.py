@@ -91,3 +91,27 @@ def test_member_lines_of_a_leading_group_are_never_tasks(text, member):
         doc = Document(title="t", text=text, source="x.txt", clauses=[clause])
         classify_documents([doc])
         assert clause.is_task is False
+
+
+def test_section_title_is_a_feature_apart_from_the_clause_words():
+    from extract.model import Clause
+
+    c = Clause(id="c1", path=["二"], marker="", text="到2026年底，隐患动态清零。", start=0, end=0, heading="重点任务 / 工作目标")
+    text = feature_text(clause_features(c))
+    assert "H_工作" in text.split() or "H_工作目标" in text.split()
+    bare = Clause(id="c2", path=[], marker="", text="到2026年底，隐患动态清零。", start=0, end=0)
+    assert "H_NONE" in feature_text(clause_features(bare)).split()
+
+
+def test_opening_paragraph_that_says_why_the_plan_was_made_is_no_task():
+    from extract.pipeline import enrich
+    from extract.readers import read_bytes
+    from extract.segment import segment
+
+    text = ("某市通信行业安全生产治本攻坚实施方案\n为推动上级部署落地见效，结合辖区实际，市通信发展管理办公室制定本实施方案。\n"
+            "一、重点任务\n（一）开展隐患排查。各企业要每月开展一次隐患排查。\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    enrich([doc])
+    first = doc.clauses[0]
+    assert first.path == [] and not first.is_task
+    assert any(c.is_task for c in doc.clauses[1:])

@@ -176,6 +176,17 @@ def test_unit_cell_lines_are_a_list_unless_a_name_wraps(cell, joined):
     assert _unit_cell(cell) == joined
 
 
+def test_paragraphs_without_a_marker_carry_the_titles_of_their_sections():
+    text = ("某市安全生产工作方案\n为做好工作，制定本方案。\n一、工作目标\n到2026年底，重大事故隐患动态清零。\n"
+            "二、重点任务\n各部门要高度重视。\n（一）开展隐患排查\n1.建立台账。每月更新。\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    heading = {c.text[:4]: c.heading for c in doc.clauses}
+    assert heading["到202"] == "工作目标"
+    assert heading["各部门要"] == "重点任务"
+    assert heading["建立台账"] == "重点任务 / 开展隐患排查"
+    assert heading["为做好工"] == ""
+
+
 def test_next_items_of_a_list_written_on_the_same_line_are_clauses_of_their_own():
     text = ("某县安全生产工作方案\n为做好工作，制定本方案。\n三、进度安排\n"
             "(一)活动时间:2024-2026年;(二)活动安排:第一阶段(2024年1月至4月)。第二阶段(2024年5月至2025年12月)。\n"
