@@ -115,3 +115,15 @@ def test_opening_paragraph_that_says_why_the_plan_was_made_is_no_task():
     first = doc.clauses[0]
     assert first.path == [] and not first.is_task
     assert any(c.is_task for c in doc.clauses[1:])
+
+
+@pytest.mark.parametrize("section,is_statement", [
+    ("工作目标", True), ("总体要求 / 主要目标", True), ("指导思想", True), ("基本原则", True),
+    ("重点任务 / 开展重大事故隐患动态清零行动", False), ("保障措施", False), ("目标任务分解", False),
+])
+def test_clauses_in_a_principles_or_goals_section_are_statements(section, is_statement):
+    from extract.classify import is_statement_section
+    from extract.model import Clause
+
+    c = Clause(id="c1", path=["二"], marker="", text="到2026年底，全市重大事故隐患动态清零。", start=0, end=0, heading=section)
+    assert is_statement_section(c) is is_statement

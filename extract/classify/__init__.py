@@ -134,6 +134,15 @@ def is_member_line(c: Clause) -> bool:
     return len(text) <= 40 and bool(_POST_END.search(text)) and not _DIRECTIVE.search(text)
 
 
+# ANNOTATION.md §2: 指导思想 and goal statements are no tasks. A clause whose own section is one of these states
+# principles or goals (36 of 36 such clauses of the training plans are no task).
+_STATEMENT_SECTION = re.compile(r"^(?:指导思想|总体要求|基本原则|工作原则|(?:工作|主要|总体|行动|三年)?目标|适用范围)$")
+
+
+def is_statement_section(c: Clause) -> bool:
+    return c.kind == "body" and bool(_STATEMENT_SECTION.match((c.heading or "").rsplit(" / ", 1)[-1].strip()))
+
+
 def rule_is_task(c: Clause) -> tuple[bool, float]:
     if _PREAMBLE.search(c.text):
         return False, 0.1
@@ -171,7 +180,8 @@ def classify_documents(docs: list[Document]) -> None:
             c.is_task, c.task_score = bool(p >= 0.5), float(p)
             # member lines of a 领导小组, and the opening paragraph that says why and by whom the plan was made
             # (before the first section: 30 of 30 such paragraphs in the training plans are no task)
-            if c.is_task and (is_member_line(c) or (not c.path and c.kind == "body" and _PREAMBLE.search(c.text))):
+            if c.is_task and (is_member_line(c) or (not c.path and c.kind == "body" and _PREAMBLE.search(c.text))
+                              or is_statement_section(c)):
                 c.is_task, c.task_score = False, 0.0
     else:
         X = None
