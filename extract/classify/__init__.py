@@ -99,6 +99,12 @@ def clause_features(c: Clause) -> dict:
             "heading": (c.heading or "").rsplit(" / ", 1)[-1]}
 
 
+@lru_cache(maxsize=4096)
+def _heading_tokens(heading: str) -> tuple[str, ...]:
+    """Section titles repeat over every clause under them: tokenized once."""
+    return tuple(fast_tokens(heading))
+
+
 def feature_text(f: dict, tokenizer=None) -> str:
     """Token string for the word vectorizer: jieba tokens, pattern labels and context markers."""
     hits = [f"PAT_{label}" for label, rx in patterns() if rx.search(f["text"])]
@@ -107,7 +113,8 @@ def feature_text(f: dict, tokenizer=None) -> str:
     # the words of the section a clause stands in (工作目标, 保障措施, 开展重大事故隐患动态清零行动), marked apart from
     # its own words: in leave-one-fold-out runs on the training plans they raise action accuracy from 0.87 to 0.91
     heading = f.get("heading", "")
-    section = ["H_" + w for w in (tokenizer or fast_tokens)(heading)] if heading else ["H_NONE"]
+    section = [f"H_{w}" for w in (_heading_tokens(heading) if tokenizer is None else tokenizer(heading))] \
+        if heading else ["H_NONE"]
     return " ".join((tokenizer or fast_tokens)(f["text"][:600]) + hits + extra + section)
 
 

@@ -22,6 +22,7 @@ class VectorizerPart:
     lowercase: bool = True
     sublinear_tf: bool = True
     _rx: re.Pattern | None = field(default=None, repr=False)
+    _idf: list[float] | None = field(default=None, repr=False)  # idf as Python floats: numpy scalar reads are slow
 
     def grams(self, doc: str) -> list[str]:
         """The same n-grams scikit-learn's analyzers produce."""
@@ -47,7 +48,10 @@ class VectorizerPart:
             j = vocab.get(g)
             if j is not None:
                 counts[j] = counts.get(j, 0) + 1
-        vec = {j: ((1.0 + math.log(c)) if self.sublinear_tf else float(c)) * float(self.idf[j]) for j, c in counts.items()}
+        if self._idf is None:
+            self._idf = self.idf.tolist()
+        idf = self._idf
+        vec = {j: ((1.0 + math.log(c)) if self.sublinear_tf else float(c)) * idf[j] for j, c in counts.items()}
         norm = math.sqrt(sum(v * v for v in vec.values()))
         return {self.offset + j: v / norm for j, v in vec.items()} if norm else {}
 

@@ -72,6 +72,7 @@ def normalize_name(name: str) -> str:
 _BARE = {"系统", "场所", "平台", "机制", "体系"}
 
 
+@lru_cache(maxsize=8192)
 def is_actor(name: str) -> bool:
     r = rules()
     if len(name) < 2 or len(name) > 40 or not _CJK.search(name):
@@ -119,6 +120,7 @@ _CATEGORY_TAIL = re.compile(r"(?<=.)等[^等、，,]{0,14}(?:部门|单位|机�
 _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()（）]*[)）]$|(?<=.)[（(][^()（）]*[，,；;。][^()（）]*[)）]$")
 
 
+@lru_cache(maxsize=8192)
 def _clean(name: str) -> str:
     name = name.strip(" 　\t:：,，.。、\"“”")
     # brackets are stripped from the ends only when unbalanced: 各地(市) keeps its (市)
@@ -134,7 +136,7 @@ def _clean(name: str) -> str:
             break
     else:
         # 县市场监管局等县安委会成员单位: a list tail naming the category the list belongs to
-        m = _CATEGORY_TAIL.search(name)
+        m = _CATEGORY_TAIL.search(name) if "等" in name else None
         if m and is_actor(name[: m.start()]):
             name = name[: m.start()]
     if "由" in name:
