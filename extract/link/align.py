@@ -1,4 +1,5 @@
-"""Clause alignment in two stages: char n-gram TF-IDF candidates, then IDF-weighted containment of masked texts."""
+"""Clause alignment in two stages: char n-gram TF-IDF candidates, then IDF-weighted containment of masked texts;
+word-level passes (jieba words, TF-IDF over the parent) for clauses a plan rewrote in its own words."""
 from __future__ import annotations
 
 import math
@@ -305,8 +306,8 @@ def _reworded_parents(children: list[Clause], parent: ParentIndex, candidates: l
             if ci not in child_vectors:
                 child_vectors[ci] = parent.word_vector(_words(children[ci].text))
             scored.append((_cosine(child_vectors[ci], vectors[pi]), ci))
-        if scored and max(scored)[0] >= low:
-            best, ci = max(scored)
+        best, ci = max(scored, default=(0.0, -1))
+        if best >= low:
             result.pairs.append(Scored(ci, pi, best, best, best))
 
 

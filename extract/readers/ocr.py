@@ -8,8 +8,9 @@ from functools import lru_cache
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
 
 
-# RapidOCR's OpenVINO build runs the same PP-OCRv4 models (inside its wheel) 30% faster than its onnxruntime build on
-# this CPU (2.5 s against 3.5 s per page of the scanned fixture, same text); the onnxruntime build is the fallback.
+# RapidOCR's OpenVINO build runs the same PP-OCRv4 models (inside its wheel) faster than its onnxruntime build on this
+# CPU (recognition alone on the scanned fixture: 1.9-2.1 s per page in float32 against 3.5 s, same text); the
+# onnxruntime build is the fallback.
 ENGINES = ("rapidocr_openvino", "rapidocr_onnxruntime")
 
 
