@@ -1,325 +1,724 @@
-"""planlink Streamlit app: upload a plan and get its task table; review its linkage to the parent; see the corpus."""
+"""planlink Streamlit app: upload plans and get their task tables and 督办 board; review a plan's linkage to its
+parent; see the corpus. Uploads, picks and filters live in session state; parsing is cached by content hash."""
 from __future__ import annotations
 
-import io
+import hashlib
+import html
 import json
+import logging
 import tempfile
+import threading
+import time
 import uuid
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from extract.errors import ReadError, reason_zh
-from extract.export import write_csv, write_xlsx
-from extract.present import STATUS_COLOURS, filter_records, highlight, table_records
+from extract.export import ACTION_NAMES
+from extract.link.internal import fold
+from extract.link.reading import KINDS, change_words, diff_html, rows as reading_rows
+from extract.present import (LIGHTS, ROLE_CHOICES, STATUS_COLOURS, VIEW_COLUMNS, board, csv_bytes, filter_records,
+                             milestones, status, table_records, xlsx_bytes, zh_date)
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "corpus"
 UPLOAD_TYPES = ["pdf", "docx", "doc", "wps", "txt", "html", "htm"]
-KIND_ZH = {"verbatim": "原文照搬", "localized": "本地化", "paraphrased": "改写", "merged": "合并", "split": "拆分"}
-KIND_COLOURS = {"verbatim": "#2e7d32", "localized": "#1565c0", "paraphrased": "#f9a825", "merged": "#6a1b9a",
-                "split": "#00838f"}
-CHANGE_ZH = {"deadline_earlier": "时限提前", "deadline_later": "时限推后", "frequency_higher": "频次提高",
-             "frequency_lower": "频次降低", "ongoing_added": "增加长期坚持", "ongoing_removed": "取消长期坚持"}
+MAX_MB = 50  # the server accepts a little more (server.maxUploadSize) so that the refusal is this app's, in Chinese
+ACTIONS = list(ACTION_NAMES)
+SCOPES = {"全部条款": None, "仅正文": "body", "仅附件任务表": "table_row"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+log = logging.getLogger("planlink.app")
+if not log.handlers:
+    _h = logging.StreamHandler()
+    _h.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    log.addHandler(_h)
+    log.setLevel(logging.INFO)
+    log.propagate = False
 
 st.set_page_config(page_title="planlink 政策方案解析", page_icon="📑", layout="wide")
-# Streamlit writes the file uploader's button and size hint in English and offers no setting for them:
-# replace the two texts with Chinese ones (the upload limit is server.maxUploadSize in .streamlit/config.toml);
-# its English "Running… / Stop" indicator and developer menu are hidden (the pages show their own Chinese spinners).
+# Streamlit writes the file uploader's button and size hint in English and offers no setting for them: the two
+# texts are replaced with Chinese ones. Its English "Running… / Stop" indicator is hidden (pages show their own
+# Chinese spinners). The linkage view's table styles live here so each row's HTML stays short.
 st.markdown("""<style>
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {font-size: 0;}
 [data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {
   content: "选择文件"; font-size: 0.875rem;}
 [data-testid="stFileUploaderDropzoneInstructions"] span {font-size: 0;}
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
-  content: "每个不超过 50MB：PDF、Word、WPS、文本、网页"; font-size: 0.875rem;}
+  content: "拖放文件到此处，每个不超过 50MB：PDF、Word、WPS、文本、网页"; font-size: 0.875rem;}
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"] {visibility: hidden;}
+table.pl-link {border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem;}
+table.pl-link td, table.pl-link th {border-bottom: 1px solid #ddd; padding: 6px 8px; vertical-align: top;
+  word-break: break-all;}
+table.pl-link th {background: #f3f5f8; text-align: left;}
+.pl-kind {display: inline-block; padding: 1px 8px; border-radius: 10px; font-weight: 600; white-space: nowrap;}
+.pl-id {color: #666; font-size: 0.8rem;}
+.pl-change {display: block; margin-top: 4px; font-weight: 600; color: #8a4b00;}
 </style>""", unsafe_allow_html=True)
 
 
-@st.cache_resource(show_spinner="正在解析语料库……")
-def corpus_documents() -> list:
-    from extract.pipeline import process_file
-
-    docs = []
-    for path in sorted(CORPUS.glob("*.txt")):
-        try:
-            docs.extend(process_file(path))
-        except ReadError:
-            continue
-    return docs
+# --- state and parsing -----------------------------------------------------------------------------------
 
 
-def process_upload(name: str, data: bytes, progress=None) -> list:
+@dataclass
+class Plan:
+    """One plan as the pages use it: folded so each task is one row, with where else each task is stated."""
+
+    key: str  # content hash and position within the file: stable across reruns, page switches and sessions
+    doc: object
+    label: str
+    uploaded: bool
+    also: dict[str, list[str]] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Parsed:
+    name: str
+    sha: str
+    plans: list[Plan] = field(default_factory=list)
+    error: str = ""
+
+
+@st.cache_resource
+def _store() -> dict:
+    """Process-wide caches keyed by content: the same bytes are parsed once for every session and rerun."""
+    return {"lock": threading.Lock(), "parsed": OrderedDict(), "links": OrderedDict()}
+
+
+def _remember(kind: str, key, value, limit: int = 64):
+    store = _store()
+    with store["lock"]:
+        store[kind][key] = value
+        while len(store[kind]) > limit:
+            store[kind].popitem(last=False)
+    return value
+
+
+def _recall(kind: str, key):
+    store = _store()
+    with store["lock"]:
+        if key in store[kind]:
+            store[kind].move_to_end(key)
+            return store[kind][key]
+    return None
+
+
+def _plans(docs: list, sha: str, uploaded: bool, name: str = "") -> list[Plan]:
+    out = []
+    for k, d in enumerate(docs):
+        f = fold(d)
+        label = ("（上传）" if uploaded else "") + d.title + (f"（{name}）" if uploaded and len(docs) == 1 else "")
+        out.append(Plan(f"{sha[:16]}:{k}", f.doc, label, uploaded, f.also, f.texts))
+    return out
+
+
+def parse_upload(name: str, sha: str, data: bytes, progress=None) -> Parsed:
     """Process an upload in a private temporary folder, under a generated name (never the user's)."""
     from extract.cli import load_documents
 
     ext = Path(name).suffix.lower()
-    if ext.lstrip(".") not in UPLOAD_TYPES:
-        raise ReadError(name, f"unsupported file type {ext!r}")
     with tempfile.TemporaryDirectory(prefix="planlink-upload-") as tmp:
         path = Path(tmp) / f"{uuid.uuid4().hex}{ext}"
         path.write_bytes(data)
         try:
             docs = load_documents(str(path), progress=progress)
         except ReadError as exc:
-            raise ReadError(name, exc.reason) from None
+            return Parsed(name, sha, error=reason_zh(exc.reason))
+    if not docs:
+        return Parsed(name, sha, error=reason_zh("no plan text"))
     for d in docs:
         d.source = name
-    if not docs:
-        raise ReadError(name, "no plan text was found in the file")
-    return docs
+    return Parsed(name, sha, _plans(docs, sha, True, name))
 
 
-def downloads(docs: list, key: str) -> None:
+@st.cache_resource(show_spinner="正在解析语料库……")
+def corpus_plans() -> list[Plan]:
+    from extract.pipeline import process_file
+
+    out = []
+    for path in sorted(CORPUS.glob("*.txt")):
+        try:
+            docs = process_file(path)
+        except ReadError as exc:
+            log.warning("corpus file %s skipped: %s", path.name, exc.reason)
+            continue
+        out.extend(_plans(docs, docs[0].sha256 if docs else path.name, False))
+    return out
+
+
+def init_state() -> None:
+    ss = st.session_state
+    ss.setdefault("uploads", [])  # [{"name", "sha", "data"}], in upload order
+    ss.setdefault("upload_gen", 0)
+    ss.setdefault("upload_msgs", [])
+    ss.setdefault("d_year", date.today().year)
+    ss.setdefault("d_month", date.today().month)
+    ss.setdefault("d_day", date.today().day)
+
+
+def ingest(files) -> None:
+    """Move new files from the uploader into session state (checked here, so refusals are in Chinese)."""
+    ss = st.session_state
+    have = {u["sha"] for u in ss["uploads"]}
+    msgs = []
+    for f in files:
+        ext = Path(f.name).suffix.lower().lstrip(".")
+        if ext not in UPLOAD_TYPES:
+            msgs.append(f"文件「{f.name}」未上传：不支持的文件类型（可上传 PDF、Word、WPS、文本或网页文件）")
+            continue
+        data = f.getvalue()
+        if len(data) > MAX_MB * 1024 * 1024:
+            msgs.append(f"文件「{f.name}」未上传：超过 {MAX_MB}MB 的大小上限")
+            continue
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in have:
+            msgs.append(f"文件「{f.name}」已上传过，未重复添加")
+            continue
+        have.add(sha)
+        ss["uploads"].append({"name": f.name, "sha": sha, "data": data})
+    ss["upload_msgs"] = msgs
+
+
+def upload_box(where: str) -> None:
+    """The uploader; its files move into session state at once, so they outlive the widget and page switches."""
+    ss = st.session_state
+    files = st.file_uploader("上传方案文件（可多选）", accept_multiple_files=True, key=f"up_{where}_{ss['upload_gen']}")
+    if files:
+        ingest(files)
+        ss["upload_gen"] += 1
+        st.rerun()
+    for m in ss["upload_msgs"]:
+        st.warning(m)
+
+
+def parsed_uploads() -> list[Parsed]:
+    """Every upload parsed (from the cache when its bytes were seen before), with a progress bar for new ones."""
+    out, todo = [], []
+    for u in st.session_state["uploads"]:
+        hit = _recall("parsed", u["sha"])
+        out.append(hit)
+        if hit is None:
+            todo.append(u)
+    if todo:
+        bar = st.progress(0.0, text="正在解析……")
+        for k, u in enumerate(todo):
+            def step(page, total, k=k, name=u["name"]):
+                bar.progress(min(1.0, (k + page / max(total, 1)) / len(todo)), text=f"{name}：第 {page}/{total} 页")
+            t = time.perf_counter()
+            parsed = parse_upload(u["name"], u["sha"], u["data"], progress=step)
+            log.info("parsed %s in %.2f s", u["sha"][:12], time.perf_counter() - t)
+            _remember("parsed", u["sha"], parsed)
+            bar.progress((k + 1) / len(todo), text=f"已完成 {k + 1}/{len(todo)} 个文件")
+        bar.empty()
+        out = [_recall("parsed", u["sha"]) for u in st.session_state["uploads"]]
+    return [p for p in out if p is not None]
+
+
+def uploaded_plans() -> list[Plan]:
+    return [p for parsed in parsed_uploads() for p in parsed.plans]
+
+
+def remove_upload(sha: str | None) -> None:
+    ss = st.session_state
+    ss["uploads"] = [u for u in ss["uploads"] if sha is not None and u["sha"] != sha]
+    ss["upload_msgs"] = []
+
+
+def uploads_list(parsed: list[Parsed]) -> None:
+    """The files kept in this session, each with its result (or its error, named) and a remove button."""
+    if not parsed:
+        return
+    with st.container(border=True):
+        st.markdown(f"**已上传的文件（{len(parsed)} 个）**")
+        for p in parsed:
+            c1, c2 = st.columns([6, 1])
+            if p.error:
+                c1.error(f"文件「{p.name}」无法读取：{p.error}")
+            else:
+                tasks = sum(len(x.doc.tasks) for x in p.plans)
+                c1.markdown(f"📄 {html.escape(p.name)}　<span style='color:#666'>{len(p.plans)} 个方案，"
+                            f"{tasks} 项任务</span>", unsafe_allow_html=True)
+            c2.button("移除", key=f"rm_{p.sha[:16]}", on_click=remove_upload, args=(p.sha,))
+        if len(parsed) > 1:
+            st.button("全部移除", key="rm_all", on_click=remove_upload, args=(None,))
+
+
+def duban_date() -> date:
+    """The 督办 date, as year / month / day pickers (Streamlit's calendar only speaks English)."""
+    ss = st.session_state
     c1, c2, c3 = st.columns(3)
-    with tempfile.TemporaryDirectory() as tmp:
-        xlsx = Path(tmp) / "tasks.xlsx"
-        write_xlsx(docs, xlsx)
-        c1.download_button("下载 Excel（xlsx）", xlsx.read_bytes(), file_name="任务清单.xlsx", key=f"x{key}",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    buf = io.StringIO()
-    write_csv(docs, buf)
-    c2.download_button("下载 CSV", ("\ufeff" + buf.getvalue()).encode("utf-8"), file_name="任务清单.csv",
-                       mime="text/csv", key=f"c{key}")
-    payload = {"documents": [{k: v for k, v in d.to_json().items() if k != "text"} for d in docs]}
-    c3.download_button("下载 JSON", json.dumps(payload, ensure_ascii=False, indent=1).encode("utf-8"),
-                       file_name="任务清单.json", mime="application/json", key=f"j{key}")
+    years = list(range(2023, max(2031, date.today().year + 2)))
+    c1.selectbox("督办日期：年", years, key="d_year", format_func=lambda y: f"{y}年", persist_state="session")
+    c2.selectbox("月", list(range(1, 13)), key="d_month", format_func=lambda m: f"{m}月", persist_state="session")
+    last = (date(ss["d_year"] + ss["d_month"] // 12, ss["d_month"] % 12 + 1, 1) - date.resolution).day
+    if ss["d_day"] > last:
+        ss["d_day"] = last
+    c3.selectbox("日", list(range(1, last + 1)), key="d_day", format_func=lambda d: f"{d}日", persist_state="session")
+    return date(ss["d_year"], ss["d_month"], ss["d_day"])
+
+
+def pick(label: str, options: list, key: str, default, where=st, **kw):
+    """A selectbox whose choice survives page switches; a stale choice (a removed upload) falls back to default."""
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default if default in options else (options[0] if options else None)
+    return where.selectbox(label, options, key=key, persist_state="session", **kw)
+
+
+def multi(where, label: str, options: list, key: str, **kw):
+    """A multiselect whose choices survive page switches; choices no longer offered are dropped."""
+    kept = [v for v in st.session_state.get(key, []) if v in options]
+    if kept != st.session_state.get(key, []):
+        st.session_state[key] = kept
+    return where.multiselect(label, options, key=key, placeholder="全部", select_all=False,
+                             persist_state="session", **kw)
 
 
 def metadata(doc) -> None:
     cols = st.columns(4)
-    cols[0].markdown(f"**发文机关**<br>{doc.issuer or '—'}", unsafe_allow_html=True)
-    cols[1].markdown(f"**发文字号**<br>{doc.doc_number or '—'}", unsafe_allow_html=True)
-    cols[2].markdown(f"**成文日期**<br>{doc.date or '—'}", unsafe_allow_html=True)
+    cols[0].markdown(f"**发文机关**<br>{html.escape(doc.issuer or '—')}", unsafe_allow_html=True)
+    cols[1].markdown(f"**发文字号**<br>{html.escape(doc.doc_number or '—')}", unsafe_allow_html=True)
+    cols[2].markdown(f"**成文日期**<br>{html.escape(doc.date or '—')}", unsafe_allow_html=True)
     cols[3].markdown(f"**条款 / 任务**<br>{len(doc.clauses)} / {len(doc.tasks)}", unsafe_allow_html=True)
     if doc.citations:
         st.caption("引用的上级文件：" + "；".join(f"《{c.title}》{c.doc_number}" for c in doc.citations))
     if doc.pages_ocr:
         st.caption("以下页面为 OCR 识别：" + "、".join(map(str, doc.pages_ocr)))
+    for w in doc.warnings:
+        st.caption("提示：" + warning_zh(w))
 
 
-# --- page 1 ------------------------------------------------------------------------------------------------
+def warning_zh(w: str) -> str:
+    """Reader warnings are written in English for the CLI; the page says them in Chinese."""
+    if w.startswith("pages without a usable text layer"):
+        return "以下页面没有可用的文字层（可能是扫描页）：" + w.split(":", 1)[-1].strip()
+    return reason_zh(w) if not any("\u4e00" <= ch <= "\u9fff" for ch in w) else w
+
+
+# --- page 1: 任务清单 and 督办 ------------------------------------------------------------------------------
+
+
+def _pick_board_unit() -> None:
+    sel = st.session_state.get("board")
+    rows = getattr(getattr(sel, "selection", None), "rows", None) if sel is not None else None
+    if rows is None and isinstance(sel, dict):
+        rows = sel.get("selection", {}).get("rows")
+    units = st.session_state.get("board_units", [])
+    if rows:
+        st.session_state["f_depts"] = [units[rows[0]]]
 
 
 def page_tasks() -> None:
     st.header("任务清单")
-    st.write("上传下级子方案（PDF、Word、WPS、文本或网页），自动生成任务清单：每项任务的完成时限、频次、牵头和责任单位及所属行动。")
-    files = st.file_uploader("上传方案文件（可多选）", type=UPLOAD_TYPES, accept_multiple_files=True)
-    use_sample = st.checkbox("没有文件？使用语料库中的示例方案", value=not files)
-    docs: list = []
-    if files:
-        bar = st.progress(0.0, text="正在解析……")
-        for k, f in enumerate(files):
-            def step(page, total, k=k, name=f.name):
-                bar.progress(min(1.0, (k + page / max(total, 1)) / len(files)), text=f"{name}：第 {page}/{total} 页")
-            try:
-                docs.extend(process_upload(f.name, f.getvalue(), progress=step))
-            except ReadError as exc:
-                st.error(f"文件「{f.name}」无法读取：{reason_zh(exc.reason)}")
-            bar.progress((k + 1) / len(files), text=f"已完成 {k + 1}/{len(files)} 个文件")
-        bar.empty()
-    elif use_sample:
-        docs = corpus_documents()[:1]
-    st.session_state["uploaded_docs"] = docs
-    if not docs:
-        st.info("请上传方案文件。")
-        return
-    titles = [f"{d.title}（{Path(d.source).name}）" for d in docs]
-    pick = st.selectbox("选择文件", range(len(docs)), format_func=lambda i: titles[i]) if len(docs) > 1 else 0
-    doc = docs[pick]
-    st.subheader(doc.title)
-    metadata(doc)
-    for w in doc.warnings:
-        st.caption("提示：" + w)
+    st.write("上传下级子方案（PDF、Word、WPS、文本或网页），自动生成任务清单：每项任务的完成时限、频次、牵头和责任"
+             "单位及所属行动；按督办日期给出每个节点的状态。正文与附件任务表重复列出的任务只算一项。")
+    upload_box("tasks")
+    parsed = parsed_uploads()
+    uploads_list(parsed)
+    plans = [p for x in parsed for p in x.plans]
+    if not plans:
+        if not st.session_state["uploads"]:
+            st.session_state.setdefault("use_sample", True)
+            if st.checkbox("没有文件？使用语料库中的示例方案", key="use_sample", persist_state="session"):
+                plans = corpus_plans()[:1]
+        if not plans:
+            st.info("请上传方案文件。")
+            return
+    options = ([("__all__")] if len(plans) > 1 else []) + [p.key for p in plans]
+    labels = {p.key: p.label for p in plans} | {"__all__": f"全部 {len(plans)} 个方案"}
+    choice = pick("选择方案", options, "t_plan", options[0], format_func=lambda k: labels.get(k, k))
+    chosen = plans if choice == "__all__" else [p for p in plans if p.key == choice]
+    if len(chosen) == 1:
+        st.subheader(chosen[0].doc.title)
+        metadata(chosen[0].doc)
+    else:
+        st.subheader(f"全部上传方案（{len(chosen)} 个）")
+    today = duban_date()
+    records = table_records([p.doc for p in chosen], today, {p.doc.title: p.also for p in chosen})
+    tasks_view(records, chosen, today)
 
-    today = st.date_input("督办日期（用于判断临期、逾期）", value=date.today())
-    records = table_records([doc], today)
-    c1, c2, c3, c4 = st.columns(4)
-    actions = sorted({r["_action"] for r in records if r["_action"]})
+
+def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
+    ss = st.session_state
+    c0, c1, c2 = st.columns([2, 2, 1])
+    role_name = c2.selectbox("单位角色", list(ROLE_CHOICES), key="f_role", persist_state="session",
+                             help="「牵头或责任」不含只作为配合单位的任务")
+    roles = ROLE_CHOICES[role_name]
+
+    with st.expander("督办看板：按单位统计（红：已到期　黄：30 天内到期　绿：未到期；点击一行筛选该单位）", expanded=True):
+        rows = board(records, roles)
+        ss["board_units"] = [r["单位"] for r in rows]
+        if rows:
+            frame = pd.DataFrame(rows)
+            styled = (frame.style.map(lambda v: "background-color:#f8d0d0" if v else "", subset=["红"])
+                      .map(lambda v: "background-color:#fff0b3" if v else "", subset=["黄"])
+                      .map(lambda v: "background-color:#d9f2d9" if v else "", subset=["绿"]))
+            st.dataframe(styled, hide_index=True, key="board", on_select=_pick_board_unit,
+                         selection_mode="single-row", height=min(38 + 35 * len(rows), 250))
+        else:
+            st.caption("没有带责任单位的任务。")
+
+    actions = sorted({r["_action"] for r in records if r["_action"]}, key=ACTIONS.index)
     depts = sorted({d for r in records for d in r["_depts"]})
     years = sorted({y for r in records for y in r["_years"]})
-    f_actions = c1.multiselect("行动类别", actions, placeholder="全部")
-    f_depts = c2.multiselect("责任单位", depts, placeholder="全部")
-    f_years = c3.multiselect("时限年份", years, placeholder="全部")
-    f_task = c4.selectbox("条款类型", ["全部", "仅任务", "仅非任务"])
-    shown = filter_records(records, actions=f_actions, departments=f_depts, years=f_years,
-                           task_only={"全部": None, "仅任务": True, "仅非任务": False}[f_task])
-    st.caption(f"共 {len(shown)} 条")
-    frame = pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_") and k != "文件"} for r in shown])
+    f_actions = multi(c0, "行动类别", actions, "f_actions", format_func=lambda a: ACTION_NAMES.get(a, a))
+    f_depts = multi(c1, "单位", depts, "f_depts")
+    c3, c4, c5 = st.columns([2, 2, 1])
+    f_status = multi(c3, "督办状态", list(STATUS_COLOURS), "f_status")
+    f_years = multi(c4, "时限年份", years, "f_years", format_func=lambda y: f"{y}年")
+    f_task = c5.selectbox("条款类型", ["仅任务", "全部", "仅非任务"], key="f_task", persist_state="session")
+    t = time.perf_counter()
+    shown = filter_records(records, actions=f_actions, departments=f_depts, years=f_years, roles=roles,
+                           statuses=f_status, task_only={"全部": None, "仅任务": True, "仅非任务": False}[f_task])
+    lights = {k: sum(1 for r in shown if r["督办状态"] == s) for s, k in LIGHTS.items()}
+    st.caption(f"共 {len(shown)} 条（红 {lights['红']}　黄 {lights['黄']}　绿 {lights['绿']}），"
+               f"督办日期 {zh_date(today)}")
+    columns = [c for c in VIEW_COLUMNS if c != "文件" or len(chosen) > 1]
+    # the status and the milestones next to the task text, so they stay on screen at 1366 px
+    order = ["文件", "编号", "任务内容", "督办状态", "节点", "牵头单位", "责任单位", "配合单位", "完成时限", "频次",
+             "行动类别", "量化指标", "另见", "时限（规范）", "章节", "是否任务"]
+    frame = pd.DataFrame([{k: r[k] for k in columns} for r in shown], columns=columns)
     if not frame.empty:
         styled = frame.style.map(lambda v: f"background-color:{STATUS_COLOURS.get(v, '')}", subset=["督办状态"])
-        st.dataframe(styled, use_container_width=True, hide_index=True,
-                     column_config={"任务内容": st.column_config.TextColumn(width="large")})
-    downloads([doc], "t")
+        st.dataframe(styled, hide_index=True, column_order=[c for c in order if c in columns],
+                     column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                                    "节点": st.column_config.TextColumn(width="medium"),
+                                    "编号": st.column_config.TextColumn(width="small"),
+                                    "督办状态": st.column_config.TextColumn(width="small")})
+    else:
+        st.info("没有符合筛选条件的条款。")
+    log.debug("filter+table %.3f s", time.perf_counter() - t)
+    downloads(shown, chosen)
     with st.expander("原文标注（时限、频次、单位、指标以颜色标出）"):
         st.markdown('<span style="background:#ffe08a">完成时限</span> <span style="background:#b8e0ff">频次</span> '
                     '<span style="background:#c8f0c0">责任单位</span> <span style="background:#f4c6f0">量化指标</span>',
                     unsafe_allow_html=True)
-        for r in shown:
-            st.markdown(f"<p><b>{r['编号']}</b>　{r['_html']}</p>", unsafe_allow_html=True)
+        texts = {k: v for p in chosen for k, v in p.texts.items()}
+        for r in shown[:300]:
+            extra = ""
+            if r["另见"]:
+                same = "".join(f"<br><span class='pl-id'>{html.escape(x)}：{html.escape(texts.get(x.split(' ', 1)[-1], ''))}"
+                               "</span>" for x in r["另见"].split("、"))
+                extra = same
+            st.markdown(f"<p><b>{html.escape(r['编号'])}</b>　{r['_html']}{extra}</p>", unsafe_allow_html=True)
+        if len(shown) > 300:
+            st.caption(f"仅显示前 300 条，共 {len(shown)} 条；完整内容请下载。")
 
 
-# --- page 2 ------------------------------------------------------------------------------------------------
+def downloads(shown: list[dict], chosen: list[Plan]) -> None:
+    """Downloads of exactly the rows on screen, with their 督办 status; built only when clicked."""
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("下载 Excel（xlsx）", lambda: xlsx_bytes(shown), file_name="任务清单.xlsx", mime=XLSX,
+                       key="dl_x", on_click="ignore")
+    c2.download_button("下载 CSV", lambda: csv_bytes(shown), file_name="任务清单.csv", mime="text/csv", key="dl_c",
+                       on_click="ignore")
+    by_doc: dict[str, set[str]] = {}
+    for r in shown:
+        by_doc.setdefault(r["_doc"], set()).add(r["_id"])
+
+    def payload() -> bytes:
+        docs = []
+        for p in chosen:
+            keep = by_doc.get(p.doc.title, set())
+            if keep:
+                d = {k: v for k, v in p.doc.to_json().items() if k != "text"}
+                d["clauses"] = [c for c in d["clauses"] if c["id"] in keep]
+                docs.append(d)
+        return json.dumps({"documents": docs}, ensure_ascii=False, indent=1).encode("utf-8")
+
+    c3.download_button("下载 JSON", payload, file_name="任务清单.json", mime="application/json", key="dl_j",
+                       on_click="ignore")
 
 
-def pyvis_html(nodes: list[tuple[str, str, str, str]], edges: list[tuple[str, str, str, str]], height: int = 520) -> str:
-    from pyvis.network import Network
+# --- page 2: 衔接审查 ---------------------------------------------------------------------------------------
 
-    net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
-    for nid, label, title, colour in nodes:
-        net.add_node(nid, label=label, title=title, color=colour, shape="box")
-    for a, b, title, colour in edges:
-        net.add_edge(a, b, title=title, color=colour)
-    net.toggle_physics(True)
-    return net.generate_html(notebook=False)
+
+def scoped(plan: Plan, scope: str) -> Plan:
+    """The plan with only its body or only its annex task table (no JSON round trip: the clauses are shared)."""
+    keep = SCOPES[scope]
+    if keep is None:
+        return plan
+    clauses = [c for c in plan.doc.clauses if (c.kind == "table_row") == (keep == "table_row")]
+    return replace(plan, doc=replace(plan.doc, clauses=clauses))
+
+
+def linkage(child: Plan, parent: Plan, scope: str) -> dict:
+    from extract.link.report import link_documents
+
+    key = (child.key, parent.key, scope)
+    report = _recall("links", key)
+    if report is None:
+        report = _remember("links", key, link_documents([child.doc], [scoped(parent, scope).doc]))
+    return report
 
 
 def page_link() -> None:
-    from extract.link.report import highlight_pair, link_documents
-
     st.header("衔接审查")
-    st.write("选择下级方案和上级方案，查看每项上级任务的落实、遗漏、弱化和强化情况，以及下级新增的任务。")
-    corpus = corpus_documents()
-    labels = [d.title for d in corpus]
-    uploaded = st.session_state.get("uploaded_docs") or []
+    st.write("选择下级方案和上级方案，逐条查看上级任务在下级方案中的落实、改写、弱化、强化和遗漏，以及下级新增的任务。")
+    with st.expander("上传方案文件（上传的方案可选作下级或上级）", expanded=not st.session_state["uploads"]):
+        upload_box("link")
+    uploaded = uploaded_plans()
+    corpus = corpus_plans()
+    plans = {p.key: p for p in uploaded + corpus}
+    keys = list(plans)
+    label = lambda k: plans[k].label  # noqa: E731
+    default_child = uploaded[0].key if uploaded else next((p.key for p in corpus if p.doc.title.startswith("铁峰乡")),
+                                                          keys[0])
     c1, c2 = st.columns(2)
-    child_options = [("上传", i) for i in range(len(uploaded))] + [("语料", i) for i in range(len(corpus))]
-    child_label = lambda o: ("（上传）" + uploaded[o[1]].title) if o[0] == "上传" else labels[o[1]]  # noqa: E731
-    default_child = next((k for k, o in enumerate(child_options) if o[0] == "语料" and corpus[o[1]].title.startswith("铁峰乡")), 0)
-    child_opt = c1.selectbox("下级方案", child_options, index=default_child, format_func=child_label)
-    parent_file = c2.file_uploader("上传上级方案（可选）", type=UPLOAD_TYPES, key="parent_upload")
-    default_parent = next((i for i, d in enumerate(corpus) if d.title.startswith("酉阳")), 0)
-    parent_idx = c2.selectbox("或从语料库选择上级方案", range(len(corpus)), index=default_parent,
-                              format_func=lambda i: labels[i])
-    child = uploaded[child_opt[1]] if child_opt[0] == "上传" else corpus[child_opt[1]]
-    scope = c2.radio("上级方案范围", ["全部条款", "仅附件任务表", "仅正文"], horizontal=True,
+    child_key = pick("下级方案", keys, "l_child", default_child, c1, format_func=label)
+    default_parent = next((p.key for p in corpus if p.doc.title.startswith("酉阳") and p.key != child_key), keys[0])
+    parent_key = pick("上级方案", keys, "l_parent", default_parent, c2, format_func=label)
+    scope = c2.radio("上级方案范围", list(SCOPES), key="l_scope", horizontal=True, persist_state="session",
                      help="上级方案既有正文又有附件任务清单时，可只与其中一部分比对")
-    parent_docs = [corpus[parent_idx]]
-    if parent_file is not None:
-        try:
-            parent_docs = process_upload(parent_file.name, parent_file.getvalue())
-        except ReadError as exc:
-            st.error(f"文件「{parent_file.name}」无法读取：{reason_zh(exc.reason)}")
-            return
-    if scope != "全部条款":
-        from extract.model import Document
+    kinds = c1.multiselect("只看", list(KINDS), key="l_kinds", placeholder="全部类别", select_all=False,
+                           persist_state="session")
+    child, parent = plans[child_key], plans[parent_key]
+    st.info(f"正在比对：下级《{child.doc.title}》 ↔ 上级《{parent.doc.title}》（{scope}）")
+    if child_key == parent_key:
+        st.warning("下级方案和上级方案是同一个方案，请另选其一。")
+        return
+    parent_s = scoped(parent, scope)
+    if not parent_s.doc.tasks:
+        st.warning(f"上级方案在「{scope}」范围内没有任务条款，请换一个范围。")
+        return
+    report = linkage(child, parent, scope)
+    link_rows = reading_rows(report, [c for c in parent_s.doc.clauses if c.is_task], child.doc.tasks)
+    counts = {k: sum(1 for r in link_rows if r.kind == k) for k in KINDS}
+    m = st.columns(len(KINDS))
+    for col, k in zip(m, KINDS):
+        col.metric(k, counts[k])
+    chart = pd.DataFrame({"类别": list(KINDS), "数量": [counts[k] for k in KINDS]})
+    colours = alt.Scale(domain=list(KINDS), range=[v[1] for v in KINDS.values()])
+    st.altair_chart(alt.Chart(chart, height=150).mark_bar().encode(
+        y=alt.Y("类别:N", sort=list(KINDS), title=None), x=alt.X("数量:Q", title="上级任务数（新增为下级条款数）"),
+        color=alt.Color("类别:N", scale=colours, legend=None), tooltip=["类别", "数量"]), width="stretch")
 
-        keep = "table_row" if scope == "仅附件任务表" else "body"
-        parent_docs = [Document.from_json({**d.to_json(), "clauses": [c.to_json() for c in d.clauses if c.kind == keep]})
-                       for d in parent_docs]
-    report = link_documents([child], parent_docs)
-    cov = report["coverage"]
-    m = st.columns(5)
-    m[0].metric("已落实", cov["covered"])
-    m[1].metric("遗漏", len(cov["dropped"]))
-    m[2].metric("弱化", len(cov["weakened"]))
-    m[3].metric("强化", len(cov["tightened"]))
-    m[4].metric("新增", len(cov["novel_child_clauses"]))
-    chart = pd.DataFrame({"类别": ["已落实", "遗漏", "弱化", "强化", "新增"],
-                          "数量": [cov["covered"], len(cov["dropped"]), len(cov["weakened"]), len(cov["tightened"]),
-                                 len(cov["novel_child_clauses"])]})
-    import altair as alt
-
-    st.altair_chart(alt.Chart(chart).mark_bar().encode(x=alt.X("类别:N", sort=None, axis=alt.Axis(labelAngle=0)),
-                                                       y="数量:Q", color=alt.Color("类别:N", legend=None, sort=None)),
-                    use_container_width=True)
-
+    shown = [r for r in link_rows if not kinds or r.kind in kinds]
     st.subheader("上级任务与下级条款对照")
-    by_parent: dict[str, list[dict]] = {}
-    for lk in report["links"]:
-        by_parent.setdefault(lk["parent"], []).append(lk)
-    parents = {c.id: c for d in parent_docs for c in d.clauses}
-    for pid, pclause in parents.items():
-        if not pclause.is_task:
-            continue
-        lks = by_parent.get(pid, [])
-        tag = "遗漏" if not lks else "、".join(sorted({KIND_ZH[lk['kind']] for lk in lks}))
-        with st.expander(f"{pid}　{pclause.text[:40]}……【{tag}】"):
-            if not lks:
-                st.markdown(f"<p style='background:#fff4e5'>{highlight(pclause)}</p><p>下级方案中未找到对应条款。</p>",
-                            unsafe_allow_html=True)
-            for lk in lks:
-                a, b = highlight_pair(lk["parent_text"], lk["child_text"])
-                changes = "、".join(CHANGE_ZH.get(x, x) for x in lk["changes"]) or "无"
-                l, r = st.columns(2)
-                l.markdown(f"**上级 {pid}**<br>{a}", unsafe_allow_html=True)
-                r.markdown(f"**下级 {lk['child']}**（{KIND_ZH[lk['kind']]}，相似度 {lk['score']:.2f}，变化：{changes}）<br>{b}",
-                           unsafe_allow_html=True)
-    if cov["novel_child_clauses"]:
-        st.subheader("下级新增任务")
-        st.dataframe(pd.DataFrame(cov["novel_child_clauses"]).rename(columns={"id": "编号", "text": "内容"}),
-                     hide_index=True, use_container_width=True)
-
-    st.subheader("衔接关系图")
-    nodes, edges = [], []
-    linked_parents = {lk["parent"] for lk in report["links"]}
-    for pid, c in parents.items():
-        if c.is_task:
-            nodes.append(("P:" + pid, "上级 " + pid, c.text[:120], "#ffcc80" if pid not in linked_parents else "#90caf9"))
-    for c in child.tasks:
-        nodes.append(("C:" + c.id, "下级 " + c.id, c.text[:120], "#a5d6a7"))
-    for lk in report["links"]:
-        edges.append(("C:" + lk["child"], "P:" + lk["parent"], KIND_ZH[lk["kind"]], KIND_COLOURS[lk["kind"]]))
-    import streamlit.components.v1 as components
-
-    components.html(pyvis_html(nodes, edges), height=540)
-    st.caption("颜色：绿色为原文照搬，蓝色为本地化，黄色为改写，紫色为合并，青色为拆分；橙色节点为遗漏的上级任务。")
+    st.caption(f"按上级方案顺序排列，共 {len(shown)} 行。差异以颜色标出：红色为上级原文中被改动或删去的文字，"
+               "绿色为下级新写的文字；全角半角标点和空格不算差异。")
+    st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}), unsafe_allow_html=True)
+    # review panel: extract/review/ui.py plugs in here, e.g. review_panel(child, parent, scope, report, shown)
+    link_downloads(report, child, parent)
 
 
-# --- page 3 ------------------------------------------------------------------------------------------------
+def link_table(rows, children: dict) -> str:
+    out = ["<table class='pl-link'><colgroup><col style='width:7%'><col style='width:46%'><col style='width:47%'>"
+           "</colgroup><tr><th>类别</th><th>上级任务</th><th>下级条款</th></tr>"]
+    for r in rows:
+        bg, fg = KINDS[r.kind]
+        badge = f"<span class='pl-kind' style='background:{bg};color:{fg}'>{r.kind}</span>"
+        if r.kind == "新增":
+            left = "<span class='pl-id'>上级无对应任务</span>"
+            right = f"<span class='pl-id'>{html.escape(r.child.id)}</span><br>{html.escape(r.child.text)}"
+        elif not r.links:
+            left = f"<span class='pl-id'>{html.escape(r.parent.id)}</span><br>{html.escape(r.parent.text)}"
+            right = "<span class='pl-id'>下级方案中未找到对应条款</span>"
+        else:
+            parts_l, parts_r = [], []
+            for k, lk in enumerate(r.links):
+                a, b = diff_html(lk["parent_text"], lk["child_text"])
+                if k == 0:
+                    parts_l.append(a)
+                child_clause = children.get(lk["child"])
+                words = change_words(lk, r.parent, child_clause) if child_clause is not None else []
+                calls = "".join(f"<span class='pl-change'>{html.escape(w)}</span>" for w in words)
+                parts_r.append(f"<div><span class='pl-id'>{html.escape(lk['child'])}　相似度 {lk['score']:.2f}</span>"
+                               f"<br>{b}{calls}</div>")
+            left = f"<span class='pl-id'>{html.escape(r.parent.id)}</span><br>" + "".join(parts_l)
+            right = "<hr style='margin:4px 0'>".join(parts_r)
+        out.append(f"<tr style='box-shadow: inset 5px 0 0 {fg}'><td>{badge}</td><td>{left}</td><td>{right}</td></tr>")
+    out.append("</table>")
+    return "".join(out)
+
+
+def link_downloads(report: dict, child: Plan, parent: Plan) -> None:
+    from extract.link.report import write_xlsx
+
+    def data() -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            target = Path(tmp) / "links.xlsx"
+            write_xlsx(report, target, child.doc.title, parent.doc.title)
+            return target.read_bytes()
+
+    st.download_button("下载衔接审查表（xlsx）", data, file_name="衔接审查.xlsx", mime=XLSX, key="dl_link",
+                       on_click="ignore")
+
+
+# --- page 3: 语料总览 ---------------------------------------------------------------------------------------
+
+
+def short_title(title: str) -> str:
+    """A plan name that fits an axis: the campaign's long common words shortened; the full name is on hover."""
+    import re
+
+    t = re.sub(r"[（(]\s*\d{4}\s*[-—–－~至]\s*\d{4}\s*年?\s*[）)]", "", title)
+    t = t.replace("安全生产治本攻坚三年行动", "治本攻坚").replace("实施方案", "方案").replace("工作方案", "方案")
+    return t if len(t) <= 26 else t[:25] + "…"
 
 
 def page_corpus() -> None:
-    import altair as alt
-
-    from extract.link.graph import build_graph
-
     st.header("语料总览")
-    docs = corpus_documents() + list(st.session_state.get("uploaded_docs") or [])
-    codes = ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X"]
-    rows = []
-    for d in docs:
-        for code in codes:
-            rows.append({"方案": d.title[:28], "行动": code, "任务数": sum(1 for c in d.tasks if c.action == code)})
+    plans = corpus_plans() + uploaded_plans()
+    today = duban_date()
+    names: dict[str, str] = {}
+    for p in plans:
+        n = short_title(p.doc.title)
+        while n in names.values():
+            n += "＊"
+        names[p.key] = n
+
     st.subheader("各方案 × 八大行动（任务数）")
-    heat = alt.Chart(pd.DataFrame(rows)).mark_rect().encode(
-        x=alt.X("行动:N", sort=codes), y=alt.Y("方案:N", sort=None), color=alt.Color("任务数:Q", scale=alt.Scale(scheme="blues")),
-        tooltip=["方案", "行动", "任务数"])
-    st.altair_chart(heat, use_container_width=True)
+    rows = [{"方案": names[p.key], "全称": p.doc.title, "行动": ACTION_NAMES[code],
+             "任务数": sum(1 for c in p.doc.tasks if c.action == code)} for p in plans for code in ACTIONS]
+    heat = alt.Chart(pd.DataFrame(rows), height=max(300, 18 * len(plans))).mark_rect().encode(
+        x=alt.X("行动:N", sort=[ACTION_NAMES[c] for c in ACTIONS], title=None,
+                axis=alt.Axis(labelAngle=-30, labelLimit=220, orient="top")),
+        y=alt.Y("方案:N", sort=[names[p.key] for p in plans], title=None, axis=alt.Axis(labelLimit=320)),
+        color=alt.Color("任务数:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="任务数")),
+        tooltip=["全称", "行动", "任务数"])
+    text = heat.mark_text(fontSize=10).encode(text="任务数:Q", color=alt.value("#333"))
+    st.altair_chart(heat + text, width="stretch")
 
-    st.subheader("完成时限时间轴（2023—2026）")
+    c1, c2 = st.columns(2)
+    with c1:
+        st.subheader("哪些方案在某项行动上落后")
+        code = pick("行动", ACTIONS, "c_action", "A3", format_func=lambda a: ACTION_NAMES[a])
+        behind = []
+        for p in plans:
+            mine = [c for c in p.doc.tasks if c.action == code]
+            grades = [status(c, today) for c in mine]
+            behind.append({"方案": names[p.key], "该行动任务": len(mine), "已到期": grades.count("已到期"),
+                           "临期": grades.count("临期"), "全部任务": len(p.doc.tasks)})
+        frame = pd.DataFrame(behind).sort_values(["该行动任务", "已到期"], ascending=[True, False])
+        st.caption("按该行动的任务数从少到多排列：任务数为 0 的方案尚未部署该行动；已到期、临期按督办日期计算。")
+        st.dataframe(frame, hide_index=True, height=320)
+    with c2:
+        q = (today.month - 1) // 3
+        start = date(today.year, 3 * q + 1, 1)
+        end = date(today.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - date.resolution
+        st.subheader(f"本季度到期的任务（{today.year}年第{q + 1}季度）")
+        due = []
+        for p in plans:
+            for c in p.doc.tasks:
+                hits = [d for d in milestones(c) if start <= d <= end]
+                if hits:
+                    due.append({"方案": names[p.key], "编号": c.id, "节点": "、".join(zh_date(d) for d in hits),
+                                "督办状态": status(c, today), "任务": c.text[:60]})
+        st.caption(f"{zh_date(start)}至{zh_date(end)}，共 {len(due)} 项；季度随督办日期变化。")
+        if due:
+            st.dataframe(pd.DataFrame(due), hide_index=True, height=320)
+        else:
+            st.info("本季度没有到期的任务。")
+
+    st.subheader("完成时限时间轴")
     points = []
-    for d in docs:
-        for c in d.tasks:
-            for s in c.deadlines:
-                end = s.attrs.get("end")
-                if end and "2023" <= end[:4] <= "2026":
-                    points.append({"方案": d.title[:28], "时限": end, "任务": c.text[:40], "原文": s.text})
+    for p in plans:
+        for c in p.doc.tasks:
+            for d in milestones(c):
+                if 2023 <= d.year <= 2027:
+                    points.append({"方案": names[p.key], "全称": p.doc.title, "时限": d.isoformat(),
+                                   "节点": zh_date(d), "督办状态": status(c, today), "任务": c.text[:50]})
     if points:
-        line = alt.Chart(pd.DataFrame(points)).mark_circle(size=60).encode(
-            x=alt.X("时限:T"), y=alt.Y("方案:N", sort=None), tooltip=["方案", "时限", "原文", "任务"])
-        st.altair_chart(line, use_container_width=True)
+        dom = list(STATUS_COLOURS)[:3]
+        line = alt.Chart(pd.DataFrame(points), height=max(260, 18 * len({x["方案"] for x in points}))).mark_circle(
+            size=70, opacity=0.8).encode(
+            x=alt.X("时限:T", title=None, axis=alt.Axis(format="%Y年%-m月", labelAngle=0, tickCount="month")),
+            y=alt.Y("方案:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)),
+            color=alt.Color("督办状态:N", scale=alt.Scale(domain=dom, range=["#d62728", "#e6a700", "#2ca02c"]),
+                            legend=alt.Legend(title="按督办日期")),
+            tooltip=["全称", "节点", "督办状态", "任务"])
+        rule = alt.Chart(pd.DataFrame({"时限": [today.isoformat()]})).mark_rule(color="#555", strokeDash=[4, 3]).encode(
+            x="时限:T")
+        st.altair_chart(line + rule, width="stretch")
 
-    st.subheader("文件引用关系")
-    g = build_graph(docs)
-    nodes, edges = [], []
-    keep = set()
-    for u, v, data in g.edges(data=True):
-        if data.get("kind") == "cites":
-            keep |= {u, v}
-            edges.append((u, v, "引用", "#888888"))
-    for n, data in g.nodes(data=True):
-        if data.get("kind") == "document":
-            nodes.append((n, data["label"][:16], data["label"], "#90caf9" if n in keep else "#e0e0e0"))
-    import streamlit.components.v1 as components
+    st.subheader("文件引用关系（按层级：国家 → 省区 → 市州 → 区县 → 乡镇）")
+    st.altair_chart(citation_tree(plans, names), width="stretch")
 
-    components.html(pyvis_html(nodes, edges, 460), height=480)
+
+LEVEL_NAMES = ["国家", "部委", "省区", "市州", "区县", "乡镇", "其他"]
+
+
+def citation_tree(plans: list[Plan], names: dict[str, str]):
+    """Plans and the documents they cite, in one column per administrative level, citing → cited."""
+    from extract.link.graph import level_of, title_key
+
+    def level(text: str) -> int:
+        for word, lvl in (("国务院", 0), ("国家", 0), ("全国", 0), ("部", 1), ("自治区", 2), ("省", 2), ("市", 3),
+                          ("州", 3), ("县", 4), ("区", 4), ("乡", 5), ("镇", 5), ("街道", 5)):
+            if word in text[:12]:
+                return lvl
+        return 6
+
+    nodes: dict[str, dict] = {}
+    by_key = {title_key(p.doc.title): p for p in plans}
+    for p in plans:
+        lvl = level_of(p.doc)
+        nodes[p.key] = {"id": p.key, "名称": names[p.key], "全称": p.doc.title, "层级": min(lvl, 6), "语料": "语料/上传"}
+    edges = []
+    for p in plans:
+        for cit in p.doc.citations:
+            k = title_key(cit.title)
+            target = by_key.get(k)
+            tid = target.key if target is not None else "cite:" + k
+            if tid == p.key:
+                continue
+            if tid not in nodes:
+                nodes[tid] = {"id": tid, "名称": short_title(cit.title), "全称": cit.title, "层级": level(cit.title),
+                              "语料": "被引用文件"}
+            edges.append((p.key, tid))
+    linked = {x for e in edges for x in e}
+    keep = [n for n in nodes.values() if n["id"] in linked]
+    per_level: dict[int, int] = {}
+    for n in sorted(keep, key=lambda n: (n["层级"], n["名称"])):
+        n["行"] = per_level.get(n["层级"], 0)
+        per_level[n["层级"]] = n["行"] + 1
+        n["层"] = LEVEL_NAMES[n["层级"]]
+    pos = {n["id"]: n for n in keep}
+    lines = pd.DataFrame([{"x": pos[a]["层级"], "y": pos[a]["行"], "x2": pos[b]["层级"], "y2": pos[b]["行"]}
+                          for a, b in edges if a in pos and b in pos])
+    frame = pd.DataFrame(keep)
+    height = max(200, 26 * max(per_level.values(), default=1))
+    if frame.empty:
+        return alt.Chart(pd.DataFrame({"x": [0]})).mark_text(text="语料中的方案之间没有引用关系").properties(height=60)
+    x = alt.X("层级:Q", scale=alt.Scale(domain=[-0.3, 6.8]), title=None,
+              axis=alt.Axis(values=list(range(7)), labelExpr="['国家','部委','省区','市州','区县','乡镇','其他'][datum.value]",
+                            orient="top", grid=False))
+    y = alt.Y("行:Q", scale=alt.Scale(reverse=True), axis=None)
+    base = alt.Chart(frame, height=height)
+    edge = alt.Chart(lines).mark_rule(color="#9aa7b5", strokeWidth=1).encode(
+        x=alt.X("x:Q"), y=alt.Y("y:Q"), x2="x2:Q", y2="y2:Q") if not lines.empty else None
+    dots = base.mark_circle(size=90).encode(x=x, y=y, color=alt.Color(
+        "语料:N", scale=alt.Scale(domain=["语料/上传", "被引用文件"], range=["#1f77b4", "#b0b0b0"]),
+        legend=alt.Legend(title=None, orient="bottom")), tooltip=["全称", "层"])
+    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(x=x, y=y, text="名称:N", tooltip=["全称", "层"])
+    return (edge + dots + labels) if edge is not None else (dots + labels)
+
+
+# --- navigation --------------------------------------------------------------------------------------------
 
 
 PAGES = {"任务清单": page_tasks, "衔接审查": page_link, "语料总览": page_corpus}
-choice = st.sidebar.radio("页面", list(PAGES), key="page")
-st.sidebar.caption("planlink：把安全生产治本攻坚三年行动各级子方案变成结构化任务清单，并与上级方案逐条衔接。")
-PAGES[choice]()
+
+
+def main() -> None:
+    init_state()
+    choice = st.sidebar.radio("页面", list(PAGES), key="page")
+    n = len(st.session_state["uploads"])
+    st.sidebar.caption(f"本次已上传 {n} 个文件，切换页面不会丢失。" if n else "尚未上传文件。")
+    st.sidebar.caption("planlink：把安全生产治本攻坚三年行动各级子方案变成结构化任务清单，并与上级方案逐条衔接。")
+    try:
+        PAGES[choice]()
+    except Exception:  # noqa: BLE001 - the page says what happened in Chinese; the traceback goes to the log
+        log.exception("page %s failed", choice)
+        st.error("页面出错，已记录详细信息。请刷新页面重试；如仍出错，请将所用文件和操作告知管理员。")
+
+
+main()

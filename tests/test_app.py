@@ -1,5 +1,10 @@
-"""AppTest tests of each app page: upload, table, filters, bad upload, linkage review, corpus view."""
+"""AppTest tests of the app: uploads that survive page switches, the task table and its filters, one row per task
+when an annex restates the body, 督办 by milestone, role-aware unit filters, linkage review, the corpus page, and a
+walk through every option of every choice widget of every page."""
 from __future__ import annotations
+
+import io
+from datetime import date
 
 import pytest
 
@@ -7,68 +12,256 @@ from conftest import FIXTURES, ROOT
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 APP = str(ROOT / "app.py")
+RESTATED = FIXTURES / "restated_county.txt"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def app():
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=240)
     at.run()
     assert not at.exception
     return at
 
 
 def frame(at):
-    return at.dataframe[0].value
+    return at.dataframe[-1].value
+
+
+def page(at, name):
+    at.sidebar.radio(key="page").set_value(name).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def upload(at, *files):
+    at.file_uploader[0].set_value(list(files) if len(files) > 1 else files[0])
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def set_date(at, d: date):
+    at.selectbox(key="d_year").set_value(d.year).run()
+    at.selectbox(key="d_month").set_value(d.month).run()
+    at.selectbox(key="d_day").set_value(d.day).run()
+    assert not at.exception
+
+
+def restated(at):
+    return upload(at, ("清河县方案.txt", RESTATED.read_bytes(), "text/plain"))
 
 
 def test_upload_pdf_gives_task_table_and_filters():
-    at = app()
-    pdf = (FIXTURES / "tieshan_001.pdf").read_bytes()
-    at.file_uploader[0].set_value(("铁峰乡方案.pdf", pdf, "application/pdf"))
-    at.run()
-    assert not at.exception
+    at = upload(app(), ("铁峰乡方案.pdf", (FIXTURES / "tieshan_001.pdf").read_bytes(), "application/pdf"))
     assert not at.error
+    at.selectbox(key="f_task").set_value("全部").run()
     table = frame(at)
     assert len(table) == 32
     assert "铁峰乡" in at.subheader[0].value
     assert any("铁峰府发〔2024〕56号" in m.value for m in at.markdown)
-    assert set(table.columns) >= {"任务内容", "完成时限", "频次", "牵头单位", "责任单位", "行动类别", "督办状态"}
-    kind = next(s for s in at.selectbox if s.label == "条款类型")
-    kind.set_value("仅任务").run()
+    assert set(table.columns) >= {"任务内容", "完成时限", "频次", "牵头单位", "责任单位", "行动类别", "督办状态", "节点"}
+    at.selectbox(key="f_task").set_value("仅任务").run()
     tasks = frame(at)
     assert 0 < len(tasks) < 32 and set(tasks["是否任务"]) == {"是"}
-    years = next(m for m in at.multiselect if m.label == "时限年份")
-    years.set_value([2024]).run()
+    at.multiselect(key="f_years").set_value([2024]).run()
     assert all("2024" in v for v in frame(at)["时限（规范）"])
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["下载 Excel（xlsx）", "下载 CSV", "下载 JSON"]
 
 
-def test_bad_upload_names_the_file_in_chinese_and_the_rest_goes_through():
+def test_action_filter_lists_names_not_bare_codes():
     at = app()
-    at.file_uploader[0].set_value([
-        ("坏文件.pdf", (FIXTURES / "bad" / "truncated.pdf").read_bytes(), "application/pdf"),
-        ("好文件.docx", (FIXTURES / "tieshan_001.docx").read_bytes(),
-         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ])
-    at.run()
-    assert not at.exception
+    options = at.multiselect(key="f_actions").options
+    assert options and all(" " in o and len(o) >= 4 for o in options), options
+
+
+def test_bad_upload_names_the_file_in_chinese_and_the_rest_goes_through():
+    at = upload(app(), ("坏文件.pdf", (FIXTURES / "bad" / "truncated.pdf").read_bytes(), "application/pdf"),
+                ("好文件.docx", (FIXTURES / "tieshan_001.docx").read_bytes(), DOCX))
     assert len(at.error) == 1 and "坏文件.pdf" in at.error[0].value and "损坏" in at.error[0].value
+    at.selectbox(key="f_task").set_value("全部").run()
     assert len(frame(at)) == 32
 
 
-def test_linkage_page_shows_coverage():
-    at = app()
-    at.sidebar.radio[0].set_value("衔接审查").run()
-    assert not at.exception
+def test_unsupported_type_is_refused_in_chinese():
+    at = upload(app(), ("表格.xlsx", b"PK\x03\x04 not really", "application/vnd.ms-excel"))
+    assert any("表格.xlsx" in w.value and "不支持的文件类型" in w.value for w in at.warning)
+    assert not at.session_state["uploads"]
+
+
+def test_uploads_picks_and_filters_survive_page_switches():
+    at = restated(app())
+    upload(at, ("铁峰乡方案.txt", (FIXTURES / "tieshan_001.txt").read_bytes(), "text/plain"))
+    assert len(at.session_state["uploads"]) == 2
+    at.selectbox(key="f_role").set_value("任意角色").run()
+    at.multiselect(key="f_depts").set_value(["县公安局"]).run()
+    rows = len(frame(at))
+    page(at, "语料总览")
+    page(at, "衔接审查")
+    # the first upload is the default child, not a corpus plan, and the page names both plans
+    assert "下级《清河县交通运输局" in at.info[0].value and "上级《" in at.info[0].value
+    page(at, "任务清单")
+    assert len(at.session_state["uploads"]) == 2
+    assert at.selectbox(key="f_role").value == "任意角色"
+    assert at.multiselect(key="f_depts").value == ["县公安局"]
+    assert len(frame(at)) == rows
+
+
+def test_body_and_annex_restating_the_same_tasks_count_once():
+    at = restated(app())
+    table = frame(at)  # 仅任务 is the default view
+    # seven body tasks restated in the annex table, plus two 保障措施 tasks: nine, not sixteen
+    assert len(table) == 9
+    merged = table[table["编号"] == "ca-2"].iloc[0]
+    assert merged["另见"] == "正文 c2.1.3"
+    assert merged["完成时限"] == "2025年6月底前"
+    # departments from both: the table's roles, and the body's units the table does not name
+    assert "县公安局" in merged["牵头单位"] and "县交通运输局" in merged["配合单位"]
+    assert merged["行动类别"].count(" ") == 1  # one action, not two
+    assert any("9 项任务" in m.value for m in at.markdown)
+    # the linkage page counts the child's tasks once too
+    page(at, "衔接审查")
+    counts = {m.label: int(m.value) for m in at.metric}
+    assert counts["新增"] <= 9
+    assert "下级《清河县交通运输局" in at.info[0].value
+
+
+def test_milestone_and_ongoing_duty_graded_by_date():
+    at = restated(app())
+
+    def status_of(task_id):
+        t = frame(at)
+        return t[t["编号"] == task_id].iloc[0]
+
+    set_date(at, date(2024, 9, 15))
+    row = status_of("ca")  # 2024年9月底前并长期坚持
+    assert row["督办状态"] == "临期" and row["节点"] == "2024年9月30日 临期；长期坚持"
+    set_date(at, date(2024, 10, 15))
+    assert status_of("ca")["督办状态"] == "已到期"
+    set_date(at, date(2024, 6, 1))
+    assert status_of("ca")["督办状态"] == "未到期"
+    assert status_of("ca-4")["督办状态"] == "长期"  # ongoing only: no milestone to grade
+    at.multiselect(key="f_status").set_value(["临期"]).run()
+    assert set(frame(at)["督办状态"]) == {"临期"}
+
+
+def test_unit_filter_respects_roles():
+    at = restated(app())
+    at.multiselect(key="f_depts").set_value(["县公安局"]).run()
+    # 县公安局 leads ca-2 and only supports ca-1
+    assert list(frame(at)["编号"]) == ["ca-2"]
+    at.selectbox(key="f_role").set_value("仅配合").run()
+    assert list(frame(at)["编号"]) == ["ca-1"]
+    at.selectbox(key="f_role").set_value("任意角色").run()
+    assert list(frame(at)["编号"]) == ["ca-1", "ca-2"]
+
+
+def test_board_counts_red_yellow_green_per_unit():
+    at = restated(app())
+    set_date(at, date(2024, 9, 15))
+    board = at.dataframe[0].value
+    row = board[board["单位"] == "县交通运输局"].iloc[0]
+    # lead of ca, ca-1, ca-3, ca-4, ca-5, ca-6 (县公安局 leads ca-2) and responsible for c3.2
+    assert row["任务"] == 7
+    assert (row["红"], row["黄"], row["绿"]) == (1, 1, 3)  # ca-3 due 6月底 passed; ca 临期; ca-1, ca-5, ca-6 ahead
+
+
+def test_filtered_download_holds_the_rows_on_screen():
+    from openpyxl import load_workbook
+
+    from extract.present import filter_records, table_records, xlsx_bytes
+    from extract.pipeline import process_file
+    from extract.link.internal import fold
+
+    doc = fold(process_file(RESTATED)[0]).doc
+    records = table_records([doc], date(2024, 9, 15))
+    shown = filter_records(records, departments=["县财政局"], roles={"support"}, task_only=True)
+    ws = load_workbook(io.BytesIO(xlsx_bytes(shown))).active
+    assert ws.max_row - 1 == len(shown) == 3
+    header = [c.value for c in ws[1]]
+    assert "督办状态" in header and "节点" in header
+
+
+def test_linkage_page_scopes_do_not_crash_and_name_both_plans():
+    at = page(app(), "衔接审查")
     metrics = {m.label: m.value for m in at.metric}
-    assert set(metrics) == {"已落实", "遗漏", "弱化", "强化", "新增"}
-    assert int(metrics["已落实"]) > 0
-    assert any("上级任务与下级条款对照" in s.value for s in at.subheader)
+    assert set(metrics) == {"落实", "改写", "弱化", "强化", "遗漏", "新增"}
+    assert int(metrics["落实"]) > 0
+    assert "下级《铁峰乡" in at.info[0].value and "上级《酉阳" in at.info[0].value
+    for scope in ("仅正文", "仅附件任务表", "全部条款"):
+        at.radio(key="l_scope").set_value(scope).run()
+        assert not at.exception, (scope, at.exception)
+        assert not at.error
+        assert f"（{scope}）" in at.info[0].value
+    at.multiselect(key="l_kinds").set_value(["遗漏"]).run()
+    table = next(m.value for m in at.markdown if "<table class='pl-link'" in m.value)
+    assert "遗漏" in table and ">落实<" not in table
 
 
 def test_corpus_page_renders():
-    at = app()
-    at.sidebar.radio[0].set_value("语料总览").run()
-    assert not at.exception
+    at = page(app(), "语料总览")
     heads = [s.value for s in at.subheader]
-    assert "各方案 × 八大行动（任务数）" in heads and "文件引用关系" in heads
+    assert "各方案 × 八大行动（任务数）" in heads and "哪些方案在某项行动上落后" in heads
+    assert any(h.startswith("本季度到期的任务") for h in heads) and any(h.startswith("文件引用关系") for h in heads)
+
+
+# --- every option of every choice widget -------------------------------------------------------------------
+
+
+def _choose(widget, label):
+    """Send the option's label as the browser does (AppTest's set_value needs the raw value, which a widget
+    with a format_func does not expose)."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    base = type(widget)
+
+    class Pinned(base):
+        @property
+        def _widget_state(self):
+            ws = WidgetState()
+            ws.id = self.id
+            if self.type == "multiselect":
+                ws.string_array_value.data[:] = [label]
+            else:
+                ws.string_value = label
+            return ws
+
+    widget.__class__ = Pinned
+    return widget
+
+
+def _walk(at, name):
+    page(at, name)
+    kinds = ("selectbox", "radio", "multiselect", "checkbox")
+    keys = [(k, w.key) for k in kinds for w in getattr(at.main, k) if w.key]
+    tried = 0
+    for kind, key in keys:
+        w = getattr(at, kind)(key=key)
+        options = [True, False] if kind == "checkbox" else list(w.options)
+        for label in options:
+            w = getattr(at, kind)(key=key)
+            if kind == "checkbox":
+                w.set_value(label)
+            else:
+                _choose(w, label)
+            at.run()
+            tried += 1
+            assert not at.exception, (name, key, label, at.exception)
+            assert not at.error, (name, key, label, [e.value for e in at.error])
+            now = getattr(at, kind)(key=key)
+            if kind == "multiselect":
+                assert list(now.values) == [label], (key, label, now.values)
+            elif kind != "checkbox":
+                assert now.options[now.index] == label, (key, label)
+        if kind == "multiselect":
+            at.multiselect(key=key).set_value([]).run()
+    return tried
+
+
+@pytest.mark.parametrize("name", ["任务清单", "衔接审查", "语料总览"])
+def test_every_option_of_every_widget(name):
+    at = restated(app())
+    tried = _walk(at, name)
+    print(f"{name}: {tried} choices")
+    assert tried >= 10
