@@ -22,6 +22,7 @@ import streamlit as st
 from extract.errors import ReadError, reason_zh
 from extract.export import ACTION_NAMES
 from extract.link.internal import fold
+from extract.overview import ACTION_SHORT, citation_tree, short_title
 from extract.link.reading import KINDS, change_words, diff_html, rows as reading_rows
 from extract.present import (LIGHTS, ROLE_CHOICES, STATUS_COLOURS, VIEW_COLUMNS, board, csv_bytes, filter_records,
                              milestones, status, table_records, xlsx_bytes, zh_date)
@@ -54,6 +55,8 @@ st.markdown("""<style>
 [data-testid="stFileUploaderDropzoneInstructions"] span::after {
   content: "拖放文件到此处，每个不超过 50MB：PDF、Word、WPS、文本、网页"; font-size: 0.875rem;}
 [data-testid="stStatusWidget"], [data-testid="stMainMenu"] {visibility: hidden;}
+.block-container {padding-top: 2.2rem;}
+h1 {font-size: 2rem !important; padding-top: 0 !important;}
 table.pl-link {border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 0.92rem;}
 table.pl-link td, table.pl-link th {border-bottom: 1px solid #ddd; padding: 6px 8px; vertical-align: top;
   word-break: break-all;}
@@ -116,7 +119,8 @@ def _plans(docs: list, sha: str, uploaded: bool, name: str = "") -> list[Plan]:
     for k, d in enumerate(docs):
         f = fold(d)
         label = ("（上传）" if uploaded else "") + d.title + (f"（{name}）" if uploaded and len(docs) == 1 else "")
-        out.append(Plan(f"{sha[:16]}:{k}", f.doc, label, uploaded, f.also, f.texts))
+        # uploads and corpus plans never share a key, even for the same bytes
+        out.append(Plan(f"{'u' if uploaded else 'c'}:{sha[:16]}:{k}", f.doc, label, uploaded, f.also, f.texts))
     return out
 
 
@@ -236,15 +240,17 @@ def uploads_list(parsed: list[Parsed]) -> None:
     """The files kept in this session, each with its result (or its error, named) and a remove button."""
     if not parsed:
         return
-    with st.container(border=True):
-        st.markdown(f"**已上传的文件（{len(parsed)} 个）**")
+    tasks_all = sum(len(x.doc.tasks) for p in parsed for x in p.plans)
+    bad = sum(1 for p in parsed if p.error)
+    title = f"已上传的文件（{len(parsed)} 个，共 {tasks_all} 项任务" + (f"，{bad} 个无法读取" if bad else "") + "）"
+    with st.expander(title, expanded=bool(bad)):
         for p in parsed:
             c1, c2 = st.columns([6, 1])
             if p.error:
                 c1.error(f"文件「{p.name}」无法读取：{p.error}")
             else:
                 tasks = sum(len(x.doc.tasks) for x in p.plans)
-                c1.markdown(f"📄 {html.escape(p.name)}　<span style='color:#666'>{len(p.plans)} 个方案，"
+                c1.markdown(f"{html.escape(p.name)}　<span style='color:#666'>{len(p.plans)} 个方案，"
                             f"{tasks} 项任务</span>", unsafe_allow_html=True)
             c2.button("移除", key=f"rm_{p.sha[:16]}", on_click=remove_upload, args=(p.sha,))
         if len(parsed) > 1:
@@ -252,11 +258,13 @@ def uploads_list(parsed: list[Parsed]) -> None:
 
 
 def duban_date() -> date:
-    """The 督办 date, as year / month / day pickers (Streamlit's calendar only speaks English)."""
+    """The 督办 date, in the sidebar as year / month / day pickers (Streamlit's calendar only speaks English)."""
     ss = st.session_state
-    c1, c2, c3 = st.columns(3)
+    bar = st.sidebar
+    bar.markdown("**督办日期**（判断已到期、临期）")
     years = list(range(2023, max(2031, date.today().year + 2)))
-    c1.selectbox("督办日期：年", years, key="d_year", format_func=lambda y: f"{y}年", persist_state="session")
+    bar.selectbox("年", years, key="d_year", format_func=lambda y: f"{y}年", persist_state="session")
+    c2, c3 = bar.columns(2)
     c2.selectbox("月", list(range(1, 13)), key="d_month", format_func=lambda m: f"{m}月", persist_state="session")
     last = (date(ss["d_year"] + ss["d_month"] // 12, ss["d_month"] % 12 + 1, 1) - date.resolution).day
     if ss["d_day"] > last:
@@ -340,19 +348,20 @@ def page_tasks() -> None:
         metadata(chosen[0].doc)
     else:
         st.subheader(f"全部上传方案（{len(chosen)} 个）")
-    today = duban_date()
+    today = st.session_state["today"]
     records = table_records([p.doc for p in chosen], today, {p.doc.title: p.also for p in chosen})
     tasks_view(records, chosen, today)
 
 
 def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
     ss = st.session_state
+    board_box = st.container()  # the board shows above the filters but is drawn once the role is known
     c0, c1, c2 = st.columns([2, 2, 1])
     role_name = c2.selectbox("单位角色", list(ROLE_CHOICES), key="f_role", persist_state="session",
                              help="「牵头或责任」不含只作为配合单位的任务")
     roles = ROLE_CHOICES[role_name]
 
-    with st.expander("督办看板：按单位统计（红：已到期　黄：30 天内到期　绿：未到期；点击一行筛选该单位）", expanded=True):
+    with board_box.expander("督办看板：按单位统计（红：已到期　黄：30 天内到期　绿：未到期；点击一行筛选该单位）", expanded=True):
         rows = board(records, roles)
         ss["board_units"] = [r["单位"] for r in rows]
         if rows:
@@ -382,13 +391,16 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
                f"督办日期 {zh_date(today)}")
     columns = [c for c in VIEW_COLUMNS if c != "文件" or len(chosen) > 1]
     # the status and the milestones next to the task text, so they stay on screen at 1366 px
-    order = ["文件", "编号", "任务内容", "督办状态", "节点", "牵头单位", "责任单位", "配合单位", "完成时限", "频次",
+    order = ["文件", "编号", "督办状态", "任务内容", "节点", "牵头单位", "责任单位", "配合单位", "完成时限", "频次",
              "行动类别", "量化指标", "另见", "时限（规范）", "章节", "是否任务"]
-    frame = pd.DataFrame([{k: r[k] for k in columns} for r in shown], columns=columns)
+    short = {p.doc.title: short_title(p.doc.title, 12) for p in chosen}
+    frame = pd.DataFrame([{k: (short.get(r[k], r[k]) if k == "文件" else r[k]) for k in columns} for r in shown],
+                         columns=columns)
     if not frame.empty:
         styled = frame.style.map(lambda v: f"background-color:{STATUS_COLOURS.get(v, '')}", subset=["督办状态"])
-        st.dataframe(styled, hide_index=True, column_order=[c for c in order if c in columns],
+        st.dataframe(styled, hide_index=True, column_order=[c for c in order if c in columns], height=420,
                      column_config={"任务内容": st.column_config.TextColumn(width="large"),
+                                    "文件": st.column_config.TextColumn(width="small"),
                                     "节点": st.column_config.TextColumn(width="medium"),
                                     "编号": st.column_config.TextColumn(width="small"),
                                     "督办状态": st.column_config.TextColumn(width="small")})
@@ -494,11 +506,12 @@ def page_link() -> None:
     m = st.columns(len(KINDS))
     for col, k in zip(m, KINDS):
         col.metric(k, counts[k])
-    chart = pd.DataFrame({"类别": list(KINDS), "数量": [counts[k] for k in KINDS]})
-    colours = alt.Scale(domain=list(KINDS), range=[v[1] for v in KINDS.values()])
-    st.altair_chart(alt.Chart(chart, height=150).mark_bar().encode(
-        y=alt.Y("类别:N", sort=list(KINDS), title=None), x=alt.X("数量:Q", title="上级任务数（新增为下级条款数）"),
-        color=alt.Color("类别:N", scale=colours, legend=None), tooltip=["类别", "数量"]), width="stretch")
+    total = sum(counts.values()) or 1
+    bar = "".join(f"<div title='{k} {counts[k]}' style='flex:{counts[k]};background:{KINDS[k][1]};color:#fff;"
+                  f"text-align:center;font-size:0.8rem;overflow:hidden;white-space:nowrap'>"
+                  f"{k} {counts[k] if counts[k] / total > 0.04 else ''}</div>" for k in KINDS if counts[k])
+    st.markdown(f"<div style='display:flex;height:24px;border-radius:4px;overflow:hidden;margin:-8px 0 12px'>{bar}</div>",
+                unsafe_allow_html=True)
 
     shown = [r for r in link_rows if not kinds or r.kind in kinds]
     st.subheader("上级任务与下级条款对照")
@@ -555,41 +568,37 @@ def link_downloads(report: dict, child: Plan, parent: Plan) -> None:
 # --- page 3: 语料总览 ---------------------------------------------------------------------------------------
 
 
-def short_title(title: str) -> str:
-    """A plan name that fits an axis: the campaign's long common words shortened; the full name is on hover."""
-    import re
-
-    t = re.sub(r"[（(]\s*\d{4}\s*[-—–－~至]\s*\d{4}\s*年?\s*[）)]", "", title)
-    t = t.replace("安全生产治本攻坚三年行动", "治本攻坚").replace("实施方案", "方案").replace("工作方案", "方案")
-    return t if len(t) <= 26 else t[:25] + "…"
-
-
 def page_corpus() -> None:
     st.header("语料总览")
     plans = corpus_plans() + uploaded_plans()
-    today = duban_date()
+    today = st.session_state["today"]
     names: dict[str, str] = {}
     for p in plans:
-        n = short_title(p.doc.title)
+        n = ("（上传）" if p.uploaded else "") + short_title(p.doc.title)
         while n in names.values():
             n += "＊"
         names[p.key] = n
 
     st.subheader("各方案 × 八大行动（任务数）")
-    rows = [{"方案": names[p.key], "全称": p.doc.title, "行动": ACTION_NAMES[code],
+    rows = [{"方案": names[p.key], "全称": p.doc.title, "行动": f"{code} {ACTION_SHORT[code]}", "行动全称": ACTION_NAMES[code],
              "任务数": sum(1 for c in p.doc.tasks if c.action == code)} for p in plans for code in ACTIONS]
-    heat = alt.Chart(pd.DataFrame(rows), height=max(300, 18 * len(plans))).mark_rect().encode(
-        x=alt.X("行动:N", sort=[ACTION_NAMES[c] for c in ACTIONS], title=None,
-                axis=alt.Axis(labelAngle=-30, labelLimit=220, orient="top")),
-        y=alt.Y("方案:N", sort=[names[p.key] for p in plans], title=None, axis=alt.Axis(labelLimit=320)),
+    heat = alt.Chart(pd.DataFrame(rows), height=max(300, 20 * len(plans))).mark_rect().encode(
+        # code and short name on two lines, so all ten fit over their columns
+        x=alt.X("行动:N", sort=[f"{c} {ACTION_SHORT[c]}" for c in ACTIONS], title=None,
+                axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=11, labelOverlap=False, labelLimit=0,
+                              labelPadding=30, labelLineHeight=13,
+                              labelExpr="split(replace(datum.label, ' ', '|'), '|')")),
+        y=alt.Y("方案:N", sort=[names[p.key] for p in plans], title=None,
+                axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=11)),
         color=alt.Color("任务数:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="任务数")),
-        tooltip=["全称", "行动", "任务数"])
-    text = heat.mark_text(fontSize=10).encode(text="任务数:Q", color=alt.value("#333"))
+        tooltip=["全称", "行动全称", "任务数"])
+    text = heat.mark_text(fontSize=10).encode(
+        text="任务数:Q", color=alt.condition("datum['任务数'] >= 10", alt.value("white"), alt.value("#333")))
     st.altair_chart(heat + text, width="stretch")
 
-    c1, c2 = st.columns(2)
-    with c1:
-        st.subheader("哪些方案在某项行动上落后")
+    q = (today.month - 1) // 3
+    t1, t2 = st.tabs(["哪些方案在某项行动上落后", f"本季度到期的任务（{today.year}年第{q + 1}季度）"])
+    with t1:
         code = pick("行动", ACTIONS, "c_action", "A3", format_func=lambda a: ACTION_NAMES[a])
         behind = []
         for p in plans:
@@ -600,21 +609,20 @@ def page_corpus() -> None:
         frame = pd.DataFrame(behind).sort_values(["该行动任务", "已到期"], ascending=[True, False])
         st.caption("按该行动的任务数从少到多排列：任务数为 0 的方案尚未部署该行动；已到期、临期按督办日期计算。")
         st.dataframe(frame, hide_index=True, height=320)
-    with c2:
-        q = (today.month - 1) // 3
+    with t2:
         start = date(today.year, 3 * q + 1, 1)
         end = date(today.year + (q == 3), (3 * q + 3) % 12 + 1, 1) - date.resolution
-        st.subheader(f"本季度到期的任务（{today.year}年第{q + 1}季度）")
         due = []
         for p in plans:
             for c in p.doc.tasks:
                 hits = [d for d in milestones(c) if start <= d <= end]
                 if hits:
                     due.append({"方案": names[p.key], "编号": c.id, "节点": "、".join(zh_date(d) for d in hits),
-                                "督办状态": status(c, today), "任务": c.text[:60]})
+                                "督办状态": status(c, today), "任务": c.text})
         st.caption(f"{zh_date(start)}至{zh_date(end)}，共 {len(due)} 项；季度随督办日期变化。")
         if due:
-            st.dataframe(pd.DataFrame(due), hide_index=True, height=320)
+            st.dataframe(pd.DataFrame(due), hide_index=True, height=320,
+                         column_config={"任务": st.column_config.TextColumn(width="large")})
         else:
             st.info("本季度没有到期的任务。")
 
@@ -640,66 +648,7 @@ def page_corpus() -> None:
         st.altair_chart(line + rule, width="stretch")
 
     st.subheader("文件引用关系（按层级：国家 → 省区 → 市州 → 区县 → 乡镇）")
-    st.altair_chart(citation_tree(plans, names), width="stretch")
-
-
-LEVEL_NAMES = ["国家", "部委", "省区", "市州", "区县", "乡镇", "其他"]
-
-
-def citation_tree(plans: list[Plan], names: dict[str, str]):
-    """Plans and the documents they cite, in one column per administrative level, citing → cited."""
-    from extract.link.graph import level_of, title_key
-
-    def level(text: str) -> int:
-        for word, lvl in (("国务院", 0), ("国家", 0), ("全国", 0), ("部", 1), ("自治区", 2), ("省", 2), ("市", 3),
-                          ("州", 3), ("县", 4), ("区", 4), ("乡", 5), ("镇", 5), ("街道", 5)):
-            if word in text[:12]:
-                return lvl
-        return 6
-
-    nodes: dict[str, dict] = {}
-    by_key = {title_key(p.doc.title): p for p in plans}
-    for p in plans:
-        lvl = level_of(p.doc)
-        nodes[p.key] = {"id": p.key, "名称": names[p.key], "全称": p.doc.title, "层级": min(lvl, 6), "语料": "语料/上传"}
-    edges = []
-    for p in plans:
-        for cit in p.doc.citations:
-            k = title_key(cit.title)
-            target = by_key.get(k)
-            tid = target.key if target is not None else "cite:" + k
-            if tid == p.key:
-                continue
-            if tid not in nodes:
-                nodes[tid] = {"id": tid, "名称": short_title(cit.title), "全称": cit.title, "层级": level(cit.title),
-                              "语料": "被引用文件"}
-            edges.append((p.key, tid))
-    linked = {x for e in edges for x in e}
-    keep = [n for n in nodes.values() if n["id"] in linked]
-    per_level: dict[int, int] = {}
-    for n in sorted(keep, key=lambda n: (n["层级"], n["名称"])):
-        n["行"] = per_level.get(n["层级"], 0)
-        per_level[n["层级"]] = n["行"] + 1
-        n["层"] = LEVEL_NAMES[n["层级"]]
-    pos = {n["id"]: n for n in keep}
-    lines = pd.DataFrame([{"x": pos[a]["层级"], "y": pos[a]["行"], "x2": pos[b]["层级"], "y2": pos[b]["行"]}
-                          for a, b in edges if a in pos and b in pos])
-    frame = pd.DataFrame(keep)
-    height = max(200, 26 * max(per_level.values(), default=1))
-    if frame.empty:
-        return alt.Chart(pd.DataFrame({"x": [0]})).mark_text(text="语料中的方案之间没有引用关系").properties(height=60)
-    x = alt.X("层级:Q", scale=alt.Scale(domain=[-0.3, 6.8]), title=None,
-              axis=alt.Axis(values=list(range(7)), labelExpr="['国家','部委','省区','市州','区县','乡镇','其他'][datum.value]",
-                            orient="top", grid=False))
-    y = alt.Y("行:Q", scale=alt.Scale(reverse=True), axis=None)
-    base = alt.Chart(frame, height=height)
-    edge = alt.Chart(lines).mark_rule(color="#9aa7b5", strokeWidth=1).encode(
-        x=alt.X("x:Q"), y=alt.Y("y:Q"), x2="x2:Q", y2="y2:Q") if not lines.empty else None
-    dots = base.mark_circle(size=90).encode(x=x, y=y, color=alt.Color(
-        "语料:N", scale=alt.Scale(domain=["语料/上传", "被引用文件"], range=["#1f77b4", "#b0b0b0"]),
-        legend=alt.Legend(title=None, orient="bottom")), tooltip=["全称", "层"])
-    labels = base.mark_text(align="left", dx=8, fontSize=11).encode(x=x, y=y, text="名称:N", tooltip=["全称", "层"])
-    return (edge + dots + labels) if edge is not None else (dots + labels)
+    st.altair_chart(citation_tree([(p.key, p.doc) for p in plans], names), width="stretch")
 
 
 # --- navigation --------------------------------------------------------------------------------------------
@@ -711,6 +660,7 @@ PAGES = {"任务清单": page_tasks, "衔接审查": page_link, "语料总览": 
 def main() -> None:
     init_state()
     choice = st.sidebar.radio("页面", list(PAGES), key="page")
+    st.session_state["today"] = duban_date()
     n = len(st.session_state["uploads"])
     st.sidebar.caption(f"本次已上传 {n} 个文件，切换页面不会丢失。" if n else "尚未上传文件。")
     st.sidebar.caption("planlink：把安全生产治本攻坚三年行动各级子方案变成结构化任务清单，并与上级方案逐条衔接。")
