@@ -162,6 +162,7 @@ def test_office_workflow(server, width, height):
 
         timings.append(("筛选：督办状态 = 已到期", timed(page, choose(page, "f_status", "已到期"))))
         page.keyboard.press("Escape")
+        page.wait_for_timeout(500)
         timings.append(("筛选：单位角色 = 任意角色", timed(page, choose(page, "f_role", "任意角色"))))
         timings.append(("筛选：条款类型 = 全部", timed(page, choose(page, "f_task", "全部"))))
         timings.append(("筛选：条款类型 = 仅任务", timed(page, choose(page, "f_task", "仅任务"))))
@@ -187,7 +188,8 @@ def test_office_workflow(server, width, height):
                         timed(page, lambda: page.get_by_text("仅附件任务表", exact=True).click())))
         timings.append(("衔接审查：只看 改写", timed(page, choose(page, "l_kinds", "改写"))))
         page.keyboard.press("Escape")
-        page.get_by_text("上级任务与下级条款对照").first.scroll_into_view_if_needed()
+        page.get_by_text("上级任务与下级条款对照").first.evaluate("e => e.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(800)  # the dropdown fades out
         page.screenshot(path=str(SHOTS / f"link_{size}.png"))
         text += page.evaluate(VISIBLE_TEXT)
 
