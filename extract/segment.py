@@ -144,13 +144,14 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
             docs.append(doc)
     if toc_titles:
         found = [fold(d.title) for d in docs]
-        missing = [t for t in toc_titles if not any(_same_title(fold(t), f) for f in found)]
+        missing = [t for t in toc_titles if not any(same_title(fold(t), f) for f in found)]
         for d in docs:
             d.warnings.extend(f"listed in the table of contents but not in this file: {t}" for t in missing)
     return docs
 
 
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
+    """Two folded plan titles name the same plan (year ranges, brackets and a doubled word aside)."""
     a2, b2 = re.sub(r"[()（）\-—–0-9年]", "", a), re.sub(r"[()（）\-—–0-9年]", "", b)
     return a2 == b2 or (len(a2) > 8 and (a2 in b2 or b2 in a2)) or _loose(a2) == _loose(b2)
 
