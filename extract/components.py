@@ -3,7 +3,7 @@ how gold matches it (spaCy's "components declare what they assign"). The pipelin
 evaluator loop over `COMPONENTS` instead of naming the extractors; adding one is a module, a rules file and a row."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from . import metrics
@@ -102,6 +102,9 @@ SCORED = tuple(c for c in COMPONENTS if c.same is not None)
 
 
 def extract_clause(clause: Clause) -> None:
-    """Run every registered extractor over a clause and assign what it finds."""
+    """Run every registered extractor over a clause and assign what it finds, each with the clause's page."""
     for comp in COMPONENTS:
-        setattr(clause, comp.name, comp.run(clause))
+        found = comp.run(clause)
+        if clause.page is not None:
+            found = [replace(f, span=replace(f.span, page=clause.page)) for f in found]
+        setattr(clause, comp.name, found)
