@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from .errors import ReadError
-from .link.report import link_documents
+from .link import report as link_report
+from .link.actions import link_with_parent_actions
 from .model import Document
 from .pipeline import process_file
 from .segment import same_title
@@ -42,3 +43,11 @@ def pick_document(docs: list[Document], title: str) -> Document | None:
         if same_title(ft, fold(d.title)):
             return d
     return None
+
+
+def link_documents(child_docs: list[Document], parent_docs: list[Document], index=None, *,
+                   actions_from_parent: bool = False) -> dict:
+    """Links, coverage and action counts of child plans against parent plans (CONTRACT.md). With
+    `actions_from_parent`, the child tasks take the actions the parent groups its tasks under (a city's 九大行动)."""
+    report = link_report.link_documents(child_docs, parent_docs, index)
+    return link_with_parent_actions(child_docs, parent_docs, report) if actions_from_parent else report

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--parent", action="append", required=True)
     lk.add_argument("--parent-title", action="append", default=[],
                     help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
+    lk.add_argument("--actions-from-parent", action="store_true",
+                    help="classify the child's tasks by the actions the parent groups its tasks under (e.g. a city's 九大行动)")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
 
@@ -155,7 +157,8 @@ def _link(args) -> int:
             if doc is None:
                 return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file")
             parents[k] = [doc]
-    reports = [link_documents(child, p) for p in parents]
+    reports = [link_documents(child, p, actions_from_parent=args.actions_from_parent and k == 0)
+               for k, p in enumerate(parents)]
     report = dict(reports[0])
     if len(reports) > 1:
         report["ancestors"] = [{"parent": str(path), **r} for path, r in zip(args.parent[1:], reports[1:])]

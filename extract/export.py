@@ -23,7 +23,7 @@ WIDTHS = [6, 24, 14, 70, 18, 22, 16, 18, 22, 18, 16, 22, 8, 12]
 def row(doc: Document, c: Clause, n: int) -> list:
     section = "/".join(c.path) + (f" {c.heading}" if c.heading else "")
     return [n, doc.title, section.strip(), c.text, *(v for comp in COMPONENTS for v in comp.cells(c)),
-            families.load(doc.family or None).label(c.action), "是" if c.is_task else "否", c.id]
+            families.action_label(doc.family, c.action), "是" if c.is_task else "否", c.id]
 
 
 def rows(docs: list[Document], tasks_only: bool = False) -> list[list]:

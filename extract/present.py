@@ -70,7 +70,7 @@ def table_records(docs: list[Document], today: date) -> list[dict]:
                 "频次": "；".join(frequency_value(s) for s in c.frequencies),
                 "牵头单位": "、".join(roles[Role.LEAD]), "责任单位": "、".join(roles[Role.RESPONSIBLE]),
                 "配合单位": "、".join(roles[Role.SUPPORT]), "量化指标": "；".join(s.text for s in c.targets),
-                "行动类别": families.load(d.family or None).label(c.action), "是否任务": "是" if c.is_task else "否",
+                "行动类别": families.action_label(d.family, c.action), "是否任务": "是" if c.is_task else "否",
                 "督办状态": status(c, today) if c.is_task else "",
                 "_years": sorted(deadline_years(c)), "_depts": sorted({s.name for s in c.departments}),
                 "_action": c.action or "", "_task": c.is_task, "_html": highlight(c),

@@ -35,6 +35,16 @@ class Family:
     title: str
     actions: tuple[Action, ...]
     columns: dict[str, str] = field(default_factory=dict)
+    rules: dict = field(default_factory=dict)  # family-specific settings (actions_from_parent, action_heading, …)
+
+    @property
+    def from_parent(self) -> bool:
+        return bool(self.rules.get("actions_from_parent"))
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "title": self.title,
+                "actions": [{"code": a.code, "name": a.name, "short": a.short, "colour": a.colour,
+                             "national": a.national} for a in self.actions]}
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -68,20 +78,53 @@ def _from_data(data: dict) -> Family:
     codes = [a.code for a in actions]
     if len(set(codes)) != len(codes):
         raise ValueError(f"family {data.get('name')!r}: action codes repeat: {codes}")
+    rules = {k: v for k, v in data.items() if k not in ("name", "title", "actions", "columns", "default")}
     return Family(name=data["name"], title=data.get("title", data["name"]), actions=actions,
-                  columns=dict(data.get("columns", {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"})))
+                  columns=dict(data.get("columns", {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"})),
+                  rules=rules)
 
 
-@lru_cache(maxsize=None)
+_REGISTERED: dict[str, Family] = {}
+
+
+def register(family: Family) -> Family:
+    """Make a family made at run time (from a parent plan) known to `load` in this process."""
+    _REGISTERED[family.name] = family
+    return family
+
+
+def from_json(data: dict) -> Family:
+    """A family as `Family.to_json` wrote it (a link report carries the family its actions came from)."""
+    return register(_from_data(data))
+
+
 def load(name: str | None = None) -> Family:
     """The family `name` (default: PLANLINK_FAMILY, else the 2024 安全生产治本攻坚 family); a folder path works too."""
     name = name or os.environ.get("PLANLINK_FAMILY") or DEFAULT
+    if name in _REGISTERED:
+        return _REGISTERED[name]
     path = Path(name) / "family.yaml" if Path(name).is_dir() else HERE / name / "family.yaml"
     if not path.is_file():
         raise ValueError(f"unknown plan family {name!r}: known families are {', '.join(names())}")
+    return _read(str(path))
+
+
+@lru_cache(maxsize=None)
+def _read(path: str) -> Family:
     with open(path, encoding="utf-8") as fh:
         return _from_data(yaml.safe_load(fh))
 
 
 def default() -> Family:
     return load(None)
+
+
+def action_label(family: str | None, code: str | None) -> str:
+    """The label of an action code in a document's family; a family not known to this process shows the code."""
+    if not code:
+        return ""
+    try:
+        fam = load(family or None)
+    except ValueError:
+        return code
+    return fam.label(code) or code

@@ -24,11 +24,23 @@ def task_clauses(docs: list[Document], prefix: bool) -> list[Clause]:
 
 
 def link_documents(child_docs: list[Document], parent_docs: list[Document], index: ParentIndex | None = None) -> dict:
+    """Links, coverage and action counts of child plans against parent plans (CONTRACT.md `planlink link`)."""
     children = task_clauses(child_docs, len(child_docs) > 1)
     parents = task_clauses(parent_docs, len(parent_docs) > 1)
     index = index or ParentIndex(parents)
     result = align(children, index)
     return build_report(children, index.clauses, result.links)
+
+
+def action_counts(children: list[Clause], family: families.Family | None = None) -> list[dict]:
+    """Child tasks per action of the family (the national actions of the default family)."""
+    family = family or families.default()
+    shown = family.national if family.name == families.default().name else {a.code: a.name for a in family.actions}
+    counts = {code: 0 for code in shown}
+    for c in children:
+        if c.action in counts:
+            counts[c.action] += 1
+    return [{"code": k, "name": v, "tasks": counts[k]} for k, v in shown.items()]
 
 
 def build_report(children: list[Clause], parents: list[Clause], links: list[Link]) -> dict:
@@ -41,11 +53,6 @@ def build_report(children: list[Clause], parents: list[Clause], links: list[Link
     novel = [{"id": c.id, "text": c.text} for c in children if c.id not in linked_children]
     weakened = sorted({lk.parent for lk in links if set(lk.changes) & WEAKENING})
     tightened = sorted({lk.parent for lk in links if set(lk.changes) & TIGHTENING})
-    national = families.default().national
-    actions: dict[str, int] = {code: 0 for code in national}
-    for c in children:
-        if c.action in actions:
-            actions[c.action] += 1
     return {
         "links": [_link_json(lk) for lk in links],
         "coverage": {
@@ -58,7 +65,7 @@ def build_report(children: list[Clause], parents: list[Clause], links: list[Link
             "covered_by": covered_by,
             "child_clauses": len(children),
         },
-        "actions": [{"code": k, "name": v, "tasks": actions[k]} for k, v in national.items()],
+        "actions": action_counts(children),
     }
 
 
