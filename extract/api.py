@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from . import families
+from .classify.keywords import classify_by_family
 from .errors import ReadError
 from .link import report as link_report
 from .link.actions import link_with_parent_actions
@@ -17,10 +19,13 @@ __all__ = ["ReadError", "link_documents", "load_documents", "pick_document", "pr
 log = logging.getLogger(__name__)
 
 
-def load_documents(path: str | Path, *, max_bytes: int | None = None, ocr: bool = True, progress=None) -> list[Document]:
-    """Run the pipeline, turning every failure into ReadError so callers print one line."""
+def load_documents(path: str | Path, *, max_bytes: int | None = None, ocr: bool = True, progress=None,
+                   family: str | None = None) -> list[Document]:
+    """Run the pipeline, turning every failure into ReadError so callers print one line. With `family` (a family
+    name or folder other than the default), the tasks take that family's actions by its keywords."""
+    fam = families.load(family) if family else None  # an unknown family is the caller's error, not the file's
     try:
-        return process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
+        docs = process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
     except ReadError:
         raise
     except MemoryError:
@@ -28,6 +33,9 @@ def load_documents(path: str | Path, *, max_bytes: int | None = None, ocr: bool 
     except Exception as exc:  # noqa: BLE001 - bad input must never end in a traceback
         log.debug("processing %s failed", path, exc_info=True)
         raise ReadError(str(path), f"could not be processed ({type(exc).__name__}: {exc})") from None
+    if fam is not None and fam.name != families.default().name:
+        classify_by_family(docs, fam)
+    return docs
 
 
 def pick_document(docs: list[Document], title: str) -> Document | None:

@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
     e.add_argument("--no-ocr", action="store_true", help="never run OCR on scanned pages")
     e.add_argument("--text", action="store_true", help="include each document's full text in the JSON")
+    e.add_argument("--family", default=None,
+                   help="plan family whose actions the tasks are classified against: a name under extract/families "
+                        "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
@@ -86,10 +89,15 @@ def _fail(message: str, code: int = 2) -> int:
 
 
 def _extract(args) -> int:
+    from . import families
     from .api import ReadError, load_documents
 
     try:
-        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr)
+        families.load(args.family)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr, family=args.family)
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:

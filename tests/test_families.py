@@ -82,3 +82,21 @@ def test_cli_link_with_actions_from_parent():
     report = json.loads(buf.getvalue())
     assert report["child_actions"]["c1.3.5"] == "P9"
     assert [a["code"] for a in report["family"]["actions"]][:9] == [f"P{k}" for k in range(1, 10)]
+
+
+def test_extract_with_a_family_folder_classifies_by_its_keywords():
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        code = main(["extract", str(CITY / "city9_county_a.txt"), "--family", str(CITY / "city9")])
+    assert code == 0
+    doc = json.loads(buf.getvalue())["documents"][0]
+    actions = {c["id"]: c["action"] for c in doc["clauses"] if c["is_task"]}
+    assert doc["family"] == "city9"
+    # the heading 推进隐患动态清零 breaks the tie of 主要负责人 (P1) and 隐患排查 (P3) in c1.2.3's own text
+    assert actions == {"c1.1.1": "P1", "c1.2.2": "P3", "c1.2.3": "P3", "c1.3.4": "P9", "c1.3.5": "P9", "c1.4.6": "P7"}
+
+
+def test_extract_with_an_unknown_family_is_one_clear_error(capsys):
+    assert main(["extract", str(CITY / "city9_county_a.txt"), "--family", "no-such-family"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown plan family 'no-such-family'" in err and "Traceback" not in err
