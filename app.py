@@ -19,11 +19,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from extract import families
+from extract.api import link_documents, load_documents, process_file
 from extract.errors import ReadError, reason_zh
-from extract.export import ACTION_NAMES
 from extract.link.internal import fold
-from extract.overview import ACTION_SHORT, citation_tree, short_title
 from extract.link.reading import KINDS, change_words, diff_html, rows as reading_rows
+from extract.link.report import write_xlsx as write_link_xlsx
+from extract.overview import axis_label, citation_tree, short_title
 from extract.present import (LIGHTS, ROLE_CHOICES, STATUS_COLOURS, VIEW_COLUMNS, board, csv_bytes, filter_records,
                              milestones, status, table_records, xlsx_bytes, zh_date)
 
@@ -31,7 +33,8 @@ ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "corpus"
 UPLOAD_TYPES = ["pdf", "docx", "doc", "wps", "txt", "html", "htm"]
 MAX_MB = 50  # the server accepts a little more (server.maxUploadSize) so that the refusal is this app's, in Chinese
-ACTIONS = list(ACTION_NAMES)
+FAMILY = families.default()
+ACTIONS = list(FAMILY.codes)
 SCOPES = {"全部条款": None, "仅正文": "body", "仅附件任务表": "table_row"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -126,8 +129,6 @@ def _plans(docs: list, sha: str, uploaded: bool, name: str = "") -> list[Plan]:
 
 def parse_upload(name: str, sha: str, data: bytes, progress=None) -> Parsed:
     """Process an upload in a private temporary folder, under a generated name (never the user's)."""
-    from extract.cli import load_documents
-
     ext = Path(name).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="planlink-upload-") as tmp:
         path = Path(tmp) / f"{uuid.uuid4().hex}{ext}"
@@ -145,8 +146,6 @@ def parse_upload(name: str, sha: str, data: bytes, progress=None) -> Parsed:
 
 @st.cache_resource(show_spinner="正在解析语料库……")
 def corpus_plans() -> list[Plan]:
-    from extract.pipeline import process_file
-
     out = []
     for path in sorted(CORPUS.glob("*.txt")):
         try:
@@ -374,10 +373,11 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
         else:
             st.caption("没有带责任单位的任务。")
 
-    actions = sorted({r["_action"] for r in records if r["_action"]}, key=ACTIONS.index)
+    action_names = {r["_action"]: r["行动类别"] for r in records if r["_action"]}
+    actions = sorted(action_names, key=lambda a: (ACTIONS.index(a) if a in ACTIONS else len(ACTIONS), a))
     depts = sorted({d for r in records for d in r["_depts"]})
     years = sorted({y for r in records for y in r["_years"]})
-    f_actions = multi(c0, "行动类别", actions, "f_actions", format_func=lambda a: ACTION_NAMES.get(a, a))
+    f_actions = multi(c0, "行动类别", actions, "f_actions", format_func=lambda a: action_names.get(a) or a)
     f_depts = multi(c1, "单位", depts, "f_depts")
     c3, c4, c5 = st.columns([2, 2, 1])
     f_status = multi(c3, "督办状态", list(STATUS_COLOURS), "f_status")
@@ -462,8 +462,6 @@ def scoped(plan: Plan, scope: str) -> Plan:
 
 
 def linkage(child: Plan, parent: Plan, scope: str) -> dict:
-    from extract.link.report import link_documents
-
     key = (child.key, parent.key, scope)
     report = _recall("links", key)
     if report is None:
@@ -553,12 +551,10 @@ def link_table(rows, children: dict) -> str:
 
 
 def link_downloads(report: dict, child: Plan, parent: Plan) -> None:
-    from extract.link.report import write_xlsx
-
     def data() -> bytes:
         with tempfile.TemporaryDirectory() as tmp:
             target = Path(tmp) / "links.xlsx"
-            write_xlsx(report, target, child.doc.title, parent.doc.title)
+            write_link_xlsx(report, target, child.doc.title, parent.doc.title)
             return target.read_bytes()
 
     st.download_button("下载衔接审查表（xlsx）", data, file_name="衔接审查.xlsx", mime=XLSX, key="dl_link",
@@ -580,14 +576,15 @@ def page_corpus() -> None:
         names[p.key] = n
 
     st.subheader("各方案 × 八大行动（任务数）")
-    rows = [{"方案": names[p.key], "全称": p.doc.title, "行动": f"{code} {ACTION_SHORT[code]}", "行动全称": ACTION_NAMES[code],
+    rows = [{"方案": names[p.key], "全称": p.doc.title, "行动": axis_label(FAMILY.action(code)),
+             "行动全称": FAMILY.label(code),
              "任务数": sum(1 for c in p.doc.tasks if c.action == code)} for p in plans for code in ACTIONS]
     heat = alt.Chart(pd.DataFrame(rows), height=max(300, 20 * len(plans))).mark_rect().encode(
         # code and short name on two lines, so all ten fit over their columns
-        x=alt.X("行动:N", sort=[f"{c} {ACTION_SHORT[c]}" for c in ACTIONS], title=None,
+        x=alt.X("行动:N", sort=[axis_label(a) for a in FAMILY.actions], title=None,
                 axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=11, labelOverlap=False, labelLimit=0,
                               labelPadding=30, labelLineHeight=13,
-                              labelExpr="split(replace(datum.label, ' ', '|'), '|')")),
+                              labelExpr="split(datum.label, '|')")),
         y=alt.Y("方案:N", sort=[names[p.key] for p in plans], title=None,
                 axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=11)),
         color=alt.Color("任务数:Q", scale=alt.Scale(scheme="blues"), legend=alt.Legend(title="任务数")),
@@ -599,7 +596,7 @@ def page_corpus() -> None:
     q = (today.month - 1) // 3
     t1, t2 = st.tabs(["哪些方案在某项行动上落后", f"本季度到期的任务（{today.year}年第{q + 1}季度）"])
     with t1:
-        code = pick("行动", ACTIONS, "c_action", "A3", format_func=lambda a: ACTION_NAMES[a])
+        code = pick("行动", ACTIONS, "c_action", "A3", format_func=FAMILY.label)
         behind = []
         for p in plans:
             mine = [c for c in p.doc.tasks if c.action == code]

@@ -10,10 +10,11 @@ from .link.graph import title_key
 from .model import Document
 
 
-#: action names short enough for a chart axis (lines split at |); ACTION_NAMES has the full ones for hover
-ACTION_SHORT = {"A1": "负责人|培训", "A2": "隐患判定|标准", "A3": "隐患动态|清零", "A4": "科技工程|治理",
-                "A5": "从业人员|素质", "A6": "安全管理|体系", "A7": "精准执法|帮扶", "A8": "全民安全|素质",
-                "O": "组织|保障", "X": "其他"}
+def axis_label(action, width: int = 5) -> str:
+    """An action as a chart axis label in lines of `width` characters, split at |: A3|重大事故隐|患动态清零."""
+    short = action.short
+    return "|".join([action.code] + [short[k:k + width] for k in range(0, len(short), width)])
+
 
 _YEARS = re.compile(r"[（(]\s*\d{4}\s*[-—–－~至]\s*\d{4}\s*年?\s*[）)]")
 # words every plan of the campaign carries: dropped from axis labels (the full name is on hover)

@@ -2,37 +2,41 @@
 role-aware filters, the 督办 board by unit and filtered exports."""
 from __future__ import annotations
 
+import csv
 import html
 import io
 from datetime import date, timedelta
 
-from .export import ACTION_NAMES, deadline_value, fill_sheet, frequency_value
-from .model import Clause, Document
+from openpyxl import Workbook
 
-COLOURS = {"deadline": "#ffe08a", "frequency": "#b8e0ff", "department": "#c8f0c0", "target": "#f4c6f0"}
+from . import families
+from .components import COMPONENTS, deadline_value, departments_by_role, frequency_value
+from .export import fill_sheet
+from .model import FIELD_TYPES, Clause, Document, Role
+
+COLOURS = {comp.name: comp.colour for comp in COMPONENTS}
+LABELS = {comp.name: comp.label for comp in COMPONENTS}
 STATUS = {"overdue": "已到期", "due_soon": "临期", "on_track": "未到期", "ongoing": "长期", "none": "无时限"}
 STATUS_COLOURS = {"已到期": "#f8d0d0", "临期": "#fff0b3", "未到期": "#d9f2d9", "长期": "#e0e8ff", "无时限": "#ffffff"}
 #: the 督办 board's three lights: a milestone passed (红), due within the warning window (黄), not yet due (绿)
 LIGHTS = {"已到期": "红", "临期": "黄", "未到期": "绿"}
-ROLE_ZH = {"lead": "牵头", "responsible": "责任", "support": "配合"}
 #: role filter choices: who a 督办 office holds to account is the lead or responsible unit, not a supporting one
-ROLE_CHOICES = {"牵头或责任": {"lead", "responsible"}, "仅牵头": {"lead"}, "仅责任": {"responsible"},
-                "仅配合": {"support"}, "任意角色": {"lead", "responsible", "support"}}
+ROLE_CHOICES = {"牵头或责任": {Role.LEAD, Role.RESPONSIBLE}, "仅牵头": {Role.LEAD}, "仅责任": {Role.RESPONSIBLE},
+                "仅配合": {Role.SUPPORT}, "任意角色": set(Role)}
 
 
 def highlight(c: Clause) -> str:
     """The clause text as HTML, escaped, with deadlines, frequencies, departments and targets in colour."""
     spans = sorted(
-        [(s.start, s.end, k) for k, group in (("deadline", c.deadlines), ("frequency", c.frequencies),
-                                             ("department", c.departments), ("target", c.targets))
-         for s in group if isinstance(s.start, int) and isinstance(s.end, int) and 0 <= s.start < s.end <= len(c.text)],
+        [(s.span.start, s.span.end, name) for name in FIELD_TYPES for s in getattr(c, name)
+         if s.span.start is not None and s.span.end is not None and 0 <= s.span.start < s.span.end <= len(c.text)],
         key=lambda x: (x[0], -x[1]))
     out, pos = [], 0
     for start, end, kind in spans:
         if start < pos:
             continue  # overlapping spans: the first one wins
         out.append(html.escape(c.text[pos:start]))
-        out.append(f'<span style="background:{COLOURS[kind]};border-radius:3px" title="{kind}">'
+        out.append(f'<span style="background:{COLOURS[kind]};border-radius:3px" title="{LABELS[kind]}">'
                    f"{html.escape(c.text[start:end])}</span>")
         pos = end
     out.append(html.escape(c.text[pos:]))
@@ -43,17 +47,16 @@ def milestones(c: Clause) -> list[date]:
     """The dated milestones of a clause (each deadline's end date), in order; 长期坚持 is not a milestone."""
     out = set()
     for s in c.deadlines:
-        end = s.attrs.get("end")
-        if isinstance(end, str):
+        if s.end:
             try:
-                out.add(date.fromisoformat(end))
+                out.add(date.fromisoformat(s.end))
             except ValueError:
                 continue
     return sorted(out)
 
 
 def is_ongoing(c: Clause) -> bool:
-    return any(s.attrs.get("ongoing") for s in c.deadlines)
+    return any(s.ongoing for s in c.deadlines)
 
 
 def milestone_status(due: date, today: date, soon_days: int = 30) -> str:
@@ -90,17 +93,17 @@ def zh_date(d: date) -> str:
 def deadline_years(c: Clause) -> set[int]:
     years = set()
     for s in c.deadlines:
-        for k in ("start", "end"):
-            if s.attrs.get(k):
-                years.add(int(s.attrs[k][:4]))
+        for day in (s.start, s.end):
+            if day:
+                years.add(int(day[:4]))
     return years
 
 
-def roles_of(c: Clause) -> dict[str, set[str]]:
+def roles_of(c: Clause) -> dict[str, set[Role]]:
     """Unit name -> the roles it holds in the clause."""
-    out: dict[str, set[str]] = {}
+    out: dict[str, set[Role]] = {}
     for s in c.departments:
-        out.setdefault(s.attrs.get("name", s.text), set()).add(s.attrs.get("role", "responsible"))
+        out.setdefault(s.name, set()).add(s.role)
     return out
 
 
@@ -111,25 +114,20 @@ def table_records(docs: list[Document], today: date, also: dict[str, dict[str, l
     for d in docs:
         same = (also or {}).get(d.title, {})
         for c in d.clauses:
-            roles: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
-            for s in c.departments:
-                name = s.attrs.get("name", s.text)
-                bucket = roles.setdefault(s.attrs.get("role", "responsible"), [])
-                if name not in bucket:
-                    bucket.append(name)
+            roles = departments_by_role(c)
             out.append({
                 "文件": d.title, "编号": c.id, "章节": "/".join(c.path), "任务内容": c.text,
                 "完成时限": "；".join(s.text for s in c.deadlines),
-                "时限（规范）": "；".join(v for v in (deadline_value(s.attrs) for s in c.deadlines) if v),
+                "时限（规范）": "；".join(deadline_value(s) for s in c.deadlines),
                 "督办状态": status(c, today) if c.is_task else "",
                 "节点": milestone_text(c, today) if c.is_task else "",
-                "频次": "；".join(frequency_value(s.attrs) for s in c.frequencies),
-                "牵头单位": "、".join(roles["lead"]), "责任单位": "、".join(roles["responsible"]),
-                "配合单位": "、".join(roles["support"]), "量化指标": "；".join(s.text for s in c.targets),
-                "行动类别": ACTION_NAMES.get(c.action or "", ""), "是否任务": "是" if c.is_task else "否",
+                "频次": "；".join(frequency_value(s) for s in c.frequencies),
+                "牵头单位": "、".join(roles[Role.LEAD]), "责任单位": "、".join(roles[Role.RESPONSIBLE]),
+                "配合单位": "、".join(roles[Role.SUPPORT]), "量化指标": "；".join(s.text for s in c.targets),
+                "行动类别": families.action_label(d.family, c.action), "是否任务": "是" if c.is_task else "否",
                 "另见": "、".join(("正文 " if c.kind == "table_row" else "附件 ") + x for x in same.get(c.id, [])),
-                "_years": sorted(deadline_years(c)), "_roles": roles_of(c),
-                "_depts": sorted(roles_of(c)), "_action": c.action or "", "_task": c.is_task, "_html": highlight(c),
+                "_years": sorted(deadline_years(c)), "_roles": roles_of(c), "_depts": sorted(roles_of(c)),
+                "_action": c.action or "", "_task": c.is_task, "_html": highlight(c),
                 "_doc": d.title, "_id": c.id, "_due": [x.isoformat() for x in milestones(c)],
             })
     return out
@@ -137,8 +135,8 @@ def table_records(docs: list[Document], today: date, also: dict[str, dict[str, l
 
 def filter_records(records: list[dict], *, actions=None, departments=None, years=None, task_only=None,
                    roles=None, statuses=None) -> list[dict]:
-    """The records a view shows. A unit matches only in the chosen roles (`roles`: a set of lead / responsible /
-    support; default lead or responsible), so a unit that only supports a task does not answer for it."""
+    """The records a view shows. A unit matches only in the chosen roles (default lead or responsible), so a unit
+    that only supports a task does not answer for it."""
     roles = set(roles) if roles else ROLE_CHOICES["牵头或责任"]
     out = []
     for r in records:
@@ -189,8 +187,6 @@ def view_rows(records: list[dict]) -> list[list]:
 
 def xlsx_bytes(records: list[dict], title: str = "任务清单") -> bytes:
     """The records of a view as an xlsx workbook (one row per record, the status included)."""
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
@@ -201,8 +197,6 @@ def xlsx_bytes(records: list[dict], title: str = "任务清单") -> bytes:
 
 
 def csv_bytes(records: list[dict]) -> bytes:
-    import csv
-
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(VIEW_COLUMNS)

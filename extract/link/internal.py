@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ..model import Clause, Document
+from ..model import Clause, Document, Span
 from .align import ParentIndex, align
 
 #: A body task and an annex row are the same task when the aligner's containment score reaches this: a row that
@@ -38,15 +38,15 @@ def _merge(row: Clause, bodies: list[Clause]) -> Clause:
     departments, frequencies and targets from both, one action (the more confident classification)."""
     def foreign(spans):
         # offsets of a body span point into the body's text, not the row's: keep the value, drop the position
-        return [replace(s, start=-1, end=-1) for s in spans]
+        return [replace(s, span=Span(page=s.span.page, cell=s.span.cell)) for s in spans]
 
     deadlines = list(row.deadlines) or [s for b in bodies for s in foreign(b.deadlines)]
     # a unit named in both keeps the table's role: the table's columns say the role outright
-    have = {s.attrs.get("name", s.text) for s in row.departments}
+    have = {s.name for s in row.departments}
     departments = list(row.departments)
     for b in bodies:
         for s in foreign(b.departments):
-            key = s.attrs.get("name", s.text)
+            key = s.name
             if key not in have:
                 have.add(key)
                 departments.append(s)

@@ -7,13 +7,21 @@ import unicodedata
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from ..export import frequency_value
-from ..model import Clause
-from .diff import TIGHTENING, WEAKENING
+from ..components import frequency_value
+from ..model import TIGHTENING, WEAKENING, Clause, Coverage
 
-#: reading kinds in the order a reviewer works through them, with a band colour and a text colour
-KINDS = {"遗漏": ("#fbd5d5", "#9b1c1c"), "弱化": ("#ffe2b8", "#8a4b00"), "强化": ("#e6dcf7", "#4b2a86"),
-         "改写": ("#dce9fb", "#1d4f91"), "落实": ("#dcefdc", "#1e5e25"), "新增": ("#ececec", "#444444")}
+#: reading kinds in the order a reviewer works through them, each a light band colour and its full colour
+#: (the colours of model.Coverage, which the graph and the exports use too)
+_ORDER = (Coverage.DROPPED, Coverage.WEAKENED, Coverage.TIGHTENED, Coverage.REWRITTEN, Coverage.COVERED, Coverage.NOVEL)
+
+
+def _tint(colour: str, keep: float = 0.22) -> str:
+    """The colour mixed with white: a background light enough for black text."""
+    rgb = [int(colour[k:k + 2], 16) for k in (1, 3, 5)]
+    return "#" + "".join(f"{round(255 - (255 - v) * keep):02x}" for v in rgb)
+
+
+KINDS = {c.label: (_tint(c.colour), c.colour) for c in _ORDER}
 # CJK punctuation that has a half-width twin NFKC does not map (。、“” …): compared as the same character
 _TWINS = str.maketrans({"。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "－": "-",
                         "〔": "[", "〕": "]", "【": "[", "】": "]", "《": "<", "》": ">", "·": ".", "…": "."})
@@ -114,7 +122,7 @@ def _deadlines(c: Clause) -> str:
 
 
 def _frequencies(c: Clause) -> str:
-    return "、".join(frequency_value(s.attrs) for s in c.frequencies) or "未写频次"
+    return "、".join(frequency_value(s) for s in c.frequencies) or "未写频次"
 
 
 def change_words(link: dict, parent: Clause, child: Clause) -> list[str]:
