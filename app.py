@@ -570,7 +570,7 @@ def page_corpus() -> None:
     today = st.session_state["today"]
     names: dict[str, str] = {}
     for p in plans:
-        n = ("（上传）" if p.uploaded else "") + short_title(p.doc.title)
+        n = ("（上传）" if p.uploaded else "") + short_title(p.doc.title, 14)
         while n in names.values():
             n += "＊"
         names[p.key] = n
@@ -582,8 +582,10 @@ def page_corpus() -> None:
     heat = alt.Chart(pd.DataFrame(rows), height=max(300, 20 * len(plans))).mark_rect().encode(
         # code and short name on two lines, so all ten fit over their columns
         x=alt.X("行动:N", sort=[axis_label(a) for a in FAMILY.actions], title=None,
-                axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=11, labelOverlap=False, labelLimit=0,
-                              labelPadding=30, labelLineHeight=13,
+                axis=alt.Axis(labelAngle=0, orient="top", labelFontSize=10, labelOverlap=False, labelLimit=0,
+                              # lines run down from the label's anchor: lift it by all but one of them
+                              labelPadding=12 * max(axis_label(a).count("|") for a in FAMILY.actions) + 4,
+                              labelLineHeight=12,
                               labelExpr="split(datum.label, '|')")),
         y=alt.Y("方案:N", sort=[names[p.key] for p in plans], title=None,
                 axis=alt.Axis(labelLimit=340, labelOverlap=False, labelFontSize=11)),

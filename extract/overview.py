@@ -10,8 +10,8 @@ from .link.graph import title_key
 from .model import Document
 
 
-def axis_label(action, width: int = 5) -> str:
-    """An action as a chart axis label in lines of `width` characters, split at |: A3|重大事故隐|患动态清零."""
+def axis_label(action, width: int = 4) -> str:
+    """An action as a chart axis label in lines of `width` characters, split at |: A3|重大事故|隐患动态|清零."""
     short = action.short
     return "|".join([action.code] + [short[k:k + width] for k in range(0, len(short), width)])
 
@@ -37,7 +37,8 @@ _PLACES = [("国务院", 0), ("全国", 0), ("国家", 0), ("部", 1), ("自治�
 def level(name: str, unnamed: int = 6) -> int:
     """The administrative level a plan's issuer (or title) names: the innermost place word wins, so
     重庆市万州区铁峰乡 is a township and 西藏自治区 a region; a name with no place word gets `unnamed`."""
-    head = name[:16]
+    # words that hold a place character without naming a place (城镇燃气, 城乡建设, 市场监管, 区域)
+    head = re.sub(r"城镇|城乡|市场|区域|社区", "", name)[:16]
     best, where = unnamed, -1
     for word, lvl in _PLACES:
         k = head.rfind(word)

@@ -194,12 +194,22 @@ def test_office_workflow(server, width, height):
         text += page.evaluate(VISIBLE_TEXT)
 
         timings.append(("切换到 语料总览", goto(page, "语料总览", "各方案 × 八大行动（任务数）")))
+        page.get_by_role("heading", name="语料总览").first.evaluate("e => e.scrollIntoView({block: 'start'})")
         page.wait_for_timeout(1500)  # charts draw after the run
         page.screenshot(path=str(SHOTS / f"corpus_{size}.png"))
         text += page.evaluate(VISIBLE_TEXT)
 
         timings.append(("切回 任务清单", goto(page, "任务清单", "已上传的文件（5 个")))
         assert shown_count(page) == filtered  # uploads, plan pick and filters are all still there
+
+        # a click on a row of the 督办 board filters the table to that unit
+        grid = page.locator(".st-key-board [data-testid=stDataFrameResizable]").first
+        grid.scroll_into_view_if_needed()
+        unit = page.locator(".st-key-board [data-testid=glide-cell-1-0]").first.inner_text().strip()
+        box = grid.bounding_box()
+        timings.append(("督办看板：点击第一行", timed(page, lambda: page.mouse.click(box["x"] + 18, box["y"] + 35 + 17))))
+        assert unit and unit in page.locator(".st-key-f_depts").inner_text()
+        assert shown_count(page) <= filtered
         b.close()
 
     print(f"\n{size} re-render times (s):")
