@@ -2,6 +2,7 @@
 parent; see the corpus. Uploads, picks and filters live in session state; parsing is cached by content hash."""
 from __future__ import annotations
 
+import copy
 import hashlib
 import html
 import json
@@ -461,11 +462,15 @@ def scoped(plan: Plan, scope: str) -> Plan:
     return replace(plan, doc=replace(plan.doc, clauses=clauses))
 
 
-def linkage(child: Plan, parent: Plan, scope: str) -> dict:
-    key = (child.key, parent.key, scope)
+def linkage(child: Plan, parent: Plan, scope: str, parent_actions: bool = False) -> dict:
+    """The linkage report, cached per pair, scope and action source. Taking the parent's own actions reclassifies
+    the child's tasks, so it works on a copy: the cached plan other pages show keeps its own actions."""
+    key = (child.key, parent.key, scope, parent_actions)
     report = _recall("links", key)
     if report is None:
-        report = _remember("links", key, link_documents([child.doc], [scoped(parent, scope).doc]))
+        child_docs = [copy.deepcopy(child.doc)] if parent_actions else [child.doc]
+        report = _remember("links", key, link_documents(child_docs, [scoped(parent, scope).doc],
+                                                        actions_from_parent=parent_actions))
     return report
 
 
@@ -498,7 +503,9 @@ def page_link() -> None:
     if not parent_s.doc.tasks:
         st.warning(f"上级方案在「{scope}」范围内没有任务条款，请换一个范围。")
         return
-    report = linkage(child, parent, scope)
+    parent_actions = st.checkbox("下级任务按上级方案自己的行动归类（上级按自己的行动分组任务时，如市级九大行动）",
+                                 key="l_parent_actions", persist_state="session")
+    report = linkage(child, parent, scope, parent_actions)
     link_rows = reading_rows(report, [c for c in parent_s.doc.clauses if c.is_task], child.doc.tasks)
     counts = {k: sum(1 for r in link_rows if r.kind == k) for k in KINDS}
     m = st.columns(len(KINDS))
@@ -517,6 +524,10 @@ def page_link() -> None:
                "绿色为下级新写的文字；全角半角标点和空格不算差异。")
     st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}), unsafe_allow_html=True)
     # review panel: extract/review/ui.py plugs in here, e.g. review_panel(child, parent, scope, report, shown)
+    if parent_actions:
+        st.subheader("下级任务按上级方案的行动统计")
+        st.dataframe(pd.DataFrame([{"行动": f"{a['code']} {a['name']}", "下级任务数": a["tasks"]}
+                                   for a in report["actions"]]), hide_index=True)
     link_downloads(report, child, parent)
 
 

@@ -268,3 +268,25 @@ def test_every_option_of_every_widget(name):
     tried = _walk(at, name, sidebar=name == "任务清单")
     print(f"{name}: {tried} choices")
     assert tried >= 10
+
+
+def test_child_tasks_take_the_parent_plans_own_actions():
+    fam = FIXTURES / "families"
+    at = upload(app(), ("江城市方案.txt", (fam / "city9_parent.txt").read_bytes(), "text/plain"),
+                ("江北县方案.txt", (fam / "city9_county_a.txt").read_bytes(), "text/plain"))
+    page(at, "衔接审查")
+    child = next(o for o in at.selectbox(key="l_child").options if "江北县" in o)
+    parent = next(o for o in at.selectbox(key="l_parent").options if o.startswith("（上传）江城市安全生产"))
+    _choose(at.selectbox(key="l_child"), child)
+    at.run()
+    _choose(at.selectbox(key="l_parent"), parent)
+    at.run()
+    assert "下级《江城市江北县" in at.info[0].value and "上级《江城市安全生产" in at.info[0].value
+    at.checkbox(key="l_parent_actions").check().run()
+    assert not at.exception and not at.error
+    table = at.dataframe[-1].value
+    assert "P9 城市生命线安全提升行动" in set(table["行动"])  # the city's ninth action, not a national one
+    assert table["下级任务数"].sum() > 0
+    # the task table of the same upload keeps the national actions: the cached plan was not reclassified
+    page(at, "任务清单")
+    assert not any(str(v).startswith("P") for v in frame(at)["行动类别"])
