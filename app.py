@@ -494,6 +494,8 @@ def page_link() -> None:
                      help="上级方案既有正文又有附件任务清单时，可只与其中一部分比对")
     kinds = c1.multiselect("只看", list(KINDS), key="l_kinds", placeholder="全部类别", select_all=False,
                            persist_state="session")
+    parent_actions = st.checkbox("下级任务按上级方案自己的行动归类（上级按自己的行动分组任务时，如市级九大行动）",
+                                 key="l_parent_actions", persist_state="session")
     child, parent = plans[child_key], plans[parent_key]
     st.info(f"正在比对：下级《{child.doc.title}》 ↔ 上级《{parent.doc.title}》（{scope}）")
     if child_key == parent_key:
@@ -503,8 +505,6 @@ def page_link() -> None:
     if not parent_s.doc.tasks:
         st.warning(f"上级方案在「{scope}」范围内没有任务条款，请换一个范围。")
         return
-    parent_actions = st.checkbox("下级任务按上级方案自己的行动归类（上级按自己的行动分组任务时，如市级九大行动）",
-                                 key="l_parent_actions", persist_state="session")
     report = linkage(child, parent, scope, parent_actions)
     link_rows = reading_rows(report, [c for c in parent_s.doc.clauses if c.is_task], child.doc.tasks)
     counts = {k: sum(1 for r in link_rows if r.kind == k) for k in KINDS}
