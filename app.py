@@ -24,11 +24,24 @@ from extract import families
 from extract.api import link_documents, load_documents, process_file
 from extract.errors import ReadError, reason_zh
 from extract.link.internal import fold
-from extract.link.reading import KINDS, change_words, diff_html, rows as reading_rows
+from extract.link.reading import KINDS, change_words, diff_html
+from extract.link.reading import rows as reading_rows
 from extract.link.report import write_xlsx as write_link_xlsx
 from extract.overview import axis_label, citation_tree, short_title
-from extract.present import (LIGHTS, ROLE_CHOICES, STATUS_COLOURS, VIEW_COLUMNS, board, csv_bytes, filter_records,
-                             milestones, status, table_records, xlsx_bytes, zh_date)
+from extract.present import (
+    LIGHTS,
+    ROLE_CHOICES,
+    STATUS_COLOURS,
+    VIEW_COLUMNS,
+    board,
+    csv_bytes,
+    filter_records,
+    milestones,
+    status,
+    table_records,
+    xlsx_bytes,
+    zh_date,
+)
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "corpus"
@@ -267,8 +280,7 @@ def duban_date() -> date:
     c2, c3 = bar.columns(2)
     c2.selectbox("月", list(range(1, 13)), key="d_month", format_func=lambda m: f"{m}月", persist_state="session")
     last = (date(ss["d_year"] + ss["d_month"] // 12, ss["d_month"] % 12 + 1, 1) - date.resolution).day
-    if ss["d_day"] > last:
-        ss["d_day"] = last
+    ss["d_day"] = min(ss["d_day"], last)  # 31日 chosen, then a shorter month
     c3.selectbox("日", list(range(1, last + 1)), key="d_day", format_func=lambda d: f"{d}日", persist_state="session")
     return date(ss["d_year"], ss["d_month"], ss["d_day"])
 
@@ -361,7 +373,8 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
                              help="「牵头或责任」不含只作为配合单位的任务")
     roles = ROLE_CHOICES[role_name]
 
-    with board_box.expander("督办看板：按单位统计（红：已到期　黄：30 天内到期　绿：未到期；点击一行筛选该单位）", expanded=True):
+    title = "督办看板：按单位统计（红：已到期　黄：30 天内到期　绿：未到期；点击一行筛选该单位）"
+    with board_box.expander(title, expanded=True):
         rows = board(records, roles)
         ss["board_units"] = [r["单位"] for r in rows]
         if rows:
@@ -417,9 +430,8 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
         for r in shown[:300]:
             extra = ""
             if r["另见"]:
-                same = "".join(f"<br><span class='pl-id'>{html.escape(x)}：{html.escape(texts.get(x.split(' ', 1)[-1], ''))}"
-                               "</span>" for x in r["另见"].split("、"))
-                extra = same
+                extra = "".join(f"<br><span class='pl-id'>{html.escape(x)}："
+                                f"{html.escape(texts.get(x.split(' ', 1)[-1], ''))}</span>" for x in r["另见"].split("、"))
             st.markdown(f"<p><b>{html.escape(r['编号'])}</b>　{r['_html']}{extra}</p>", unsafe_allow_html=True)
         if len(shown) > 300:
             st.caption(f"仅显示前 300 条，共 {len(shown)} 条；完整内容请下载。")
@@ -483,7 +495,10 @@ def page_link() -> None:
     corpus = corpus_plans()
     plans = {p.key: p for p in uploaded + corpus}
     keys = list(plans)
-    label = lambda k: plans[k].label  # noqa: E731
+
+    def label(k: str) -> str:
+        return plans[k].label
+
     default_child = uploaded[0].key if uploaded else next((p.key for p in corpus if p.doc.title.startswith("铁峰乡")),
                                                           keys[0])
     c1, c2 = st.columns(2)
@@ -515,8 +530,8 @@ def page_link() -> None:
     bar = "".join(f"<div title='{k} {counts[k]}' style='flex:{counts[k]};background:{KINDS[k][1]};color:#fff;"
                   f"text-align:center;font-size:0.8rem;overflow:hidden;white-space:nowrap'>"
                   f"{k} {counts[k] if counts[k] / total > 0.04 else ''}</div>" for k in KINDS if counts[k])
-    st.markdown(f"<div style='display:flex;height:24px;border-radius:4px;overflow:hidden;margin:-8px 0 12px'>{bar}</div>",
-                unsafe_allow_html=True)
+    style = "display:flex;height:24px;border-radius:4px;overflow:hidden;margin:-8px 0 12px"
+    st.markdown(f"<div style='{style}'>{bar}</div>", unsafe_allow_html=True)
 
     shown = [r for r in link_rows if not kinds or r.kind in kinds]
     st.subheader("上级任务与下级条款对照")
@@ -532,8 +547,8 @@ def page_link() -> None:
 
 
 def link_table(rows, children: dict) -> str:
-    out = ["<table class='pl-link'><colgroup><col style='width:7%'><col style='width:46%'><col style='width:47%'>"
-           "</colgroup><tr><th>类别</th><th>上级任务</th><th>下级条款</th></tr>"]
+    out = [("<table class='pl-link'><colgroup><col style='width:7%'><col style='width:46%'><col style='width:47%'>"
+            "</colgroup><tr><th>类别</th><th>上级任务</th><th>下级条款</th></tr>")]
     for r in rows:
         bg, fg = KINDS[r.kind]
         badge = f"<span class='pl-kind' style='background:{bg};color:{fg}'>{r.kind}</span>"
@@ -676,7 +691,7 @@ def main() -> None:
     st.sidebar.caption("planlink：把安全生产治本攻坚三年行动各级子方案变成结构化任务清单，并与上级方案逐条衔接。")
     try:
         PAGES[choice]()
-    except Exception:  # noqa: BLE001 - the page says what happened in Chinese; the traceback goes to the log
+    except Exception:  # the page says what happened in Chinese; the traceback goes to the log
         log.exception("page %s failed", choice)
         st.error("页面出错，已记录详细信息。请刷新页面重试；如仍出错，请将所用文件和操作告知管理员。")
 

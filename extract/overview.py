@@ -22,7 +22,8 @@ _COMMON = re.compile(r"安全生产治本攻坚三年行动|治本攻坚三年�
 
 
 def short_title(title: str, limit: int = 20) -> str:
-    """A plan name that fits an axis: 酉阳自治县经信系统安全生产治本攻坚三年行动方案（2024—2026年） -> 酉阳自治县经信系统."""
+    """A plan name that fits an axis, the campaign's common words and the years dropped:
+    酉阳自治县经信系统安全生产治本攻坚三年行动方案（2024—2026年） -> 酉阳自治县经信系统."""
     t = _YEARS.sub("", title).strip()
     t = _COMMON.sub("", t)
     t = _COMMON.sub("", t).strip() or title
@@ -30,8 +31,8 @@ def short_title(title: str, limit: int = 20) -> str:
 
 
 LEVEL_NAMES = ["国家", "部委", "省区", "市州", "区县", "乡镇", "其他"]
-_PLACES = [("国务院", 0), ("全国", 0), ("国家", 0), ("部", 1), ("自治区", 2), ("省", 2), ("市", 3), ("州", 3), ("盟", 3),
-           ("县", 4), ("区", 4), ("旗", 4), ("乡", 5), ("镇", 5), ("街道", 5)]
+_PLACES = [("国务院", 0), ("全国", 0), ("国家", 0), ("部", 1), ("自治区", 2), ("省", 2), ("市", 3), ("州", 3),
+           ("盟", 3), ("县", 4), ("区", 4), ("旗", 4), ("乡", 5), ("镇", 5), ("街道", 5)]
 
 
 def level(name: str, unnamed: int = 6) -> int:
@@ -57,7 +58,8 @@ def citation_tree(plans: list[tuple[str, Document]], names: dict[str, str]) -> a
     nodes: dict[str, dict] = {}
     by_key = {title_key(d.title): key for key, d in plans}
     for key, d in plans:
-        nodes[key] = {"id": key, "名称": short_title(names[key], 11), "全称": d.title, "级": level(d.issuer or d.title), "类": "语料或上传"}
+        nodes[key] = {"id": key, "名称": short_title(names[key], 11), "全称": d.title, "级": level(d.issuer or d.title),
+                      "类": "语料或上传"}
     edges = set()
     for key, d in plans:
         for cit in d.citations:

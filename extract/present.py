@@ -172,7 +172,8 @@ def board(records: list[dict], roles=None) -> list[dict]:
             light = LIGHTS.get(r["督办状态"])
             if light:
                 row[light] += 1
-    return sorted(({"单位": k, **v} for k, v in counts.items()), key=lambda x: (-x["红"], -x["黄"], -x["任务"], x["单位"]))
+    return sorted(({"单位": k, **v} for k, v in counts.items()),
+                  key=lambda x: (-x["红"], -x["黄"], -x["任务"], x["单位"]))
 
 
 #: columns of the on-screen table and of the filtered exports, in order

@@ -7,7 +7,6 @@ import io
 from datetime import date
 
 import pytest
-
 from conftest import FIXTURES, ROOT
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
@@ -60,7 +59,8 @@ def test_upload_pdf_gives_task_table_and_filters():
     assert len(table) == 32
     assert "铁峰乡" in at.subheader[0].value
     assert any("铁峰府发〔2024〕56号" in m.value for m in at.markdown)
-    assert set(table.columns) >= {"任务内容", "完成时限", "频次", "牵头单位", "责任单位", "行动类别", "督办状态", "节点"}
+    assert set(table.columns) >= {"任务内容", "完成时限", "频次", "牵头单位", "责任单位", "行动类别", "督办状态",
+                                  "节点"}
     at.selectbox(key="f_task").set_value("仅任务").run()
     tasks = frame(at)
     assert 0 < len(tasks) < 32 and set(tasks["是否任务"]) == {"是"}
@@ -170,9 +170,9 @@ def test_board_counts_red_yellow_green_per_unit():
 def test_filtered_download_holds_the_rows_on_screen():
     from openpyxl import load_workbook
 
-    from extract.present import filter_records, table_records, xlsx_bytes
-    from extract.pipeline import process_file
     from extract.link.internal import fold
+    from extract.pipeline import process_file
+    from extract.present import filter_records, table_records, xlsx_bytes
 
     doc = fold(process_file(RESTATED)[0]).doc
     records = table_records([doc], date(2024, 9, 15))

@@ -3,8 +3,8 @@ laid out for reading (kinds, punctuation-blind diff, changes in words)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import CORPUS, FIXTURES
+
 from extract.link.internal import fold, restatements
 from extract.link.reading import change_words, diff_html, link_kind, rows
 from extract.model import Clause, Deadline, Frequency, Role, Span
@@ -40,7 +40,8 @@ def test_body_only_fields_join_the_row_without_offsets_into_its_text():
     from extract.model import Department, Document
 
     text = "组织开展危险化学品企业重大事故隐患专项排查整治，建立问题隐患和整改责任清单，实行闭环管理。"
-    body = _clause("c1", text + "（牵头单位：县应急局）", frequencies=[Frequency("每季度1次", Span(0, 5), period="quarter")])
+    quarterly = Frequency("每季度1次", Span(0, 5), period="quarter")
+    body = _clause("c1", text + "（牵头单位：县应急局）", frequencies=[quarterly])
     body.departments = [Department("县应急局", Span(len(text) + 6, len(text) + 10), role=Role.LEAD)]
     row = _clause("ca", text, [Deadline("2024年9月底前", Span(-1, -1), end="2024-09-30")])
     row.kind = "table_row"
@@ -84,12 +85,14 @@ def _clause(cid, text, deadlines=(), frequencies=()):
 
 
 def test_changed_deadline_and_frequency_said_in_words():
-    parent = _clause("p1", "2024年4月底前完成，每周检查1次。", [Deadline("2024年4月底前", Span(0, 9), end="2024-04-30")],
+    parent = _clause("p1", "2024年4月底前完成，每周检查1次。",
+                     [Deadline("2024年4月底前", Span(0, 9), end="2024-04-30")],
                      [Frequency("每周检查1次", Span(11, 17), period="week")])
     child = _clause("c1", "2024年7月底前完成，每月检查1次。", [Deadline("2024年7月底前", Span(0, 9), end="2024-07-31")],
                     [Frequency("每月检查1次", Span(11, 17), period="month")])
     link = {"child": "c1", "parent": "p1", "kind": "localized", "changes": ["deadline_later", "frequency_lower"]}
-    assert change_words(link, parent, child) == ["时限 2024年4月底前 → 2024年7月底前（推后）", "频次 每周1次 → 每月1次（降低）"]
+    assert change_words(link, parent, child) == ["时限 2024年4月底前 → 2024年7月底前（推后）",
+                                                 "频次 每周1次 → 每月1次（降低）"]
     assert link_kind([link]) == "弱化"
 
 
