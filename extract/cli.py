@@ -66,8 +66,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
                "peers": _peers}
+    from .errors import ModelMissing
+
     try:
         return handler[args.command](args)
+    except ModelMissing as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("planlink: interrupted", file=sys.stderr)
         return 130
@@ -82,12 +86,12 @@ def _fail(message: str, code: int = 2) -> int:
 
 def load_documents(path: str, *, max_bytes=None, ocr=True, progress=None):
     """Run the pipeline, turning every failure into ReadError so callers print one line."""
-    from .errors import ReadError
+    from .errors import ModelMissing, ReadError
     from .pipeline import process_file
 
     try:
         return process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
-    except ReadError:
+    except (ReadError, ModelMissing):
         raise
     except MemoryError:
         raise ReadError(path, "the file is too large to process in memory") from None

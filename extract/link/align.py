@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..model import Clause, Link
 from ..text import fold
+from ..words import words
 from .diff import changes
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
@@ -258,10 +259,8 @@ def _stopwords() -> frozenset[str]:
 
 
 def _words(text: str) -> Counter:
-    from ..classify import fast_tokens
-
     stop = _stopwords()
-    return Counter(w for w in fast_tokens(mask(text)) if len(w) >= 2 and w not in stop)
+    return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
 
 
 def _reworded(children: list[Clause], parent: ParentIndex, result: Alignment, *, low: float) -> None:
