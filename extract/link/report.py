@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict
 from difflib import SequenceMatcher
 
 from ..model import Clause, Document, Link
@@ -68,10 +67,8 @@ def build_report(children: list[Clause], parents: list[Clause], links: list[Link
 
 
 def _link_json(lk: Link) -> dict:
-    d = asdict(lk)
-    d["changes"] = list(lk.changes)
-    return {"child": d["child"], "child_text": d["child_text"], "parent": d["parent"],
-            "parent_text": d["parent_text"], "score": d["score"], "kind": d["kind"], "changes": d["changes"]}
+    return {"child": lk.child, "child_text": lk.child_text, "parent": lk.parent, "parent_text": lk.parent_text,
+            "score": lk.score, "kind": lk.kind, "changes": list(lk.changes)}
 
 
 def highlight_pair(a: str, b: str) -> tuple[str, str]:
