@@ -76,7 +76,7 @@ def extract_clause(clause) -> None:
     named = {(d.attrs.get("name"), d.attrs.get("role")) for d in clause.departments}
     clause.departments += [d for d in departments.from_heading(clause.heading)
                            if (d.attrs["name"], d.attrs["role"]) not in named]
-    clause.targets = targets.extract(text)
+    clause.targets = targets.extract(text, clause.frequencies)
     if clause.inherited:
         n = len(text)
         extra = clause.inherited

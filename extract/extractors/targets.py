@@ -10,6 +10,7 @@ from ..text import half_width, to_arabic
 from . import frequencies
 
 _FILE = "targets.yaml"
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _COUNT_UNITS = {"次", "场"}
 _REQUIREMENT = {"要求", "标准", "目标", "规定"}  # 不超过6人的要求: the quantity is the requirement itself
 _PHRASE_END = "，,。；;：:）)、"  # units a frequency may own (每年开展不少于2次)
@@ -22,17 +23,19 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
 
 
 def _number(word: str) -> float:
-    return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(to_arabic(word))
+    return float(word) if _DECIMAL.fullmatch(word) else float(to_arabic(word))
 
 
-def extract(text: str) -> list[Span]:
-    """Every quantitative target of one clause's text, in text order, with offsets into `text`."""
+def extract(text: str, frequencies_found: list[Span] | None = None) -> list[Span]:
+    """Every quantitative target of one clause's text, in text order, with offsets into `text`.
+    `frequencies_found`: the frequencies of the same text when the caller has them (they are not extracted again)."""
     data, rx, prohibition = rules()
     cmp_of = data["comparators"]
     folded = half_width(text).replace("％", "%")  # same length: offsets stay valid
     out: list[Span] = []
     taken: list[tuple[int, int]] = []
-    counted = [(s.start, s.end) for s in frequencies.extract(text)]
+    found = frequencies.extract(text) if frequencies_found is None else frequencies_found
+    counted = [(s.start, s.end) for s in found]
 
     def free(s: int, e: int) -> bool:
         return not any(a < e and s < b for a, b in taken)
