@@ -123,9 +123,17 @@ def is_statement_section(c: Clause) -> bool:
     return c.kind == "body" and bool(_STATEMENT_SECTION.match((c.heading or "").rsplit(" / ", 1)[-1].strip()))
 
 
+CHUNK = 256  # clauses scored per batch: the n-grams of a batch are held in memory at once
+
+
 def classify_documents(docs: list[Document]) -> None:
-    task_model, action_model = load_models()
     clauses = [c for d in docs for c in d.clauses]
+    for k in range(0, len(clauses), CHUNK):
+        _classify(clauses[k:k + CHUNK])
+
+
+def _classify(clauses: list[Clause]) -> None:
+    task_model, action_model = load_models()
     if not clauses:
         return
     X = [feature_text(clause_features(c)) for c in clauses]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -83,13 +84,13 @@ class LinearTextModel:
         grams = self.grams(docs, grams)
         for p in self.parts:
             per_doc = grams[p.config()]
-            get = p.vocab.get
-            doc_ids, cols = [], []
-            for i, gs in enumerate(per_doc):
-                hit = [j for j in map(get, gs) if j is not None]
-                cols += hit
-                doc_ids += [i] * len(hit)
-            d, c, v = p.weights(np.asarray(doc_ids, dtype=np.int64), np.asarray(cols, dtype=np.int64), n)
+            # one C-level pass over every n-gram of every document: its column, or -1 when not in the vocabulary
+            flat = list(chain.from_iterable(per_doc))
+            cols = np.fromiter(map(p.vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+            doc_ids = np.repeat(np.arange(n, dtype=np.int64), [len(g) for g in per_doc])
+            known = cols >= 0
+            doc_ids, cols = doc_ids[known], cols[known]
+            d, c, v = p.weights(doc_ids, cols, n)
             for k in range(z.shape[1]):
                 z[:, k] += np.bincount(d, weights=self.coef[k, p.offset + c] * v, minlength=n)
         return z

@@ -5,9 +5,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..model import Span
+from ..rules import read_yaml
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
@@ -30,8 +29,7 @@ _UNIT_NUMBER = re.compile(r"^\d{2,5}(?![\d家个项次条批名人%％年月日�
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    with open(_RULES, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(_RULES)
     suffixes = sorted(data["actor_suffixes"], key=len, reverse=True)
     label_role = {lab: role for role, labs in data["labels"].items() for lab in labs}
     labels = sorted(label_role, key=len, reverse=True)
