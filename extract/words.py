@@ -69,6 +69,7 @@ def use_dictionary(path: Path | None = None) -> None:
         jieba.set_dictionary(str(path))
     _jieba.cache_clear()
     cut.cache_clear()
+    _prefix_words.cache_clear()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -90,6 +91,11 @@ def prefix_words(text: str, limit: int) -> list[str]:
     only the block the cut falls into is segmented again (its words may change where it is cut short)."""
     if len(text) <= limit:
         return words(text)
+    return list(_prefix_words(text, limit))
+
+
+@lru_cache(maxsize=4096)
+def _prefix_words(text: str, limit: int) -> tuple[str, ...]:
     block = next((m for m in _HAN_BLOCK.finditer(text) if m.start() < limit < m.end()), None)
     stop = block.start() if block else limit
     out, pos = [], 0
@@ -102,4 +108,4 @@ def prefix_words(text: str, limit: int) -> list[str]:
         Counter.calls += 1
         Counter.chars += limit - stop
         out += _jieba().cut(text[stop:limit], cut_all=False)
-    return [w for w in out if w.strip()]
+    return tuple(w for w in out if w.strip())
