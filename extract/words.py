@@ -58,6 +58,11 @@ def _configure(jieba) -> None:
             log.warning("segmentation dictionary %s is missing: jieba's own dictionary is used", path)
 
 
+def tokenizer():
+    """jieba, configured with the trained dictionary and initialized."""
+    return _jieba()
+
+
 def use_dictionary(path: Path | None = None) -> None:
     """Segment with `path` (default: the trained dictionary when it exists, else jieba's own dictionary).
     jieba's full dictionary (349,046 words) takes 0.8 s to load; the trained one keeps its common words and every
