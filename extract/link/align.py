@@ -26,6 +26,7 @@ _PUNCT = re.compile(r"[\W_]+")
 _WHITE = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds runs of white space
 
 
+@lru_cache(maxsize=1 << 15)
 def mask(text: str) -> str:
     t = fold(text)
     t = _NUM.sub("#", t)
@@ -140,15 +141,11 @@ class ParentIndex:
 
     def shared_weights(self, child_grams: list[set[str]]) -> np.ndarray:
         """weight(child bigrams & parent bigrams) for every child × parent clause, in one sparse product."""
-        rows, cols = [], []
-        get = self.gram_cols.get
-        for i, grams in enumerate(child_grams):
-            for g in grams:
-                j = get(g)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-        m = _csr(rows, cols, [1.0] * len(cols), (len(child_grams), len(self.gram_cols)))
+        flat = list(chain.from_iterable(child_grams))
+        cols = np.fromiter(map(self.gram_cols.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(child_grams), dtype=np.int64), [len(g) for g in child_grams])
+        known = cols >= 0  # a bigram no parent clause has shares nothing
+        m = _csr(rows[known], cols[known], np.ones(int(known.sum())), (len(child_grams), len(self.gram_cols)))
         return (m @ self.gram_matrix.T).toarray()
 
     def title_dice(self, titles: list[str]) -> np.ndarray:
