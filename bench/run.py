@@ -329,7 +329,8 @@ def extractors_tibet() -> None:
     total = 0.0
     for module in (deadlines, frequencies, targets, departments):
         module.extract("2024年6月底前，县应急局牵头，每月至少开展1次检查，合格率达到100%。")  # rules compiled
-        for fn in (to_arabic, departments.is_actor, departments._clean, departments._split_names_at0):
+        for fn in (to_arabic, departments.is_actor, departments._clean, departments._split_names_at0,
+                   frequencies._extract):
             fn.cache_clear()
         t = time.perf_counter()
         for x in texts:

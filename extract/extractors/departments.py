@@ -52,6 +52,7 @@ def rules() -> dict:
     data["_tails"] = sorted(data["list_tails"], key=len, reverse=True)
     # tuples for str.endswith, made once (building them per call cost more than the test)
     data["_list_tails_t"] = tuple(t for t in data["_tails"] if t != "等")
+    data["_tails_t"] = tuple(data["_tails"])
     for key in ("not_actor_endings", "actor_endings", "person_suffixes", "shared_heads"):
         data[f"_{key}_t"] = tuple(data[key])
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
@@ -140,7 +141,9 @@ def _clean(name: str) -> str:
         name = name[1:]
     # 各乡镇政府(以下均需各地〈县〉政府落实,不再列出): a remark in brackets after the name is not part of it
     name = _REMARK.sub("", name)
-    for tail in rules()["_tails"]:
+    r = rules()
+    # the loop runs only when some tail ends the name (one C-level test for all of them first)
+    for tail in r["_tails"] if name.endswith(r["_tails_t"]) else ():
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
             break
