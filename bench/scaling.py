@@ -22,14 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "corpus"
 PLAN = CORPUS / "001_6a215b8801cc0d63.txt"
+WARM = CORPUS / "003_c1a48ebb466ecfa9.txt"  # another plan: loads models and dictionary, fills no cache PLAN needs
 
 
 def sized_plan(factor: int, target: Path) -> int:
-    """One plan whose body is written `factor` times under its title (a plan `factor` times as long)."""
+    """One plan whose body is written `factor` times under its title (a plan `factor` times as long). Each copy ends
+    its lines with a character of its own, so that no copy's clauses are found in a cache filled by another."""
     lines = PLAN.read_text(encoding="utf-8").split("\n")
     start = next(i for i, ln in enumerate(lines) if ln.startswith("铁峰乡安全生产治本攻坚三年行动工作方案"))
     head, body = lines[: start + 1], lines[start + 1:]
-    text = "\n".join(head + body * factor)
+    copies = [[ln + chr(0x4E00 + 211 * k % 20000) if ln.strip() else ln for ln in body] for k in range(factor)]
+    text = "\n".join(head + [ln for copy in copies for ln in copy])
     target.write_text(text, encoding="utf-8")
     return len(text)
 
@@ -52,7 +55,7 @@ def doc_size_curve(factors: list[int], tmp: Path) -> list[dict]:
     for f in factors:
         path = tmp / f"plan_x{f}.txt"
         chars = sized_plan(f, path)
-        out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(path), warm=str(PLAN))],
+        out = subprocess.run([sys.executable, "-c", _CHILD.format(root=str(ROOT), path=str(path), warm=str(WARM))],
                              capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         rows.append({"factor": f, "chars": chars, **{k: round(v, 3) if isinstance(v, float) else v
@@ -146,7 +149,7 @@ def plans_curve(counts: list[int], tmp: Path) -> list[dict]:
                         from distributed import LocalCluster
 
                         cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                               dashboard_address=None)
+                                               dashboard_address=":0")
                     scheduler = cluster.scheduler_address
                     pids = [w.pid for w in cluster.workers.values() if getattr(w, "pid", None)]
                 out = tmp / f"out_{n}_{mode[:4].strip()}"
