@@ -57,6 +57,9 @@ def rules() -> dict:
         data[f"_{key}_t"] = tuple(data[key])
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
     data["_admin_re"] = re.compile(data["admin_unit_pattern"])
+    # the Chinese characters of the level-of-government pattern: a name it matches holds at least one of them
+    data["_admin_chars_re"] = re.compile("[" + "".join(sorted({ch for ch in data["admin_unit_pattern"]
+                                                               if "\u4e00" <= ch <= "\u9fff"})) + "]")
     data["_opener_re"] = re.compile(data["supervising_openers"])
     data["_bad_start"] = re.compile(data["not_actor_starts"])
     data["_bad_inside"] = re.compile(data["not_actor_inside"])
@@ -175,6 +178,11 @@ def _split_names_at0(text: str, check: bool) -> tuple[tuple[str, int], ...]:
     names, does it cover the subject, …) and plans repeat their phrases."""
     offset = 0
     r = rules()
+    if check and not r["_suffix_any_re"].search(text) and not r["_admin_chars_re"].search(text) \
+            and not text.rstrip("。，, ").endswith(r["_list_tails_t"]):
+        # every name kept with check=True passes is_actor, which needs an actor suffix or a level of government
+        # (admin_unit_pattern) in it: a phrase with neither holds no name, and most phrases of a clause are such
+        return ()
     out: list[tuple[str, int]] = []
     # "消防等相关部门": the tail says the list holds departments, so its items need no actor suffix
     if check and text.rstrip("。，, ").endswith(r["_list_tails_t"]):
