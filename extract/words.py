@@ -8,7 +8,10 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-MODELS = Path(__file__).resolve().parent / "models"
+# models/ at the top of the source tree (the project's layout); an installed wheel carries the same files as the
+# package data folder extract/models (pyproject maps one onto the other)
+_HERE = Path(__file__).resolve().parent
+MODELS = next((p for p in (_HERE.parent / "models", _HERE / "models") if (p / "meta.json").is_file()), _HERE.parent / "models")
 DICTIONARY = "jieba_dict.txt"  # the segmentation dictionary the models were trained with (made by planlink train)
 log = logging.getLogger(__name__)
 

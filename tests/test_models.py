@@ -88,22 +88,23 @@ def test_the_command_line_names_a_missing_model(tmp_path, monkeypatch, capsys):
     assert "is_task" in err and "planlink train" in err and "Traceback" not in err
 
 
-def test_the_wheel_ships_the_models():
-    """Every file of extract/models (and extract/rules) is package data, so a built wheel holds the models and an
-    installed planlink classifies as the source tree does (a wheel without them used to find other tasks)."""
-    import fnmatch
-    import tomllib
+def test_the_wheel_ships_the_models_rules_and_families(tmp_path):
+    """A built wheel holds every model file (as extract/models), every rules file and every family, so an installed
+    planlink classifies as the source tree does (a wheel without them used to find other tasks)."""
+    import subprocess
+    import sys
+    import zipfile
 
     root = Path(__file__).resolve().parent.parent
-    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    globs = config["tool"]["setuptools"]["package-data"]["extract"]
-    package = root / "extract"
-    shipped = [p for p in sorted((package / "models").iterdir()) + sorted((package / "rules").iterdir())
-               if p.is_file() and p.suffix != ".py"]
-    assert any(p.parent.name == "models" and p.suffix == ".npz" for p in shipped)
-    for p in shipped:
-        rel = p.relative_to(package).as_posix()
-        assert any(fnmatch.fnmatch(rel, g) for g in globs), f"{rel} is not package data"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(root)], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("planlink-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    want = [f"extract/models/{p.name}" for p in (root / "models").iterdir() if p.is_file()]
+    want += [f"extract/rules/{p.name}" for p in (root / "extract" / "rules").iterdir() if p.suffix in (".yaml", ".jsonl", ".txt", ".json")]
+    want += [p.relative_to(root).as_posix() for p in (root / "extract" / "families").glob("*/family.yaml")]
+    assert any(n.endswith(".npz") for n in want)
+    assert sorted(set(want) - names) == []
 
 
 def test_prefix_words_equal_the_words_of_the_prefix():

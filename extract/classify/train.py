@@ -1,4 +1,4 @@
-"""planlink train: fit the is_task and action classifiers on the train split of corpus/gold; write extract/models/."""
+"""planlink train: fit the is_task and action classifiers on the train split of corpus/gold; write models/."""
 from __future__ import annotations
 
 import hashlib
