@@ -478,12 +478,17 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             else:
                 nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
                                   heading=_stack_heading(stack)))
+    section_roles: dict[tuple[str, ...], list[str]] = {}
+    first = len(clauses)
     for item in nodes:
         if isinstance(item, Para):
             if item.table is not None:
                 clauses.extend(_table_clauses(item, off))
                 continue
             path = item.role[5:].split("\x1f") if item.role[5:] else []
+            if path and _is_role_line(item.text):
+                section_roles.setdefault(tuple(path), []).append(item.text)
+                continue
             clauses.append(Clause(id="", path=path, marker="", text=item.text, start=item.start - off,
                                   end=item.end - off, page=item.page, heading=item.heading))
             continue
@@ -491,6 +496,9 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if node.has_children:
             own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
             for p in node.extra:
+                if _is_role_line(p.text):
+                    section_roles.setdefault(tuple(node.path), []).append(p.text)
+                    continue
                 clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
                                       end=p.end - off, page=p.page, heading=own))
             continue
@@ -503,6 +511,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         clauses.extend(_split_inline(Clause(id="", path=list(node.path), marker=node.marker, text=body_text,
                                             start=start, end=end, page=node.para.page,
                                             heading=node.heading)))
+    if section_roles:
+        _inherit_section_roles(clauses[first:], section_roles)
 
 
 def _stack_heading(stack: list[_Node]) -> str:
@@ -556,7 +566,7 @@ def _split_inline(clause: Clause) -> list[Clause]:
 _COL_DEADLINE = re.compile(r"时限|时间|完成期限|进度")
 _COL_LEAD = re.compile(r"牵头")
 _COL_SUPPORT = re.compile(r"配合|协助|参与")
-_COL_RESP = re.compile(r"责任|负责|主体")
+_COL_RESP = re.compile(r"责任|负责|主体|分管领导|包保|包联")
 _COL_ACTION = re.compile(r"行动|类别|项目名称|领域")
 _COL_TASK = re.compile(r"任务|内容|措施|工作|事项|举措")
 _COL_SKIP = re.compile(r"^(序号|编号|备注)$")
@@ -689,9 +699,35 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
 # --- ids, headings, citations ---------------------------------------------------------------------------------
 
 
-# 责任单位：… / 责任科室：… on lines of their own after an item's text
-_DUTY_LINES = re.compile(r"(?:\n\s*(?:责任单位|责任科室|责任部门|责任处室|牵头单位|牵头部门|配合单位|配合部门)\s*[：:][^\n]*)+\s*$")
-_ANY_DUTY = re.compile(r"责任单位|责任科室|责任部门|责任处室|牵头|配合单位|配合部门|负责(?!人|同志)")
+# 责任单位：… / 牵头股室：… / 责任领导：… on lines of their own after an item's text: the role labels of departments.yaml
+def _duty_res() -> tuple[re.Pattern, re.Pattern]:
+    from .extractors.departments import rules as dept_rules
+
+    r = dept_rules()
+    if "_duty_lines_re" not in r:
+        labels = "|".join(re.escape(x) for x in sorted(r["_label_role"], key=len, reverse=True) if len(x) > 2)
+        r["_duty_lines_re"] = re.compile(r"(?:\n\s*(?:" + labels + r")\s*[：:][^\n]*)+\s*$")
+        r["_any_duty_re"] = re.compile(labels + r"|牵头|负责(?!人|同志)")
+        r["_role_line_re"] = re.compile(r"^\s*(?:(?:" + labels + r")\s*[：:]|[【\[](?:" + labels + r")[】\]])")
+    return r["_duty_lines_re"], r["_any_duty_re"]
+
+
+def _is_role_line(text: str) -> bool:
+    """牵头股室：办公室、综合股 / 【责任领导】分管副局长: a line that only assigns the work of its section."""
+    _duty_res()
+    from .extractors.departments import rules as dept_rules
+
+    return bool(dept_rules()["_role_line_re"].match(text)) and not re.search(r"[。！？]", text)
+
+
+def _inherit_section_roles(clauses: list[Clause], roles: dict[tuple[str, ...], list[str]]) -> None:
+    """Role lines written under a heading, before its first item, assign every item of that section (as a trailing
+    block after the last sub-item does, ANNOTATION.md §4); they are not clauses themselves."""
+    for c in clauses:
+        lines = [t for path, texts in roles.items() if c.path[:len(path)] == list(path) and len(c.path) > len(path)
+                 for t in texts]
+        if lines:
+            c.inherited = "\n".join(x for x in (c.inherited, *lines) if x)
 
 
 def _group_duty_lines(clauses: list[Clause]) -> list[Clause]:
@@ -705,8 +741,9 @@ def _group_duty_lines(clauses: list[Clause]) -> list[Clause]:
                 and len(clauses[j + 1].path) == len(clauses[i].path) and clauses[j + 1].path[:-1] == clauses[i].path[:-1]:
             j += 1
         if j > i:
-            tail = _DUTY_LINES.search(clauses[j].text)
-            if tail and not any(_ANY_DUTY.search(c.text) or c.inherited for c in clauses[i:j]):
+            duty_lines, any_duty = _duty_res()
+            tail = duty_lines.search(clauses[j].text)
+            if tail and not any(any_duty.search(c.text) or c.inherited for c in clauses[i:j]):
                 for c in clauses[i:j]:
                     c.inherited = tail.group(0).strip()
         i = j + 1
