@@ -81,6 +81,8 @@ def extract(text: str) -> list[Span]:
 
     for m in rx["listed_dates"].finditer(folded):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
+    for m in rx["season"].finditer(folded):
+        add(m.start(), m.end(), "year", 1, False)
     for m in rx["slash"].finditer(folded):
         add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
     for m in rx["one_period"].finditer(folded):
