@@ -5,6 +5,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
+from . import webpage
 from .model import Block, Citation, Clause, Document, Table
 from .text import fold
 from .rules.markers import INLINE_RE, RANK, match_marker
@@ -29,7 +30,7 @@ _COLOPHON = re.compile(r"^抄送[：:]|\d{4}年\d{1,2}月\d{1,2}日\s*印发$")
 _TITLE_KEY = re.compile(r"(方案|意见|办法|规划|计划|细则|通知|决定|要点|规定|清单|措施)([（(][^）)]{0,20}[）)])?[》」]?$")
 _NOTICE = re.compile(r"^(.{0,40}?)关于(印发|转发|下发)?.*(通知|决定|批复|函)$")
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
-_ORG_END = re.compile(r"(人民政府|政府|委员会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处)$")
+_ORG_END = re.compile(r"(人民政府|政府|委员会|安委会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处|领导小组|指挥部)$")
 _WEB_CHROME = re.compile(
     r"^(当前位置|首页|扫描二维码|放大字体|核心提示|发布单位|发布文号|发布日期|生效日期|有效性状态|属性|备注\s*$|地区[:：]"
     r"|标签[:：]|声明[:：]?$|电询|QQ|邮箱|版权|Copyright|Processed in|\[|【\s*(打印|关闭)|法规中心|按分类浏览|推荐|点击排行"
@@ -50,11 +51,12 @@ def is_bodylike(text: str) -> bool:
 
 
 def is_chrome(text: str) -> bool:
-    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text))
+    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text)) or webpage.is_chrome(text)
 
 
 def is_title_fragment(text: str) -> bool:
-    return (len(text) <= 45 and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
+    # a notice title (…关于印发《…》的通知) is often longer than any plan title
+    return ((len(text) <= 45 or (len(text) <= 150 and _NOTICE.match(text) is not None)) and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
             and not _TOC.search(text) and not _DOC_NO.match(text) and not _DATE_LINE.match(text)
             and bool(_CJK.search(text)) and not text.endswith(("：", ":")))
 
@@ -121,6 +123,7 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
     _classify(paras)
     toc_titles = [_toc_title(p.text) for p in paras if p.role == "toc"]
     meta = _page_metadata(paras)
+    web = _site_metadata(paras)
     starts = _title_groups(paras)
     docs: list[Document] = []
     seen: dict[str, int] = {}
@@ -139,9 +142,15 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
         doc.index = len(docs)
         docs.append(doc)
     if not docs and paras:
-        doc = _build(text, paras, 0, 0, len(paras), "", None, source)
+        doc = _build(text, paras, 0, 0, len(paras), web.get("title", ""), None, source)
         if doc.clauses:
             docs.append(doc)
+    for doc in docs:
+        # a site's metadata table describes the page: its 文号 belongs to the page's one plan (or its notice)
+        for k2 in ("issuer", "date") + (("doc_number",) if len(docs) == 1 else ()):
+            if web.get(k2) and not getattr(doc, k2):
+                setattr(doc, k2, web[k2])
+        doc.title = webpage.clean_title(doc.title)
     if toc_titles:
         found = [fold(d.title) for d in docs]
         missing = [t for t in toc_titles if not any(_same_title(fold(t), f) for f in found)]
@@ -164,6 +173,25 @@ def _toc_title(text: str) -> str:
     t = _TOC.sub("", text).rstrip(".…· ")
     m = match_marker(t)
     return t[m[2]:] if m else t
+
+
+def _site_metadata(paras: list[Para]) -> dict[str, str]:
+    """A 政府信息公开 page's metadata table (索引号/发布机构/文号/成文日期/标题), as a table or as copied lines: its
+    paragraphs become role "meta" (never clauses, never titles) and their fields are returned."""
+    out: dict[str, str] = {}
+    for p in paras:
+        if p.table is not None:
+            found = webpage.read_metadata([list(r) for r in p.table.rows])
+        elif p.role in ("", "chrome", "date", "doc_no"):
+            found = webpage.line_metadata(p.text)
+        else:
+            found = None
+        if found is None:
+            continue
+        p.role = "meta"
+        for k, v in found.items():
+            out.setdefault(k, v)
+    return out
 
 
 def _classify(paras: list[Para]) -> None:
@@ -355,7 +383,7 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
     zone = paras[i:body_start]
     for k, p in enumerate(zone):
         t = p.text
-        if _take_meta(doc, p) or p.role in ("chrome", "toc", "colophon"):
+        if _take_meta(doc, p) or p.role in ("chrome", "toc", "colophon", "meta"):
             continue
         if p.role == "attach":
             doc.attachments.append(t)
@@ -367,6 +395,8 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.recipients = t.rstrip("：:")
             continue
         if is_bodylike(t):
+            # the notice's paragraphs stay clauses (non-task, ANNOTATION.md §2); its demands are notes of the plan
+            doc.notes.extend(webpage.notice_demands(t))
             clauses.append(Clause(id="", path=[], marker="", text=t, start=p.start - off, end=p.end - off,
                                   page=p.page))
             continue
@@ -418,8 +448,22 @@ def _sibling_split(p: Para) -> list[Para]:
     return out
 
 
+def _signatures(doc: Document, body: list[Para]) -> None:
+    """A plan signed at its end (青溪县住房和城乡建设局 / 2024年4月28日): the organ's line before the date line is
+    the 发文机关, not a clause (ANNOTATION.md §1: signature and 成文日期 are metadata)."""
+    for k in range(len(body) - 1):
+        p, nxt = body[k], body[k + 1]
+        if p.role or p.table is not None or nxt.role != "date":
+            continue
+        t = p.text
+        if len(t) <= 40 and _ORG_END.search(t) and not is_bodylike(t) and match_marker(t) is None:
+            p.role = "signature"
+            doc.issuer = doc.issuer or t
+
+
 def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> None:
     body = [q for p in body for q in _sibling_split(p)]
+    _signatures(doc, body)
     stack: list[_Node] = []
     nodes: list[_Node | Para] = []  # document order: nodes and free paragraphs
     in_annex = False
@@ -431,10 +475,11 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             if p.table is None:
                 continue
         if p.table is not None:
-            nodes.append(p)
+            if p.role != "meta":
+                nodes.append(p)
             continue
         t = p.text
-        if p.role in ("toc", "chrome"):
+        if p.role in ("toc", "chrome", "meta", "signature"):
             continue
         if p.role == "colophon":
             ended = True
@@ -801,7 +846,9 @@ def _citations(doc: Document) -> None:
             tail = head[m.end():m.end() + 40]
             number = _DOC_NO_IN.match(tail.lstrip("（("))
         issuer = (m.group(1) or "")
-        issuer = re.sub(r"^(根据|按照|依据|落实|贯彻|为|的|和|及)+", "", issuer)
+        # 为深入贯彻落实国务院安委会《…》 / 和省安委会《…》: the issuer follows the last verb of citing
+        issuer = re.sub(r"^.*(?:根据|按照|依据|落实|贯彻|执行|对照|参照|遵照|结合)", "", issuer)
+        issuer = re.sub(r"^(为|的|和|及|与|以及)+", "", issuer)
         if year := re.match(r"^[（(]\s*(\d{4}\s*[-—–－]\s*\d{4}\s*年?)\s*[）)]$", after):
             title = f"{title}（{year.group(1)}）"
         doc.citations.append(Citation(title=title, doc_number=number.group(0) if number else "",
