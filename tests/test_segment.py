@@ -229,8 +229,8 @@ def test_role_lines_under_a_heading_assign_every_item_of_the_section_and_are_no_
     items = {tuple(c.path): c for c in doc.clauses}
     for key in [("一", "（一）", "1"), ("一", "（一）", "2")]:
         extract_clause(items[key])
-        assert [(d.text, d.attrs["role"]) for d in items[key].departments] == [
+        assert [(d.text, d.role) for d in items[key].departments] == [
             ("安全股", "lead"), ("各股室", "support"), ("各乡（镇）人民政府", "support")]
     other = items[("一", "（二）", "1")]
     extract_clause(other)
-    assert [(d.text, d.attrs["role"]) for d in other.departments] == [("运输股", "lead")]
+    assert [(d.text, d.role) for d in other.departments] == [("运输股", "lead")]
