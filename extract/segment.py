@@ -608,6 +608,8 @@ _COL_ACTION = re.compile(r"行动|类别|项目名称|领域")
 _COL_TASK = re.compile(r"任务|内容|措施|工作|事项|举措")
 _COL_SKIP = re.compile(r"^(序号|编号|备注)$")
 _PEOPLE = re.compile(r"姓名|职务|职称|电话|联系人")
+_SEQ_HEADER = re.compile(r"^(序号|编号)$")
+_SEQ_VALUE = re.compile(r"\d{1,3}|[一二三四五六七八九十]{1,3}")
 
 
 def _table_roles(header: list[str]) -> list[str]:
@@ -688,6 +690,7 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
     out: list[Clause] = []
     carry: dict[int, str] = {}
     action_marker, task_no = "", ""
+    seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.match(re.sub(r"\s+", "", h))]
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
         row = [_unit_cell(c) if roles[k] in ("lead", "support", "responsible") else _text_cell(c)
@@ -725,7 +728,9 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
         extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
                   if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
-        path = ["附件"] + [x for x in (action_marker, task_no) if x]
+        # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
+        seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
+        path = ["附件"] + [x for x in (action_marker, seq or task_no) if x]
         cells = {names[k]: filled[k] for k in range(width) if filled[k]}
         heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
         out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
