@@ -31,6 +31,10 @@ _ATTACH = re.compile(r"^附\s*(件\s*\d*)?\s*([：:]|$)")
 _COLOPHON = re.compile(r"^抄送[：:]|\d{4}年\d{1,2}月\d{1,2}日\s*印发$")
 _TITLE_KEY = re.compile(r"(方案|意见|办法|规划|计划|细则|通知|决定|要点|规定|清单|措施)([（(][^）)]{0,20}[）)])?[》」]?$")
 _NOTICE = re.compile(r"^(.{0,40}?)关于(印发|转发|下发)?.*(通知|决定|批复|函)$")
+# the first line of a notice title: 安平县应急管理局关于印发《…》 (its 的通知 may follow on the next line)
+_NOTICE_START = re.compile(r"关于(?:印发|转发|下发)")
+# 安平县应急管理局文件: the red organ line of a 红头
+_ORGAN_LINE = re.compile(r"^([\u4e00-\u9fff（）()、 ]{2,40}?)\s*文\s*件$")
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
 _ORG_END = re.compile(r"(人民政府|政府|委员会|安委会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处|领导小组|指挥部)$")
 _WEB_CHROME = re.compile(
@@ -58,7 +62,7 @@ def is_chrome(text: str) -> bool:
 
 def is_title_fragment(text: str) -> bool:
     # a notice title (…关于印发《…》的通知) is often longer than any plan title
-    return ((len(text) <= 45 or (len(text) <= 150 and _NOTICE.match(text) is not None)) and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
+    return ((len(text) <= 45 or (len(text) <= 150 and _NOTICE_START.search(text) is not None)) and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
             and not _TOC.search(text) and not _DOC_NO.match(text) and not _DATE_LINE.match(text)
             and bool(_CJK.search(text)) and not text.endswith(("：", ":")))
 
@@ -204,6 +208,8 @@ def _classify(paras: list[Para]) -> None:
             continue
         if _TOC.search(t):
             p.role = "toc"
+        elif _ORGAN_LINE.match(t) and _ORG_END.search(_ORGAN_LINE.match(t).group(1).replace(" ", "")):
+            p.role = "organ"
         elif _DOC_NO.match(t):
             p.role = "doc_no"
         elif _DATE_LINE.match(t):
@@ -268,7 +274,10 @@ def _title_groups(paras: list[Para]) -> list[tuple[int, int, str, Para | None]]:
         i += 1 if j == i else j - i
     if pending_notice is not None and not any(o[3] is pending_notice[1] for o in out):
         # A notice whose plan title is not repeated: the notice names the plan.
-        out.append((pending_notice[0], pending_notice[0] + 1, pending_notice[2], pending_notice[1]))
+        # Its header zone (recipients, paragraphs, signature) runs to the notice's date line when one follows soon.
+        k0 = pending_notice[0]
+        dated = next((k for k in range(k0 + 1, min(n, k0 + 16)) if paras[k].role == "date"), None)
+        out.append((k0, dated + 1 if dated is not None else k0 + 1, pending_notice[2], pending_notice[1]))
         out.sort(key=lambda o: o[0])
     return out
 
@@ -337,7 +346,7 @@ def _build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, n
             _take_meta(doc, p)  # a 文号 printed above the issuer's name
         before = paras[i - 1].text if i > 0 else ""
         if _ORG_END.search(before) and not is_bodylike(before):
-            doc.issuer = before
+            doc.issuer = doc.issuer or before
         m = re.match(r"^(.{2,40}?)关于", notice.text)
         if m and not doc.issuer:
             doc.issuer = m.group(1)
@@ -361,6 +370,8 @@ def _take_meta(doc: Document, p: Para) -> bool:
         doc.date = doc.date or _iso_date(t)
     elif p.role == "note":
         doc.note = t
+    elif p.role == "organ":
+        doc.issuer = doc.issuer or _ORGAN_LINE.match(t).group(1).replace(" ", "")
     else:
         return False
     return True
@@ -476,7 +487,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if p.role == "colophon":
             ended = True
             continue
-        if p.role in ("doc_no", "date", "note"):
+        if p.role in ("doc_no", "date", "note", "organ"):
             _take_meta(doc, p)
             continue
         if p.role == "attach":
@@ -829,7 +840,7 @@ def _citations(doc: Document) -> None:
         title = m.group(2)
         if not re.search(r"方案|意见|通知|办法|规定|计划|规划|决定|措施|要点", title):
             continue
-        if fold(title) == fold(doc.title) or fold(title) in seen:
+        if fold(title) == fold(doc.title) or same_title(fold(title), fold(doc.title)) or fold(title) in seen:
             continue
         seen.add(fold(title))
         after = m.group(3) or ""

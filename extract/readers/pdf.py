@@ -305,7 +305,8 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
     if not lines:
         return []
     lefts = Counter(round(ln.x0) for ln in lines)
-    left = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] * 0.3))
+    # the body's left edge: the leftmost x shared by several lines (a page of centred lines shares none)
+    left = min((x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] * 0.3)), default=min(lefts))
     right = sorted(ln.x1 for ln in lines)[int(0.9 * (len(lines) - 1))]
     size = statistics.median(ln.size for ln in lines) or 12.0
     blocks: list[Block] = []
