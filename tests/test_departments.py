@@ -302,6 +302,8 @@ FRAGMENT_CLAUSES = [
     ("严禁在单位楼道、充电场所以外区域停放电动自行车。", []),
     ("开展电动自行车专项检查（责任单位", []),
     ("不得在人员密集场所违规使用明火。", []),
+    # a place is no organization: 充电场所 is where the work is done, not who does it
+    ("严禁电动自行车进楼入户，充电场所要配备灭火器材。", []),
 ]
 
 
