@@ -62,7 +62,8 @@ def is_chrome(text: str) -> bool:
 
 def is_title_fragment(text: str) -> bool:
     # a notice title (…关于印发《…》的通知) is often longer than any plan title
-    return ((len(text) <= 45 or (len(text) <= 150 and _NOTICE_START.search(text) is not None)) and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
+    short = len(text) <= 45 or (len(text) <= 150 and _NOTICE_START.search(text) is not None)
+    return (short and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
             and not _TOC.search(text) and not _DOC_NO.match(text) and not _DATE_LINE.match(text)
             and bool(_CJK.search(text)) and not text.endswith(("：", ":")))
 
