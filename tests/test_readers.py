@@ -208,3 +208,17 @@ def test_table_row_ids_follow_the_seq_column():
     (doc,) = segment(blocks)
     table = [c for c in doc.clauses if c.kind == "table_row"]
     assert [(c.id, c.path) for c in table] == [("ca.7", ["附件", "7"]), ("ca.9", ["附件", "9"]), ("ca.10", ["附件", "10"])]
+
+
+@pytest.mark.parametrize("ext", ["docx", "pdf"])
+def test_annex_rows_broken_by_page_breaks_stay_23_rows_numbered_by_their_seq(ext):
+    """tests/fixtures/annex_pagebreak.*: 23 numbered rows without a final 。 that LibreOffice breaks across pages; a
+    page that starts with a numbered row starts a new row (joining by the sentence rule alone gave 22 rows)."""
+    from extract.segment import segment
+
+    path = FIXTURES / f"annex_pagebreak.{ext}"
+    (doc,) = segment(read_file(path).blocks, str(path))
+    rows = [c for c in doc.clauses if c.kind == "table_row"]
+    assert [c.path for c in rows] == [["附件", str(i)] for i in range(1, 24)]
+    assert all(c.text.startswith(f"第{i}项任务") for i, c in zip(range(1, 24), rows))
+    assert all(c.text.count("项任务") == 1 for c in rows)  # no row holds the start of the next
