@@ -263,6 +263,9 @@ ROLE_LINES = [(ex["text"], [tuple(x) for x in ex["expect"]]) for ex in _DATA["la
     # a dash left between two units joins a list; a dash left by a cut is dropped
     ("（责任单位：县消防救援大队—县住建局）", [("县消防救援大队", "responsible"), ("县住建局", "responsible")]),
     ("（责任单位：县消防救援大队—）", [("县消防救援大队", "responsible")]),
+    # units separated by spaces, as role lines are often typed
+    ("牵头股室：办公室 综合股", [("办公室", "lead"), ("综合股", "lead")]),
+    ("牵头科室：安全生产科 配合科室：办公室　财务科", [("安全生产科", "lead"), ("办公室", "support"), ("财务科", "support")]),
 ]
 ROLE_LINE_TRAPS = _DATA["label_traps"] + ["牵头股室：、", "配合股室：（略）"]
 

@@ -11,8 +11,9 @@ from ..model import Department, Span
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
-# 安全总监及以上领导 is one actor; 县消防救援大队—县住建局: a dash between two names joins a list
-_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或|[—–－]+")
+# 安全总监及以上领导 is one actor; 县消防救援大队—县住建局: a dash between two names joins a list, and so does a space
+# (牵头股室：办公室 综合股), each only where both sides are names
+_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或|[—–－]+|[ 　]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 # 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
