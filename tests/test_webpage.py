@@ -14,7 +14,7 @@ WEB = Path(__file__).parent / "fixtures" / "web"
 DATA = load("webpage.yaml")
 
 # What a reader of each page would write down: the page's one plan, its metadata, its parents with their 文号, and
-# the demands of the notice that wraps it. Pages written in the styles of three provinces' sites.
+# the demands of the notice that wraps it. Pages written in the styles of four provinces' sites.
 PAGES = {
     "zj_county_emergency": dict(
         title="安平县应急管理系统安全生产治本攻坚三年行动实施方案（2024—2026年）", issuer="安平县应急管理局",
@@ -36,6 +36,12 @@ PAGES = {
         date="2024-06-03", recipients="各乡镇交管站，局属各单位，局机关各股室",
         citations=[("市交通运输安全生产治本攻坚三年行动方案", "市交〔2024〕18号", "市交通运输局")],
         notes=["实施过程中遇到的问题，请及时向县交通运输局安全股反馈。"],
+        paths=[["一", "（一）"], ["一", "（二）"], ["一", "（三）"]]),
+    "js_city_industry": dict(
+        title="吴江区工业和信息化系统安全生产治本攻坚三年行动方案", issuer="苏州市吴江区工业和信息化局",
+        doc_number="吴工信〔2024〕12号", date="2024-05-10", recipients="各镇（区、街道）经发局，各有关企业",
+        citations=[("苏州市工业和信息化系统安全生产治本攻坚三年行动方案", "苏工信〔2024〕30号", "苏州市工业和信息化局")],
+        notes=["执行中遇到的问题请及时报区工业和信息化局安全生产科。"],
         paths=[["一", "（一）"], ["一", "（二）"], ["一", "（三）"]]),
 }
 CHROME_WORDS = ("索引号", "发布机构", "当前位置", "位置：", "主办", "ICP", "打印", "政策解读", "扫一扫", "浏览次数", "无障碍")
