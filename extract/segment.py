@@ -185,9 +185,12 @@ def _toc_title(text: str) -> str:
 
 def _site_metadata(paras: list[Para]) -> dict[str, str]:
     """A 政府信息公开 page's metadata table (索引号/发布机构/文号/成文日期/标题), as a table or as copied lines: its
-    paragraphs become role "meta" (never clauses, never titles) and their fields are returned."""
+    paragraphs become role "meta" (never clauses, never titles) and their fields are returned. The table stands above
+    the document, so only paragraphs before the first numbered item are read (分类：… in a body is the body's)."""
     out: dict[str, str] = {}
     for p in paras:
+        if p.table is None and match_marker(p.text):
+            break
         if p.table is not None:
             found = webpage.read_metadata([list(r) for r in p.table.rows])
         elif p.role in ("", "chrome", "date", "doc_no"):

@@ -120,3 +120,13 @@ def test_metadata_table_cells():
 def test_notice_demands_leave_out_the_distribution_sentence():
     par = "现将《某县方案》印发给你们，请结合实际认真贯彻落实。请于2024年6月30日前报送县应急局。"
     assert webpage.notice_demands(par) == ["请结合实际认真贯彻落实。", "请于2024年6月30日前报送县应急局。"]
+
+
+def test_a_label_like_line_inside_the_body_stays_body_text():
+    from extract.readers import read_bytes
+
+    text = ("某县安全生产工作方案\n发布机构：某县应急管理局\n为做好工作，结合实际，制定本方案。\n一、重点任务\n"
+            "（一）开展隐患分类整治。\n分类：重大事故隐患和一般事故隐患\n（二）加强宣传。\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    assert doc.issuer == "某县应急管理局"
+    assert any("分类：重大事故隐患和一般事故隐患" in c.text for c in doc.clauses)
