@@ -113,7 +113,7 @@ def test_body_and_annex_restating_the_same_tasks_count_once():
     table = frame(at)  # 仅任务 is the default view
     # seven body tasks restated in the annex table, plus two 保障措施 tasks: nine, not sixteen
     assert len(table) == 9
-    merged = table[table["编号"] == "ca-2"].iloc[0]
+    merged = table[table["编号"] == "ca.3"].iloc[0]
     assert merged["另见"] == "正文 c2.1.3"
     assert merged["完成时限"] == "2025年6月底前"
     # departments from both: the table's roles, and the body's units the table does not name
@@ -135,13 +135,13 @@ def test_milestone_and_ongoing_duty_graded_by_date():
         return t[t["编号"] == task_id].iloc[0]
 
     set_date(at, date(2024, 9, 15))
-    row = status_of("ca")  # 2024年9月底前并长期坚持
+    row = status_of("ca.1")  # 2024年9月底前并长期坚持
     assert row["督办状态"] == "临期" and row["节点"] == "2024年9月30日 临期；长期坚持"
     set_date(at, date(2024, 10, 15))
-    assert status_of("ca")["督办状态"] == "已到期"
+    assert status_of("ca.1")["督办状态"] == "已到期"
     set_date(at, date(2024, 6, 1))
-    assert status_of("ca")["督办状态"] == "未到期"
-    assert status_of("ca-4")["督办状态"] == "长期"  # ongoing only: no milestone to grade
+    assert status_of("ca.1")["督办状态"] == "未到期"
+    assert status_of("ca.5")["督办状态"] == "长期"  # ongoing only: no milestone to grade
     at.multiselect(key="f_status").set_value(["临期"]).run()
     assert set(frame(at)["督办状态"]) == {"临期"}
 
@@ -149,12 +149,12 @@ def test_milestone_and_ongoing_duty_graded_by_date():
 def test_unit_filter_respects_roles():
     at = restated(app())
     at.multiselect(key="f_depts").set_value(["县公安局"]).run()
-    # 县公安局 leads ca-2 and only supports ca-1
-    assert list(frame(at)["编号"]) == ["ca-2"]
+    # 县公安局 leads ca.3 and only supports ca.2
+    assert list(frame(at)["编号"]) == ["ca.3"]
     at.selectbox(key="f_role").set_value("仅配合").run()
-    assert list(frame(at)["编号"]) == ["ca-1"]
+    assert list(frame(at)["编号"]) == ["ca.2"]
     at.selectbox(key="f_role").set_value("任意角色").run()
-    assert list(frame(at)["编号"]) == ["ca-1", "ca-2"]
+    assert list(frame(at)["编号"]) == ["ca.2", "ca.3"]
 
 
 def test_board_counts_red_yellow_green_per_unit():
@@ -162,9 +162,9 @@ def test_board_counts_red_yellow_green_per_unit():
     set_date(at, date(2024, 9, 15))
     board = at.dataframe[0].value
     row = board[board["单位"] == "县交通运输局"].iloc[0]
-    # lead of ca, ca-1, ca-3, ca-4, ca-5, ca-6 (县公安局 leads ca-2) and responsible for c3.2
+    # lead of ca.1, ca.2, ca.4, ca.5, ca.6, ca.7 (县公安局 leads ca.3) and responsible for c3.2
     assert row["任务"] == 7
-    assert (row["红"], row["黄"], row["绿"]) == (1, 1, 3)  # ca-3 due 6月底 passed; ca 临期; ca-1, ca-5, ca-6 ahead
+    assert (row["红"], row["黄"], row["绿"]) == (1, 1, 3)  # ca.4 due 6月底 passed; ca.1 临期; ca.2, ca.6, ca.7 ahead
 
 
 def test_filtered_download_holds_the_rows_on_screen():
@@ -290,3 +290,17 @@ def test_child_tasks_take_the_parent_plans_own_actions():
     # the task table of the same upload keeps the national actions: the cached plan was not reclassified
     page(at, "任务清单")
     assert not any(str(v).startswith("P") for v in frame(at)["行动类别"])
+
+
+def test_saved_web_page_shows_the_notice_metadata_escaped():
+    """Issue 16: a saved 政府信息公开 page: 发文机关/文号 from the page, the notice's demands as a caption."""
+    web = (FIXTURES / "web" / "zj_county_emergency.html").read_bytes()
+    at = upload(app(), ("安平县方案.html", web, "text/html"))
+    assert not at.error
+    assert any("安应急〔2024〕21号" in m.value for m in at.markdown)
+    assert any("印发通知的要求" in c.value and "2024年6月20日前" in c.value for c in at.caption)
+    # a 文号 cell holding markup (written as entities in the page) is shown as text, not as HTML
+    evil = web.replace("安应急〔2024〕21号</td>".encode(), "&lt;b&gt;x&lt;/b&gt;</td>".encode(), 1)
+    at = upload(app(), ("evil.html", evil, "text/html"))
+    shown = [m.value for m in at.markdown if "发文字号" in m.value]
+    assert shown and all("&lt;b&gt;x&lt;/b&gt;" in v and "<b>x</b>" not in v for v in shown)

@@ -20,16 +20,16 @@ def test_restated_annex_folds_to_one_row_per_task(restated):
     assert len(restated.tasks) == 16  # seven body tasks, seven annex rows restating them, two 保障措施
     folded = fold(restated)
     assert len(folded.doc.tasks) == 9
-    assert folded.also == {"ca": ["c2.1.1"], "ca-1": ["c2.1.2"], "ca-2": ["c2.1.3"], "ca-3": ["c2.2.4"],
-                           "ca-4": ["c2.2.5"], "ca-5": ["c2.3.6"], "ca-6": ["c2.3.7"]}
+    assert folded.also == {"ca.1": ["c2.1.1"], "ca.2": ["c2.1.2"], "ca.3": ["c2.1.3"], "ca.4": ["c2.2.4"],
+                           "ca.5": ["c2.2.5"], "ca.6": ["c2.3.6"], "ca.7": ["c2.3.7"]}
     ids = [c.id for c in folded.doc.clauses]
     # the merged rows stand where the body tasks stood, before the 保障措施
-    assert ids.index("ca-6") < ids.index("c3.1")
+    assert ids.index("ca.7") < ids.index("c3.1")
     assert restated.clauses is not folded.doc.clauses and len(restated.tasks) == 16  # the input is untouched
 
 
 def test_merged_row_takes_the_tables_deadline_and_both_sources_units(restated):
-    row = {c.id: c for c in fold(restated).doc.clauses}["ca-6"]
+    row = {c.id: c for c in fold(restated).doc.clauses}["ca.7"]
     assert [d.text for d in row.deadlines] == ["2025年12月底前"]
     roles = {(d.name, d.role) for d in row.departments}
     # the table says 县财政局 supports; the body lists both as responsible: the table's role wins for a unit in both
@@ -43,19 +43,19 @@ def test_body_only_fields_join_the_row_without_offsets_into_its_text():
     quarterly = Frequency("每季度1次", Span(0, 5), period="quarter")
     body = _clause("c1", text + "（牵头单位：县应急局）", frequencies=[quarterly])
     body.departments = [Department("县应急局", Span(len(text) + 6, len(text) + 10), role=Role.LEAD)]
-    row = _clause("ca", text, [Deadline("2024年9月底前", Span(-1, -1), end="2024-09-30")])
+    row = _clause("ca.1", text, [Deadline("2024年9月底前", Span(-1, -1), end="2024-09-30")])
     row.kind = "table_row"
     folded = fold(Document("方案", text, clauses=[body, row]))
     (merged,) = folded.doc.tasks
-    assert merged.id == "ca" and [d.name for d in merged.departments] == ["县应急局"]
+    assert merged.id == "ca.1" and [d.name for d in merged.departments] == ["县应急局"]
     assert merged.departments[0].span.start == -1  # its offsets pointed into the body's text
     assert [f.text for f in merged.frequencies] == ["每季度1次"] and merged.deadlines[0].end == "2024-09-30"
 
 
 def test_one_action_per_merged_task(restated):
     body = {c.id: c for c in restated.clauses}
-    merged = {c.id: c for c in fold(restated).doc.clauses}["ca-2"]
-    candidates = {body["ca-2"].action, body["c2.1.3"].action}
+    merged = {c.id: c for c in fold(restated).doc.clauses}["ca.3"]
+    candidates = {body["ca.3"].action, body["c2.1.3"].action}
     assert merged.action in candidates
 
 
