@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
     e.add_argument("--no-ocr", action="store_true", help="never run OCR on scanned pages")
     e.add_argument("--text", action="store_true", help="include each document's full text in the JSON")
+    e.add_argument("--db", default=None, help="apply the department names reviewers taught in this review store")
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
@@ -36,6 +37,10 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="retrain the is_task and action classifiers from corpus/gold")
     t.add_argument("--gold", default=None)
     t.add_argument("--out", default=None)
+    t.add_argument("--with-reviews", action="store_true",
+                   help="also train on the task tables reviewers confirmed in the review store (--db)")
+    t.add_argument("--db", default=None, help="review database for --with-reviews (default: PLANLINK_DB, else "
+                                               "planlink-review.db)")
 
     lk = sub.add_parser("link", help="link a child plan's clauses to its parent plan(s)")
     lk.add_argument("child")
@@ -56,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--parent")
     b.add_argument("--workers", type=int, default=None)
     b.add_argument("--scheduler", default=None, help="tcp://HOST:PORT of a Dask distributed scheduler")
+
+    from .review.cli import add_parser as review_parser
+
+    review_parser(sub)
     return p
 
 
@@ -65,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         _parser().print_help()
         return 0
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
-               "peers": _peers}
+               "peers": _peers, "review": _review}
     try:
         return handler[args.command](args)
     except KeyboardInterrupt:
@@ -104,6 +113,13 @@ def _extract(args) -> int:
         return _fail(str(exc))
     if not docs:
         return _fail(f"{args.file}: no plan text was found in the file")
+    if args.db:
+        from .review.learn import lexicon_from_db
+
+        try:
+            lexicon_from_db(args.db).apply(docs)
+        except Exception as exc:  # noqa: BLE001 - an unreachable database is one line, not a traceback
+            return _fail(f"review database {args.db}: {str(exc).splitlines()[0]}")
     if args.format == "json":
         out = {"documents": [_doc_json(d, args.text) for d in docs]}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
@@ -143,6 +159,14 @@ def _evaluate(args) -> int:
 
 
 def _train(args) -> int:
+    if getattr(args, "with_reviews", False):
+        from .classify.train import GOLD, MODELS
+        from .review.learn import train_with_reviews
+
+        meta = train_with_reviews(args.db, Path(args.gold) if args.gold else GOLD,
+                                  Path(args.out) if args.out else MODELS)
+        print(json.dumps(meta, ensure_ascii=False, indent=1))
+        return 0
     from .classify.train import main as train_main
 
     return train_main(args)
@@ -173,6 +197,12 @@ def _peers(args) -> int:
         plans.append(docs)
     sys.stdout.write(json.dumps(compare_peers(plans), ensure_ascii=False, indent=1) + "\n")
     return 0
+
+
+def _review(args) -> int:
+    from .review.cli import main as review_main
+
+    return review_main(args)
 
 
 def _batch(args) -> int:
