@@ -17,16 +17,15 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
     """Coverage of the parent plan in the reviewed state: rejected and orphan links left out, re-linked and added links
     in, parent tasks covered elsewhere not counted as 遗漏, changes recomputed from the corrected fields."""
     from ..link.diff import changes
-    from ..model import Clause
+    from .workflow import clause_from_json
 
     rv = store.review(review_id)
     child = store.task_table(rv.child_plan)
     parent = store.task_table(rv.parent_plan)
     child_doc, parent_doc = store.plan_document(rv.child_plan), store.plan_document(rv.parent_plan)
-    cmap = {c["id"]: c for c in child} | {c.id: c.to_json() for c in child_doc.clauses if c.id not in
-                                            {x["id"] for x in child}}
-    pmap = {c["id"]: c for c in parent} | {c.id: c.to_json() for c in parent_doc.clauses if c.id not in
-                                             {x["id"] for x in parent}}
+    # a link made before its clause was split or merged away still names the machine's clause
+    cmap = {c["id"]: c for c in store.machine_clauses(rv.child_plan)} | {c["id"]: c for c in child}
+    pmap = {c["id"]: c for c in store.machine_clauses(rv.parent_plan)} | {c["id"]: c for c in parent}
     queue = store.queue(rv.id)
     marks = store.marks(rv.id)
     links = []
@@ -36,7 +35,7 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
         c, p = cmap.get(q["child"]), pmap.get(q["parent"])
         if c is None or p is None:
             continue
-        ch = changes(Clause.from_json(_plain(c)), Clause.from_json(_plain(p)))
+        ch = changes(clause_from_json(c), clause_from_json(p))
         links.append({**q, "child_text": c["text"], "parent_text": p["text"], "changes": ch,
                       "confirmed": q["state"] == "confirmed"})
     tasks_p = [p for p in parent if p.get("is_task")]
@@ -68,10 +67,6 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
         "status": status,
         "decisions": queue,
     }
-
-
-def _plain(c: dict) -> dict:
-    return {k: v for k, v in c.items() if k not in ("corrected", "machine", "versions", "fingerprint")}
 
 
 def decisions_json(store: ReviewStore, review_id: int | None = None) -> dict:

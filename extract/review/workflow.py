@@ -474,11 +474,10 @@ class ReviewStore:
 
     def _changes(self, conn, rv, child_id: str, parent_id: str) -> list[str]:
         from ..link.diff import changes
-        from ..model import Clause
 
         c = self._clause_json(conn, rv.child_plan, child_id)
         p = self._clause_json(conn, rv.parent_plan, parent_id)
-        return changes(Clause.from_json(c), Clause.from_json(p)) if c and p else []
+        return changes(clause_from_json(c), clause_from_json(p)) if c and p else []
 
     def _clause_json(self, conn, plan_id: int, clause_id: str) -> dict | None:
         doc = json.loads(conn.execute(select(S.plans.c.doc_json).where(S.plans.c.id == plan_id)).scalar())
@@ -570,14 +569,36 @@ class ReviewStore:
             self._log(conn, reviewer, "confirm_table" if confirmed else "unconfirm_table", f"series:{sid}",
                       {"table_confirmed_by": row.table_confirmed_by}, vals)
 
+    def machine_clauses(self, plan_id: int) -> list[dict]:
+        """The plan's clauses as the machine extracted them (CONTRACT.md clause JSON)."""
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(S.plans.c.doc_json).where(S.plans.c.id == plan_id)).scalar()
+        if raw is None:
+            raise ReviewError(f"no plan {plan_id} in the review store")
+        return json.loads(raw)["clauses"]
+
     def task_table(self, plan_id: int) -> list[dict]:
         """The plan's clauses as the reviewers see them: machine output, the user lexicon, then corrections."""
         from .learn import apply_corrections, apply_lexicon
 
-        doc = self.plan_document(plan_id)
-        clauses = [c.to_json() for c in doc.clauses]
+        clauses = self.machine_clauses(plan_id)
         apply_lexicon(clauses, self.lexicon())
         return apply_corrections(clauses, self.corrections(self.series_of(plan_id)))
+
+
+def clause_from_json(d: dict):
+    """A model Clause from clause JSON (CONTRACT.md shape, as stored), with deadline dates kept: the linker's diff
+    compares them."""
+    from ..model import Clause, Span
+
+    keep = ("id", "path", "marker", "text", "start", "end", "heading", "kind", "page", "is_task", "task_score",
+            "action", "frequencies", "departments", "targets", "cells", "inherited")
+    c = Clause.from_json({k: v for k, v in d.items() if k in keep} | {"path": d.get("path", [])})
+    c.deadlines = [Span("deadline", x.get("text", ""), x.get("start_offset", -1), x.get("end_offset", -1),
+                        {"start": x.get("start"), "end": x.get("end"), "ongoing": bool(x.get("ongoing")),
+                         **({"optional": True} if x.get("optional") else {})})
+                   for x in d.get("deadlines", [])]
+    return c
 
 
 def _link_state(lk) -> dict:
