@@ -141,11 +141,24 @@ def _anchor(text: str, others: list[str]) -> str | None:
 
 
 def gold_file(store, plan_id: int, source: str) -> dict:
-    """The reviewed task table of a plan as a gold file of ANNOTATION.md §3 (source: the plan text written beside it)."""
+    """The reviewed task table of a plan as a gold file of ANNOTATION.md §3 (source: the plan text written beside it).
+    Gold names only what the text writes: a reviewer's value whose text is not in its clause is left out and listed
+    under "skipped"."""
     doc = store.plan_document(plan_id)
     table = store.task_table(plan_id)
     texts = [c["text"] for c in table]
-    clauses = []
+    clauses, skipped = [], []
+
+    def written(c: dict, items: list[dict], keys: tuple[str, ...], field: str) -> list[dict]:
+        out = []
+        for d in items:
+            t = d.get("text") or d.get("name") or ""
+            if t and fold(t) in fold(c["text"]):
+                out.append({"text": t, **{k: d[k] for k in keys if k in d and k != "text"}})
+            else:
+                skipped.append({"clause": c["id"], "field": field, "value": d})
+        return out
+
     for k, c in enumerate(table):
         anchor = _anchor(c["text"], texts[:k] + texts[k + 1:])
         if anchor is None:
@@ -153,15 +166,12 @@ def gold_file(store, plan_id: int, source: str) -> dict:
         clauses.append({
             "anchor": anchor, "path": c.get("path", []), "is_task": bool(c.get("is_task")),
             "action": [c["action"]] if c.get("action") else [],
-            "deadlines": [{k2: v for k2, v in d.items() if k2 in ("text", "start", "end", "ongoing")}
-                          for d in c.get("deadlines", [])],
-            "frequencies": [{k2: v for k2, v in d.items() if k2 in ("text", "period", "count", "at_least")}
-                            for d in c.get("frequencies", [])],
-            "departments": [{"text": d.get("text") or d.get("name"), "role": d["role"]}
-                            for d in c.get("departments", [])],
+            "deadlines": written(c, c.get("deadlines", []), ("start", "end", "ongoing", "optional"), "deadlines"),
+            "frequencies": written(c, c.get("frequencies", []), ("period", "count", "at_least"), "frequencies"),
+            "departments": written(c, c.get("departments", []), ("role",), "departments"),
         })
     return {"doc": f"review_{plan_id}", "source": source, "title": doc.title, "clauses": clauses,
-            "note": "exported from the review store: a reviewer confirmed this task table"}
+            "note": "exported from the review store: a reviewer confirmed this task table", "skipped": skipped}
 
 
 def export_gold(store, out_dir: str | Path) -> list[Path]:
