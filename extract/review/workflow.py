@@ -166,6 +166,11 @@ class ReviewStore:
                       {"plan": pid, "version": version})
         return pid, sid, (last.id if last else None)
 
+    def ingest(self, doc, scope: str = "") -> int:
+        """Store a plan (a revision of a stored plan becomes its new version); returns its plan id."""
+        with self.engine.begin() as conn:
+            return self._ingest(conn, doc, scope)[0]
+
     def plan_document(self, plan_id: int):
         from ..model import Document
 
