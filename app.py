@@ -54,7 +54,7 @@ def corpus_documents() -> list:
 
 def process_upload(name: str, data: bytes, progress=None) -> list:
     """Process an upload in a private temporary folder, under a generated name (never the user's)."""
-    from extract.cli import load_documents
+    from extract.api import load_documents
 
     ext = Path(name).suffix.lower()
     if ext.lstrip(".") not in UPLOAD_TYPES:
@@ -295,7 +295,7 @@ def page_corpus() -> None:
     for d in docs:
         for c in d.tasks:
             for s in c.deadlines:
-                end = s.attrs.get("end")
+                end = s.end
                 if end and "2023" <= end[:4] <= "2026":
                     points.append({"方案": d.title[:28], "时限": end, "任务": c.text[:40], "原文": s.text})
     if points:

@@ -10,9 +10,10 @@ import sys
 import time
 from pathlib import Path
 
+from . import families
+from .fileio import atomic_path, write_text
 from .readers import SUPPORTED
 
-ACTION_CODES = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X")
 
 
 def find_files(root: Path) -> list[Path]:
@@ -53,7 +54,7 @@ def _parent(parent_path: str | None):
 
 def process_one(path: str, parent_path: str | None = None) -> dict:
     """Worker: one file -> its documents (as JSON) and their links to the parent, or the reason it failed."""
-    from .cli import load_documents
+    from .api import load_documents
     from .errors import ReadError
 
     t = time.perf_counter()
@@ -86,11 +87,9 @@ def _write_plan(out: Path, plan_id: str, doc) -> None:
     plans = out / "plans"
     plans.mkdir(parents=True, exist_ok=True)
     write_xlsx([doc], plans / f"{plan_id}.xlsx")
-    tmp = plans / f".{plan_id}.json.tmp"
     d = doc.to_json()
     d.pop("text", None)
-    tmp.write_text(json.dumps({"documents": [d]}, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, plans / f"{plan_id}.json")
+    write_text(plans / f"{plan_id}.json", json.dumps({"documents": [d]}, ensure_ascii=False, indent=1))
 
 
 def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None = None,
@@ -188,11 +187,10 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     """summary.xlsx, graph.graphml/json and errors.csv from the store, each written atomically."""
     from openpyxl import Workbook
 
-    from .export import COLUMNS, WIDTHS, _atomic_target, fill_sheet, rows
+    from .export import COLUMNS, WIDTHS, fill_sheet, rows
     from .link.graph import build_graph, export
 
     docs = store.documents()
-    target, tmp = _atomic_target(out / "summary.xlsx")
     wb = Workbook()
     ws = wb.active
     ws.title = "全部任务"
@@ -200,12 +198,12 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     cov = wb.create_sheet("八大行动覆盖")
     matrix = []
     for d in docs:
-        counts = {k: 0 for k in ACTION_CODES}
+        counts = {k: 0 for k in families.default().codes}
         for c in d.tasks:
             if c.action in counts:
                 counts[c.action] += 1
-        matrix.append([d.title, d.issuer] + [counts[k] for k in ACTION_CODES] + [len(d.tasks)])
-    fill_sheet(cov, ["文件", "发文机关", *ACTION_CODES, "任务合计"], matrix, [50, 24] + [6] * 10 + [8])
+        matrix.append([d.title, d.issuer] + [counts[k] for k in families.default().codes] + [len(d.tasks)])
+    fill_sheet(cov, ["文件", "发文机关", *families.default().codes, "任务合计"], matrix, [50, 24] + [6] * 10 + [8])
     link_rows = store.links()
     if parent:
         _parent_matrix(wb, store, link_rows, _parent(parent)[0])
@@ -213,23 +211,21 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     if dups:
         fill_sheet(wb.create_sheet("重复文件"), ["文件", "标题", "与之重复"], [[r[2], r[1], r[3]] for r in dups],
                    [50, 50, 24])
-    wb.save(tmp)
-    os.replace(tmp, target)
+    with atomic_path(out / "summary.xlsx") as tmp:
+        wb.save(tmp)
 
     g = build_graph(docs)
     export(g, out / "graph.graphml", out / "graph.json")
 
-    target, tmp = _atomic_target(out / "errors.csv")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+    with atomic_path(out / "errors.csv") as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["file", "reason"])
         w.writerows(store.errors())
-    os.replace(tmp, target)
 
 
 def _parent_matrix(wb, store, link_rows, parent_docs) -> None:
     from .export import fill_sheet
-    from .link.diff import TIGHTENING, WEAKENING
+    from .model import TIGHTENING, WEAKENING
 
     status: dict[str, dict[str, str]] = {}
     parents: set[str] = set()

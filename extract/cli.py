@@ -1,4 +1,7 @@
-"""The planlink command: extract, evaluate, train, link, batch; main(argv) is what tests call."""
+"""The planlink command: extract, evaluate, train, link, batch, review; main(argv) is what tests call.
+
+Each subcommand imports what it needs when it runs (deliberately, not at module top), so that `planlink --version`
+and `--help` start without loading the pipeline, spaCy or the models."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
     e.add_argument("--no-ocr", action="store_true", help="never run OCR on scanned pages")
     e.add_argument("--text", action="store_true", help="include each document's full text in the JSON")
+    e.add_argument("--family", default=None,
+                   help="plan family whose actions the tasks are classified against: a name under extract/families "
+                        "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
     e.add_argument("--db", default=None, help="apply the department names reviewers taught in this review store")
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
@@ -47,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--parent", action="append", required=True)
     lk.add_argument("--parent-title", action="append", default=[],
                     help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
+    lk.add_argument("--actions-from-parent", action="store_true",
+                    help="classify the child's tasks by the actions the parent groups its tasks under (e.g. a city's 九大行动)")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
 
@@ -89,26 +97,16 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def load_documents(path: str, *, max_bytes=None, ocr=True, progress=None):
-    """Run the pipeline, turning every failure into ReadError so callers print one line."""
-    from .errors import ReadError
-    from .pipeline import process_file
-
-    try:
-        return process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "the file is too large to process in memory") from None
-    except Exception as exc:  # noqa: BLE001 - bad input must never end in a traceback
-        raise ReadError(path, f"could not be processed ({type(exc).__name__}: {exc})") from None
-
-
 def _extract(args) -> int:
-    from .errors import ReadError
+    from . import families
+    from .api import ReadError, load_documents
 
     try:
-        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr)
+        families.load(args.family)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr, family=args.family)
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:
@@ -119,7 +117,7 @@ def _extract(args) -> int:
         try:
             lexicon_from_db(args.db).apply(docs)
         except Exception as exc:  # noqa: BLE001 - an unreachable database is one line, not a traceback
-            return _fail(f"review database {args.db}: {str(exc).splitlines()[0]}")
+            return _fail(f"review database {args.db}: {str(exc).strip().splitlines()[0]}")
     if args.format == "json":
         out = {"documents": [_doc_json(d, args.text) for d in docs]}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
@@ -153,6 +151,10 @@ def _doc_json(doc, with_text: bool) -> dict:
 
 
 def _evaluate(args) -> int:
+    if args.links:
+        from .link.evaluate import main as link_evaluate
+
+        return link_evaluate(args)
     from .evaluate import main as evaluate_main
 
     return evaluate_main(args)
@@ -173,14 +175,51 @@ def _train(args) -> int:
 
 
 def _link(args) -> int:
-    from .link.cli import main as link_main
+    from .api import ReadError, link_documents, load_documents, pick_document
+    from .link.report import to_html, to_markdown, write_xlsx
 
-    return link_main(args)
+    try:
+        child = load_documents(args.child)
+        parents = [load_documents(p) for p in args.parent]
+    except ReadError as exc:
+        return _fail(str(exc))
+    for k, title in enumerate(getattr(args, "parent_title", []) or []):
+        if k < len(parents) and title:
+            doc = pick_document(parents[k], title)
+            if doc is None:
+                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file")
+            parents[k] = [doc]
+    reports = [link_documents(child, p, actions_from_parent=args.actions_from_parent and k == 0)
+               for k, p in enumerate(parents)]
+    report = dict(reports[0])
+    if len(reports) > 1:
+        report["ancestors"] = [{"parent": str(path), **r} for path, r in zip(args.parent[1:], reports[1:])]
+    child_title = child[0].title if child else args.child
+    parent_title = parents[0][0].title if parents[0] else args.parent[0]
+    fmt = args.format
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "table":
+        cov = report["coverage"]
+        print(f"{child_title} -> {parent_title}")
+        print(f"parent tasks {cov['parent_clauses']}, covered {cov['covered']}, dropped {len(cov['dropped'])}, "
+              f"novel {len(cov['novel_child_clauses'])}")
+        for lk in report["links"]:
+            print(f"{lk['child']:>12} -> {lk['parent']:<12} {lk['kind']:<11} {lk['score']:.2f} {','.join(lk['changes'])}")
+    else:
+        target = Path(args.out or Path(args.child).with_suffix(f".link.{fmt}"))
+        if fmt == "xlsx":
+            write_xlsx(report, target, child_title, parent_title)
+        else:
+            text = to_html(report, child_title, parent_title) if fmt == "html" else to_markdown(
+                report, child_title, parent_title)
+            target.write_text(text, encoding="utf-8")
+        print(target)
+    return 0
 
 
 def _peers(args) -> int:
-    from .errors import ReadError
-    from .evaluate import pick_document
+    from .api import ReadError, load_documents, pick_document
     from .link.report import compare_peers
 
     plans = []

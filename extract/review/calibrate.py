@@ -17,11 +17,19 @@ MIN_SUPPORT = 30
 def labelled_links(gold_dir: Path = LINKS, split: str = "train") -> list[tuple[float, str, bool]]:
     """(score, kind, correct) for every link the linker makes on the gold pairs of one split; a link is correct
     when a gold link's anchors name its child and parent clauses (matched once, as `planlink evaluate --links`)."""
-    from ..evaluate import pick_document
+    from ..api import link_documents, pick_document, process_file
     from ..gold import fold
-    from ..link.evaluate import _find, _resolve
-    from ..link.report import link_documents
-    from ..pipeline import process_file
+
+    def _resolve(name: str, gold_path: Path) -> Path | None:
+        # as `planlink evaluate --links` finds a gold file's plans: from cwd, the gold folder or its parents
+        for base in [Path.cwd(), gold_path.parent, *gold_path.parent.parents]:
+            if (base / name).is_file():
+                return base / name
+        return None
+
+    def _find(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
+        a = fold(anchor)
+        return {i for i, t in texts if a in t}
 
     names = json.loads((gold_dir / "split.json").read_text(encoding="utf-8"))
     wanted = names["train"] + names["dev"] if split == "all" else names[split]

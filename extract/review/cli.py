@@ -119,8 +119,7 @@ def _store(args):
 
 
 def _pick(path: str, title: str | None, role: str):
-    from ..cli import load_documents
-    from ..evaluate import pick_document
+    from ..api import load_documents, pick_document
     from .workflow import ReviewError
 
     docs = load_documents(path)

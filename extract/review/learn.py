@@ -38,7 +38,7 @@ def _object_before(text: str, pos: int) -> bool:
 def apply_lexicon(clauses: list[dict], entries: list[dict]) -> list[dict]:
     """Apply the user lexicon to clause JSON in place: a wrong machine name a reviewer replaced is renamed, and a
     reviewer's name written in a clause but missed by the machine is added (unless it is the object of 督促/配合…).
-    Added or renamed departments carry "source": "lexicon"."""
+    Added or renamed departments carry "origin": "lexicon"."""
     if not entries:
         return clauses
     renames = {e["seen_as"]: e for e in entries if e["seen_as"]}
@@ -48,7 +48,7 @@ def apply_lexicon(clauses: list[dict], entries: list[dict]) -> list[dict]:
         for d in c.get("departments", []):
             e = renames.get(d.get("name")) or renames.get(d.get("text"))
             if e is not None:
-                d = {**d, "name": e["name"], "source": "lexicon"}
+                d = {**d, "name": e["name"], "origin": "lexicon"}
                 if e["name"] in c["text"]:
                     d["text"] = e["name"]
             deps.append(d)
@@ -65,7 +65,7 @@ def apply_lexicon(clauses: list[dict], entries: list[dict]) -> list[dict]:
                 continue
             role = next((r for pat, r in _AFTER_ROLE if pat.match(text[pos + len(key):])), e["role"])
             deps = [d for d in deps if not (fold(d.get("name") or "") and fold(d.get("name") or "") in key)]
-            deps.append({"text": e["name"], "name": e["name"], "role": role, "source": "lexicon"})
+            deps.append({"text": e["name"], "name": e["name"], "role": role, "origin": "lexicon"})
         c["departments"] = deps
     return clauses
 
@@ -232,17 +232,15 @@ class Lexicon:
 
     def apply(self, docs) -> None:
         """Rewrite each document's clause departments in place through the lexicon."""
-        from ..model import Clause
+        from ..model import Department
 
         if not self.entries:
             return
         for d in docs:
             for c in d.clauses:
-                js = {"id": c.id, "path": list(c.path), "text": c.text,
-                      "departments": [s.to_json() for s in c.departments]}
+                js = {"id": c.id, "text": c.text, "departments": [s.to_json() for s in c.departments]}
                 apply_lexicon([js], self.entries)
-                # only the departments go through JSON: the model builds its own department objects from it
-                c.departments = Clause.from_json(js).departments
+                c.departments = [Department.from_json(x) for x in js["departments"]]
 
 
 def lexicon_from_db(db: str | None) -> Lexicon:

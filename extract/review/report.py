@@ -6,8 +6,7 @@ import json
 import os
 from datetime import date
 
-from ..link.diff import TIGHTENING, WEAKENING
-from ..link.report import CHANGE_NAMES, KIND_NAMES
+from ..model import TIGHTENING, WEAKENING, Change, LinkKind
 from .workflow import STATE_ZH, ReviewStore
 
 _HIDDEN = ("rejected", "orphan")
@@ -102,7 +101,14 @@ def _atomic_write(target, text: str) -> None:
 
 
 def _changes_zh(changes: list[str]) -> str:
-    return "、".join(CHANGE_NAMES.get(x, x) for x in changes)
+    return "、".join(_label(Change, x) for x in changes)
+
+
+def _label(enum, code: str) -> str:
+    try:
+        return enum(code).label
+    except ValueError:
+        return code
 
 
 def write_docx(store: ReviewStore, target, review_id: int | None = None, *, reviewer: str | None = None,
@@ -216,7 +222,7 @@ def write_xlsx(store: ReviewStore, target, review_id: int | None = None) -> None
     for q in rep["decisions"]:
         lk = texts.get(q["id"], q)
         rows.append([q["id"], q["parent"], lk["parent_text"], q["child"], lk["child_text"],
-                     KIND_NAMES.get(q["kind"], q["kind"]), q["score"], _changes_zh(lk["changes"]),
+                     _label(LinkKind, q["kind"]), q["score"], _changes_zh(lk["changes"]),
                      STATE_ZH[q["state"]], "人工" if q["origin"] == "reviewer" else "系统", q["reviewer"] or "",
                      q["note"]])
     fill_sheet(ws, ["编号", "上级条款", "上级原文", "下级条款", "下级原文", "关系", "分数", "变化", "审查状态", "来源",
@@ -245,7 +251,10 @@ def write_task_table(store: ReviewStore, plan_id: int, target) -> None:
     """The corrected task table of one plan as xlsx, with the corrected fields named in their own column."""
     from openpyxl import Workbook
 
-    from ..export import ACTION_NAMES, deadline_value, fill_sheet, frequency_value
+    from ..components import deadline_value, frequency_value
+    from ..export import fill_sheet
+    from ..families import action_label
+    from ..model import Deadline, Frequency
 
     FIELD_ZH = {"departments": "责任单位", "deadlines": "完成时限", "frequencies": "频次", "action": "行动类别",
                 "is_task": "是否任务", "split": "拆分", "merge": "合并"}
@@ -256,10 +265,10 @@ def write_task_table(store: ReviewStore, plan_id: int, target) -> None:
         for d in c.get("departments", []):
             deps.setdefault(d.get("role", "responsible"), []).append(d.get("name") or d.get("text"))
         rows.append([n, c["id"], "/".join(c.get("path", [])), c["text"], "是" if c.get("is_task") else "否",
-                     ACTION_NAMES.get(c.get("action") or "", ""),
-                     "；".join(d.get("text") or deadline_value(d) for d in c.get("deadlines", [])),
-                     "；".join(deadline_value(d) for d in c.get("deadlines", [])),
-                     "；".join(frequency_value(d) for d in c.get("frequencies", [])),
+                     action_label(doc.family, c.get("action")),
+                     "；".join(d.get("text") or "" for d in c.get("deadlines", [])),
+                     "；".join(deadline_value(Deadline.from_json({"text": "", **d})) for d in c.get("deadlines", [])),
+                     "；".join(frequency_value(Frequency.from_json({"text": "", **d})) for d in c.get("frequencies", [])),
                      "、".join(deps["lead"]), "、".join(deps["responsible"]), "、".join(deps["support"]),
                      "、".join(FIELD_ZH.get(f, f) for f in c.get("corrected", []))])
     wb = Workbook()

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from .workflow import ACTIONS, STATE_ZH, Conflict, ReviewError, ReviewStore
+from ..model import Change, LinkKind
+from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes
 
-KIND_ZH = {"verbatim": "原文照搬", "localized": "本地化", "paraphrased": "改写", "merged": "合并", "split": "拆分"}
-CHANGE_ZH = {"deadline_earlier": "时限提前", "deadline_later": "时限推后", "frequency_higher": "频次提高",
-             "frequency_lower": "频次降低", "ongoing_added": "增加长期坚持", "ongoing_removed": "取消长期坚持"}
+KIND_ZH = {k.value: k.label for k in LinkKind}
+CHANGE_ZH = {k.value: k.label for k in Change}
 STATE_COLOURS = {"unreviewed": "#9e9e9e", "auto": "#64b5f6", "confirmed": "#2e7d32", "rejected": "#c62828",
                  "suspect": "#ef6c00", "orphan": "#6d4c41"}
 ROLE_COLUMNS = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"}
@@ -192,8 +192,8 @@ def _rows(table: list[dict]) -> list[dict]:
 
 def parse_spans(field: str, text: str) -> list[dict]:
     """Deadlines or frequencies typed by a reviewer (`2024年9月底前；长期坚持`), read by the same extractors as plans."""
+    from ..components import extract_clause
     from ..model import Clause
-    from ..pipeline import extract_clause
 
     out = []
     for piece in [p.strip() for p in text.replace(";", "；").split("；") if p.strip()]:
@@ -247,7 +247,7 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
         disabled=["条款", "任务内容", "人工更正"],
         column_config={"任务内容": st.column_config.TextColumn(width="large"),
                        "是否任务": st.column_config.CheckboxColumn(),
-                       "行动类别": st.column_config.SelectboxColumn(options=[""] + list(ACTIONS))})
+                       "行动类别": st.column_config.SelectboxColumn(options=[""] + list(action_codes(doc.family)))})
     c1, c2, c3 = st.columns(3)
     if c1.button("保存更正", key=f"{key}_save", disabled=not reviewer, type="primary"):
         try:

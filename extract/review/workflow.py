@@ -22,7 +22,6 @@ _QUEUE_RANK = {"suspect": 0, "orphan": 1, "unreviewed": 2, "auto": 3, "confirmed
 FIELDS = ("departments", "deadlines", "frequencies", "action", "is_task", "split", "merge")
 ROLES = ("lead", "responsible", "support")
 PERIODS = ("day", "week", "month", "quarter", "half_year", "year")
-ACTIONS = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X")
 # below this similarity a clause of the old version has no counterpart in the new one (removed, not changed)
 SAME_CLAUSE = 0.5
 
@@ -216,7 +215,7 @@ class ReviewStore:
             return row.id
 
     def _machine_links(self, child_doc, parent_doc) -> list[dict]:
-        from ..link.report import link_documents
+        from ..api import link_documents
 
         return link_documents([child_doc], [parent_doc])["links"]
 
@@ -507,7 +506,7 @@ class ReviewStore:
         `expected_version` is the correction's version the reviewer saw (0: none yet); a different one is a Conflict."""
         from .learn import learn_departments
 
-        value = validate_field(field, value)
+        value = validate_field(field, value, self.plan_family(plan_id))
         table = {c["id"]: c for c in self.task_table(plan_id)}
         if clause_id not in table:
             raise ReviewError(f"no clause {clause_id!r} in plan {plan_id}")
@@ -574,6 +573,11 @@ class ReviewStore:
             self._log(conn, reviewer, "confirm_table" if confirmed else "unconfirm_table", f"series:{sid}",
                       {"table_confirmed_by": row.table_confirmed_by}, vals)
 
+    def plan_family(self, plan_id: int) -> str:
+        with self.engine.connect() as conn:
+            raw = conn.execute(select(S.plans.c.doc_json).where(S.plans.c.id == plan_id)).scalar()
+        return json.loads(raw).get("family", "") if raw else ""
+
     def machine_clauses(self, plan_id: int) -> list[dict]:
         """The plan's clauses as the machine extracted them (CONTRACT.md clause JSON)."""
         with self.engine.connect() as conn:
@@ -592,18 +596,10 @@ class ReviewStore:
 
 
 def clause_from_json(d: dict):
-    """A model Clause from clause JSON (CONTRACT.md shape, as stored), with deadline dates kept: the linker's diff
-    compares them."""
-    from ..model import Clause, Span
+    """A model Clause from clause JSON as the store keeps it (machine output with the reviewers' values)."""
+    from ..model import Clause
 
-    keep = ("id", "path", "marker", "text", "start", "end", "heading", "kind", "page", "is_task", "task_score",
-            "action", "frequencies", "departments", "targets", "cells", "inherited")
-    c = Clause.from_json({k: v for k, v in d.items() if k in keep} | {"path": d.get("path", [])})
-    c.deadlines = [Span("deadline", x.get("text", ""), x.get("start_offset", -1), x.get("end_offset", -1),
-                        {"start": x.get("start"), "end": x.get("end"), "ongoing": bool(x.get("ongoing")),
-                         **({"optional": True} if x.get("optional") else {})})
-                   for x in d.get("deadlines", [])]
-    return c
+    return Clause.from_json({**d, "path": d.get("path", [])})
 
 
 def _link_state(lk) -> dict:
@@ -612,7 +608,17 @@ def _link_state(lk) -> dict:
             "machine_parent": lk.machine_parent, "prior_state": lk.prior_state}
 
 
-def validate_field(field: str, value):
+def action_codes(family: str | None = None) -> tuple[str, ...]:
+    """The action codes a plan of this family may take (the 八大行动 + O/X by default)."""
+    from .. import families
+
+    try:
+        return families.load(family or None).codes
+    except ValueError:
+        return families.default().codes
+
+
+def validate_field(field: str, value, family: str | None = None):
     """The value of a correction, checked against ANNOTATION.md; a bad one raises ReviewError naming the problem."""
     if field not in FIELDS:
         raise ReviewError(f"unknown field {field!r}: one of {', '.join(FIELDS)}")
@@ -631,8 +637,8 @@ def validate_field(field: str, value):
     elif field == "action":
         if value in ("", None):
             value = None
-        elif value not in ACTIONS:
-            raise ReviewError(f"unknown action {value!r}: one of {', '.join(ACTIONS)}")
+        elif value not in action_codes(family):
+            raise ReviewError(f"unknown action {value!r}: one of {', '.join(action_codes(family))}")
     elif field == "departments":
         out = []
         for d in _items(field, value):
