@@ -112,10 +112,10 @@ def _extract(args) -> int:
     if not docs:
         return _fail(f"{args.file}: no plan text was found in the file")
     if args.db:
-        from .review.learn import lexicon_from_db
+        from .review.workflow import apply_store_lexicon
 
         try:
-            lexicon_from_db(args.db).apply(docs)
+            apply_store_lexicon(args.db, docs)
         except Exception as exc:  # noqa: BLE001 - an unreachable database is one line, not a traceback
             return _fail(f"review database {args.db}: {str(exc).strip().splitlines()[0]}")
     if args.format == "json":
@@ -164,9 +164,14 @@ def _train(args) -> int:
     if getattr(args, "with_reviews", False):
         from .classify.train import GOLD, MODELS
         from .review.learn import train_with_reviews
+        from .review.workflow import ReviewStore
 
-        meta = train_with_reviews(args.db, Path(args.gold) if args.gold else GOLD,
-                                  Path(args.out) if args.out else MODELS)
+        store = ReviewStore(args.db)
+        try:
+            meta = train_with_reviews(store, Path(args.gold) if args.gold else GOLD,
+                                      Path(args.out) if args.out else MODELS)
+        finally:
+            store.close()
         print(json.dumps(meta, ensure_ascii=False, indent=1))
         return 0
     from .classify.train import main as train_main

@@ -201,3 +201,31 @@ def test_gold_export_and_train_with_reviews(capsys, tmp_path, reviewed):
     assert meta["review_gold_files"] == [files[0].name]
     assert files[0].stem in meta["train_files"]
     assert (tmp_path / "models" / "is_task.pkl").is_file()
+
+
+def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
+    """A department name a reviewer wrote on one plan is found in a plan processed afterwards."""
+    from test_review import CHILD_A, CHILD_B, PARENT_B
+
+    for name, body in (("a.txt", CHILD_A), ("p.txt", PARENT_B), ("b.txt", CHILD_B)):
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    db = str(tmp_path / "lex.db")
+
+    def grid_workers(out):
+        clauses = json.loads(out)["documents"][0]["clauses"]
+        return [(d["name"], d["role"], d.get("origin")) for c in clauses for d in c["departments"]
+                if "网格员" in d["name"]]
+
+    _, out, _ = run(capsys, "extract", str(tmp_path / "b.txt"), "--db", db)
+    assert grid_workers(out) == []
+    run(capsys, "review", "open", str(tmp_path / "a.txt"), "--parent", str(tmp_path / "p.txt"), "--db", db)
+    from extract.review.workflow import ReviewStore
+
+    store = ReviewStore(db)
+    cid = next(c["id"] for c in store.task_table(store.review().child_plan) if "村级队伍" in c["text"])
+    store.close()
+    run(capsys, "review", "correct", cid, "departments", "安全网格员", "--reviewer", "张三", "--db", db)
+    _, out, _ = run(capsys, "extract", str(tmp_path / "b.txt"), "--db", db)
+    assert grid_workers(out) == [("安全网格员", "responsible", "lexicon"), ("安全网格员", "lead", "lexicon")]
+    _, plain, _ = run(capsys, "extract", str(tmp_path / "b.txt"))
+    assert grid_workers(plain) == []  # without --db the extraction is the machine's alone

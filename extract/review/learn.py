@@ -73,7 +73,7 @@ def apply_lexicon(clauses: list[dict], entries: list[dict]) -> list[dict]:
 def apply_corrections(clauses: list[dict], corrections: list[dict]) -> list[dict]:
     """The task table with the reviewers' corrections winning over the machine's values. Each clause gets its
     "fingerprint", the list of "corrected" fields and the "machine" values of those fields."""
-    from .workflow import fingerprint
+    from .store import fingerprint
 
     by_fp: dict[str, dict[str, dict]] = {}
     for cor in corrections:
@@ -192,36 +192,28 @@ def export_gold(store, out_dir: str | Path) -> list[Path]:
     return written
 
 
-def train_with_reviews(db: str | None, gold_dir: Path, out_dir: Path) -> dict:
+def train_with_reviews(store, gold_dir: Path, out_dir: Path) -> dict:
     """Retrain the classifiers on corpus gold plus every confirmed task table of the review store."""
     from ..classify.train import split_names, train
-    from .workflow import ReviewStore
+    from ..gold import resolve_source
 
-    store = ReviewStore(db)
-    try:
-        with tempfile.TemporaryDirectory(prefix="planlink-train-") as tmp:
-            tmp_gold = Path(tmp)
-            for f in gold_dir.glob("*.json"):
-                if f.name != "split.json":
-                    g = json.loads(f.read_text(encoding="utf-8"))
-                    from ..gold import resolve_source
-
-                    src = resolve_source(g, f)
-                    if src is not None:
-                        g["source"] = str(src.resolve())
-                    (tmp_gold / f.name).write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
-            reviewed = export_gold(store, tmp_gold)
-            split = split_names(gold_dir)
-            split["train"] = list(split["train"]) + [p.stem for p in reviewed]
-            (tmp_gold / "split.json").write_text(json.dumps(split, ensure_ascii=False), encoding="utf-8")
-            meta = train(tmp_gold, out_dir)
-            meta["review_gold_files"] = [p.name for p in reviewed]
-            if out_dir.is_dir():
-                (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
-                                                   encoding="utf-8")
-            return meta
-    finally:
-        store.close()
+    with tempfile.TemporaryDirectory(prefix="planlink-train-") as tmp:
+        tmp_gold = Path(tmp)
+        for f in gold_dir.glob("*.json"):
+            if f.name != "split.json":
+                g = json.loads(f.read_text(encoding="utf-8"))
+                src = resolve_source(g, f)
+                if src is not None:
+                    g["source"] = str(src.resolve())
+                (tmp_gold / f.name).write_text(json.dumps(g, ensure_ascii=False), encoding="utf-8")
+        reviewed = export_gold(store, tmp_gold)
+        split = split_names(gold_dir)
+        split["train"] = list(split["train"]) + [p.stem for p in reviewed]
+        (tmp_gold / "split.json").write_text(json.dumps(split, ensure_ascii=False), encoding="utf-8")
+        meta = train(tmp_gold, out_dir)
+        meta["review_gold_files"] = [p.name for p in reviewed]
+        (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return meta
 
 
 class Lexicon:
@@ -241,13 +233,3 @@ class Lexicon:
                 js = {"id": c.id, "text": c.text, "departments": [s.to_json() for s in c.departments]}
                 apply_lexicon([js], self.entries)
                 c.departments = [Department.from_json(x) for x in js["departments"]]
-
-
-def lexicon_from_db(db: str | None) -> Lexicon:
-    from .workflow import ReviewStore
-
-    store = ReviewStore(db)
-    try:
-        return Lexicon(store.lexicon())
-    finally:
-        store.close()

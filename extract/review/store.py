@@ -237,5 +237,14 @@ def migrate(engine: Engine) -> int:
     return max(done)
 
 
+def fingerprint(text: str) -> str:
+    """The fingerprint of a clause text: width-folded, white space dropped, hashed."""
+    import hashlib
+
+    from ..text import fold
+
+    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:16]
+
+
 def dumps(value) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..text import fold
 from . import store as S
-from .store import dumps, now
+from .store import dumps, fingerprint, now
 
 STATES = ("unreviewed", "auto", "confirmed", "rejected", "suspect", "orphan")
 STATE_ZH = {"unreviewed": "待审", "auto": "自动接受", "confirmed": "已确认", "rejected": "已否决", "suspect": "待复核",
@@ -32,11 +32,6 @@ class ReviewError(Exception):
 
 class Conflict(ReviewError):
     """Another reviewer changed the same record since it was loaded."""
-
-
-def fingerprint(text: str) -> str:
-    """The fingerprint of a clause text: width-folded, white space dropped, hashed."""
-    return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:16]
 
 
 def link_id(n: int) -> str:
@@ -600,6 +595,17 @@ def clause_from_json(d: dict):
     from ..model import Clause
 
     return Clause.from_json({**d, "path": d.get("path", [])})
+
+
+def apply_store_lexicon(db: str | None, docs) -> None:
+    """Apply the department names reviewers taught in the store at `db` to freshly extracted documents."""
+    from .learn import Lexicon
+
+    store = ReviewStore(db)
+    try:
+        Lexicon(store.lexicon()).apply(docs)
+    finally:
+        store.close()
 
 
 def _link_state(lk) -> dict:
