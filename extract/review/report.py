@@ -44,8 +44,12 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
     elsewhere = [{"id": p["id"], "text": p["text"], "covered_by": marks[p["id"]]["covered_by"],
                   "note": marks[p["id"]]["note"], "reviewer": marks[p["id"]]["reviewer"]}
                  for p in tasks_p if p["id"] in marks and p["id"] not in covered]
-    parent_notes = {p: m["note"] for p, m in marks.items()}
-    dropped = [{"id": p["id"], "text": p["text"], "note": parent_notes.get(p["id"], "")}
+    # a dropped parent task shows why its links were rejected
+    parent_notes: dict[str, list[str]] = {}
+    for q in queue:
+        if q["state"] == "rejected" and q["note"]:
+            parent_notes.setdefault(q["parent"], []).append(f"否决{q['id']}（{q['child']}）：{q['note']}")
+    dropped = [{"id": p["id"], "text": p["text"], "note": "；".join(parent_notes.get(p["id"], []))}
                for p in tasks_p if p["id"] not in covered and p["id"] not in marks]
     novel = [{"id": c["id"], "text": c["text"]} for c in tasks_c if c["id"] not in linked_children]
     weakened = [lk for lk in links if set(lk["changes"]) & WEAKENING]
@@ -118,11 +122,15 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
     from docx.enum.table import WD_TABLE_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     rep = reviewed_report(store, review_id)
     cov, info, st = rep["coverage"], rep["review"], rep["status"]
     doc = Docx()
+    # GB/T 9704: A4, type area 156 mm x 225 mm
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Cm(3.7), Cm(3.5), Cm(2.8), Cm(2.6)
 
     def font(run, name="仿宋", size=16, bold=False):
         run.font.name = name
@@ -146,6 +154,7 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
         t = doc.add_table(rows=1, cols=len(header))
         t.style = "Table Grid"
         t.alignment = WD_TABLE_ALIGNMENT.CENTER
+        t.autofit = False
         for k, h in enumerate(header):
             cell = t.rows[0].cells[k]
             cell.text = ""
@@ -155,12 +164,15 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
             for k, v in enumerate(r):
                 cells[k].text = ""
                 font(cells[k].paragraphs[0].add_run(str(v)), "仿宋", 10.5)
-        for k, w in enumerate(widths):
-            for row in t.rows:
-                row.cells[k].width = Pt(w)
         if not rows:
             cells = t.add_row().cells
             font(cells[0].paragraphs[0].add_run("无"), "仿宋", 10.5)
+        # widths in shares of the 15.6 cm type area of an A4 公文 page; Word reads the cells, LibreOffice the grid
+        scale = 15.6 / sum(widths)
+        for k, w in enumerate(widths):
+            t.columns[k].width = Cm(w * scale)
+            for row in t.rows:
+                row.cells[k].width = Cm(w * scale)
 
     para("衔接审查报告", name="方正小标宋简体", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     para(f"《{info['child_title']}》对《{info['parent_title']}》的落实情况", name="楷体", size=16,
@@ -174,22 +186,22 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
          f"上级条款已删除 {st['orphan']} 条。")
     heading("二、遗漏的上级任务")
     table(["序号", "上级条款", "任务内容", "审查意见"],
-          [[k, d["id"], d["text"], d["note"]] for k, d in enumerate(cov["dropped"], 1)], [30, 50, 300, 100])
+          [[k, d["id"], d["text"], d["note"]] for k, d in enumerate(cov["dropped"], 1)], [22, 68, 280, 110])
     if cov["covered_elsewhere"]:
         para("以下上级任务由其他文件落实，不计入遗漏：", indent=True)
         table(["序号", "上级条款", "任务内容", "落实文件", "审查意见"],
               [[k, e["id"], e["text"], e["covered_by"], e["note"]] for k, e in enumerate(cov["covered_elsewhere"], 1)],
-              [30, 50, 240, 90, 80])
+              [22, 68, 220, 90, 80])
     heading("三、弱化的任务")
     table(["序号", "上级条款", "下级条款", "变化", "审查状态", "审查意见"],
           [[k, f"{lk['parent']} {lk['parent_text']}", f"{lk['child']} {lk['child_text']}", _changes_zh(lk["changes"]),
             STATE_ZH[lk["state"]], lk["note"]] for k, lk in enumerate(cov["weakened"], 1)],
-          [30, 160, 160, 60, 50, 60])
+          [22, 150, 150, 60, 50, 80])
     heading("四、新增的任务")
     notes = {lk["child"]: lk["note"] for lk in store.queue(info["id"]) if lk["note"]}
     table(["序号", "下级条款", "任务内容", "审查意见"],
           [[k, n["id"], n["text"], notes.get(n["id"], "")] for k, n in enumerate(cov["novel_child_clauses"], 1)],
-          [30, 50, 300, 100])
+          [22, 68, 280, 110])
     heading("五、审查意见")
     noted = [q for q in rep["decisions"] if q["note"]]
     if noted:
