@@ -154,6 +154,10 @@ def page_tasks() -> None:
         st.dataframe(styled, use_container_width=True, hide_index=True,
                      column_config={"任务内容": st.column_config.TextColumn(width="large")})
     downloads([doc], "t")
+    st.subheader("人工更正")
+    from extract.review.ui import render_task_editor, review_store
+
+    render_task_editor(review_store(), doc)
     with st.expander("原文标注（时限、频次、单位、指标以颜色标出）"):
         st.markdown('<span style="background:#ffe08a">完成时限</span> <span style="background:#b8e0ff">频次</span> '
                     '<span style="background:#c8f0c0">责任单位</span> <span style="background:#f4c6f0">量化指标</span>',
@@ -252,6 +256,12 @@ def page_link() -> None:
         st.subheader("下级新增任务")
         st.dataframe(pd.DataFrame(cov["novel_child_clauses"]).rename(columns={"id": "编号", "text": "内容"}),
                      hide_index=True, use_container_width=True)
+
+    st.subheader("人工审查")
+    from extract.review.ui import render_link_review, review_store
+
+    render_link_review(review_store(), child, parent_docs[0],
+                       parent_scope={"仅附件任务表": "table_row", "仅正文": "body"}.get(scope, ""))
 
     st.subheader("衔接关系图")
     nodes, edges = [], []

@@ -183,7 +183,7 @@ def _names(c: dict, role: str) -> str:
 
 
 def _rows(table: list[dict]) -> list[dict]:
-    return [{"条款": c["id"], "任务内容": c["text"], "是否任务": bool(c.get("is_task")), "行动类别": c.get("action") or "",
+    return [{"条款": c["id"], "任务内容": c["text"], "是否任务": bool(c.get("is_task")), "行动类别": c.get("action") or None,
              **{col: _names(c, role) for role, col in ROLE_COLUMNS.items()},
              "完成时限": "；".join(d.get("text", "") for d in c.get("deadlines", [])),
              "频次": "；".join(d.get("text", "") for d in c.get("frequencies", [])),
@@ -214,7 +214,7 @@ def edits_to_corrections(before: list[dict], after: list[dict]) -> list[tuple[st
         cid = old["条款"]
         if bool(new["是否任务"]) != old["是否任务"]:
             out.append((cid, "is_task", bool(new["是否任务"])))
-        if (new["行动类别"] or "") != old["行动类别"]:
+        if (new["行动类别"] or "") != (old["行动类别"] or ""):
             out.append((cid, "action", new["行动类别"] or None))
         if any((new[col] or "") != old[col] for col in ROLE_COLUMNS.values()):
             deps = [{"name": n.strip(), "role": role} for role, col in ROLE_COLUMNS.items()
@@ -245,9 +245,12 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
     edited = st.data_editor(
         pd.DataFrame(rows), hide_index=True, width="stretch", key=f"{key}_grid_{plan_id}",
         disabled=["条款", "任务内容", "人工更正"],
-        column_config={"任务内容": st.column_config.TextColumn(width="large"),
-                       "是否任务": st.column_config.CheckboxColumn(),
-                       "行动类别": st.column_config.SelectboxColumn(options=[""] + list(action_codes(doc.family)))})
+        column_config={"条款": st.column_config.TextColumn(width="small"),
+                       "任务内容": st.column_config.TextColumn(width="large"),
+                       "是否任务": st.column_config.CheckboxColumn(width="small"),
+                       "行动类别": st.column_config.SelectboxColumn(options=list(action_codes(doc.family)),
+                                                                width="small"),
+                       **{col: st.column_config.TextColumn(width="medium") for col in ROLE_COLUMNS.values()}})
     c1, c2, c3 = st.columns(3)
     if c1.button("保存更正", key=f"{key}_save", disabled=not reviewer, type="primary"):
         try:
