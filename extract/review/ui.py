@@ -207,14 +207,21 @@ def parse_spans(field: str, text: str) -> list[dict]:
     return out
 
 
+def _cell(v) -> str:
+    """A grid cell as text: an empty cell comes back as None or NaN."""
+    return v if isinstance(v, str) else ""
+
+
 def edits_to_corrections(before: list[dict], after: list[dict]) -> list[tuple[str, str, object]]:
     """(clause id, field, value) for every cell a reviewer changed in the task table editor."""
     out = []
     for old, new in zip(before, after):
+        old = {k: _cell(v) if k != "是否任务" else v for k, v in old.items()}
+        new = {k: _cell(v) if k != "是否任务" else v for k, v in new.items()}
         cid = old["条款"]
         if bool(new["是否任务"]) != old["是否任务"]:
             out.append((cid, "is_task", bool(new["是否任务"])))
-        if (new["行动类别"] or "") != (old["行动类别"] or ""):
+        if new["行动类别"] != old["行动类别"]:
             out.append((cid, "action", new["行动类别"] or None))
         if any((new[col] or "") != old[col] for col in ROLE_COLUMNS.values()):
             deps = [{"name": n.strip(), "role": role} for role, col in ROLE_COLUMNS.items()
