@@ -81,6 +81,16 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     st.progress(done / status["total"] if status["total"] else 1.0,
                 text=f"已审 {done} / {status['total']}（自动接受 {status['auto']}，待复核 {status['suspect']}，"
                      f"上级条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
+    from .report import reviewed_report
+
+    cov = reviewed_report(store, rid)["coverage"]
+    m = st.columns(6)
+    for col, (label, n) in zip(m, [("审查后已落实", cov["covered"]), ("其他文件落实", len(cov["covered_elsewhere"])),
+                                   ("遗漏", len(cov["dropped"])), ("弱化", len(cov["weakened"])),
+                                   ("新增", len(cov["novel_child_clauses"])), ("人工确认的衔接", cov["confirmed_links"])]):
+        col.metric(label, n)
+    st.caption(f"以上按审查结果统计：否决的衔接不计，改关联和补充的衔接计入；系统判断（未经人工确认）的衔接 "
+               f"{cov['machine_links']} 条。")
     if not reviewer:
         st.info("请先在左侧填写审查人姓名，再确认或否决衔接。")
     c1, c2 = st.columns(2)
