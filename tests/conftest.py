@@ -20,3 +20,9 @@ def tibet_docs():
     from extract.segment import segment
 
     return segment(read_file(TIBET).blocks, str(TIBET))
+
+
+@pytest.fixture(autouse=True)
+def _review_db(tmp_path_factory, monkeypatch):
+    """The app and the CLI keep review decisions in PLANLINK_DB: a temporary database, never one in the checkout."""
+    monkeypatch.setenv("PLANLINK_DB", str(tmp_path_factory.getbasetemp() / "planlink-review.db"))

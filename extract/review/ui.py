@@ -86,8 +86,9 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     cov = reviewed_report(store, rid)["coverage"]
     m = st.columns(6)
     for col, (label, n) in zip(m, [("审查后已落实", cov["covered"]), ("其他文件落实", len(cov["covered_elsewhere"])),
-                                   ("遗漏", len(cov["dropped"])), ("弱化", len(cov["weakened"])),
-                                   ("新增", len(cov["novel_child_clauses"])), ("人工确认的衔接", cov["confirmed_links"])]):
+                                   ("审查后遗漏", len(cov["dropped"])), ("审查后弱化", len(cov["weakened"])),
+                                   ("审查后新增", len(cov["novel_child_clauses"])),
+                                   ("人工确认的衔接", cov["confirmed_links"])]):
         col.metric(label, n)
     st.caption(f"以上按审查结果统计：否决的衔接不计，改关联和补充的衔接计入；系统判断（未经人工确认）的衔接 "
                f"{cov['machine_links']} 条。")
