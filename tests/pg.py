@@ -76,7 +76,8 @@ def pg_server():
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_user([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], user), capture_output=True)
+        subprocess.run(_as_user([pg_ctl, "-D", data, "-m", "immediate", "-w", "stop"], user), capture_output=True,
+                       check=False)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

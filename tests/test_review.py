@@ -2,13 +2,10 @@
 of two reviewers, field corrections and the user lexicon; on SQLite and on a real PostgreSQL server."""
 from __future__ import annotations
 
-import json
-
 import pytest
-from sqlalchemy import text
-
 from conftest import CORPUS
 from pg import pg_server, pg_url  # noqa: F401 - fixtures
+from sqlalchemy import text
 
 from extract.pipeline import process_file
 from extract.review import store as S
@@ -127,12 +124,10 @@ def test_decisions_and_audit(db, pair):
 def test_audit_log_is_append_only(db, pair):
     store = ReviewStore(db)
     store.open(*pair)
-    with pytest.raises(Exception, match="append-only"):
-        with store.engine.begin() as conn:
-            conn.execute(text("UPDATE audit SET reviewer = 'x'"))
-    with pytest.raises(Exception, match="append-only"):
-        with store.engine.begin() as conn:
-            conn.execute(text("DELETE FROM audit"))
+    with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("UPDATE audit SET reviewer = 'x'"))
+    with pytest.raises(Exception, match="append-only"), store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit"))
     assert store.audit_log()
     store.close()
 

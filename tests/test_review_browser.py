@@ -9,7 +9,6 @@ import time
 import urllib.request
 
 import pytest
-
 from conftest import ROOT
 from test_browser import CHROMIUM, browser, free_port
 

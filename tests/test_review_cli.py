@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import CORPUS
 from pg import pg_server, pg_url  # noqa: F401 - fixtures
 
@@ -139,7 +138,7 @@ def test_export_docx_report(capsys, tmp_path, reviewed):
 def test_export_xlsx_json_and_task_table(capsys, tmp_path, reviewed):
     from openpyxl import load_workbook
 
-    db, queue, task = reviewed
+    db, _, task = reviewed
     x, j, t = tmp_path / "r.xlsx", tmp_path / "d.json", tmp_path / "tasks.xlsx"
     for fmt, path in (("xlsx", x), ("json", j), ("tasks", t)):
         code, _, _ = run(capsys, "review", "export", "--format", fmt, "--out", str(path), "--db", db)
@@ -166,7 +165,7 @@ def test_threshold_calibration():
     links = [(0.5 + k / 600, "verbatim", True) for k in range(300)] + [(0.2 + k / 50, "paraphrased", False)
                                                                          for k in range(10)]
     t = calibrate(links)
-    p, share, n = precision_above(links, t)
+    p, _, n = precision_above(links, t)
     assert 0.2 < t <= 0.5 and p >= 0.98 and lower_bound(round(p * n), n) >= 0.98
     assert calibrate(links[:100]) > 1.0 and calibrate([(0.9, "verbatim", k % 2 == 0) for k in range(300)]) > 1.0  # no cut reaches the target
     saved = json.loads(CALIBRATION.read_text(encoding="utf-8"))

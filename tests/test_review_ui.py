@@ -61,9 +61,8 @@ else:
 
 @pytest.fixture()
 def app(tmp_path):
-    from streamlit.testing.v1 import AppTest
-
     from conftest import CORPUS, ROOT
+    from streamlit.testing.v1 import AppTest
 
     script = tmp_path / "app.py"
     db = str(tmp_path / "ui.db")

@@ -91,7 +91,9 @@ def add_parser(sub) -> None:
 
 
 def main(args) -> int:
-    from .workflow import ReviewError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .workflow import Conflict, ReviewError
 
     if not getattr(args, "review_command", None):
         print("planlink: error: review needs a command: open, queue, decide, relink, add, cover, correct, "
@@ -101,15 +103,12 @@ def main(args) -> int:
         return _HANDLERS[args.review_command](args)
     except ReviewError as exc:
         print(f"planlink: error: {exc}", file=sys.stderr)
-        return 3 if type(exc).__name__ == "Conflict" else 2
-    except Exception as exc:  # noqa: BLE001 - a database that cannot be reached is a one-line message
-        from sqlalchemy.exc import SQLAlchemyError
-
-        if isinstance(exc, SQLAlchemyError):
-            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-            print(f"planlink: error: review database {args.db or 'planlink-review.db'}: {reason}", file=sys.stderr)
-            return 2
-        raise
+        return 3 if isinstance(exc, Conflict) else 2
+    except SQLAlchemyError as exc:
+        # a database that cannot be reached or refuses the request is one line naming it, not a traceback
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"planlink: error: review database {args.db or 'planlink-review.db'}: {reason}", file=sys.stderr)
+        return 2
 
 
 def _store(args):

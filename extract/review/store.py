@@ -195,7 +195,7 @@ def database_url(db: str | None = None) -> str:
     """--db URL, else PLANLINK_DB, else planlink-review.db in the current folder; a bare path means SQLite."""
     db = db or os.environ.get("PLANLINK_DB") or DEFAULT_DB
     if "://" in db:
-        if db.startswith("postgresql://") or db.startswith("postgres://"):
+        if db.startswith(("postgresql://", "postgres://")):
             # psycopg 3 is the driver installed with planlink
             db = "postgresql+psycopg://" + db.split("://", 1)[1]
         return db
