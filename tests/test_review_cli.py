@@ -62,6 +62,13 @@ def test_cli_bad_input_is_one_line(capsys, tmp_path, monkeypatch):
     assert code == 2 and "not a link id" in err and "Traceback" not in err
     code, _, err = run(capsys, "review", "open", str(tmp_path / "missing.pdf"), "--parent", PARENT)
     assert code == 2 and "missing.pdf" in err and err.count("\n") == 1
+    tibet = str(CORPUS / "004_2c798045eb65f6c7.partial.txt")
+    code, _, err = run(capsys, "review", "open", tibet, "--parent", PARENT)
+    assert code == 2 and "holds 27 plans" in err and "--child-title" in err
+    code, out, _ = run(capsys, "review", "open", tibet, "--child-title", "教育系统安全生产治本攻坚三年行动方案(2024-2026年)",
+                       "--parent", str(CORPUS / "000_74f15ec52f85c6cf.txt"), "--parent-scope", "table_row",
+                       "--format", "json")
+    assert code == 0 and json.loads(out)
     code, _, err = run(capsys, "review", "status", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert code == 2 and err.startswith("planlink: error: review database") and err.count("\n") == 1
 
