@@ -298,3 +298,22 @@ def test_lexicon_rename_of_a_wrong_machine_name(db, tmp_path):
     other = next(c for c in store.task_table(store.review().child_plan) if "镇安监办人员每月" in c["text"])
     assert [d["name"] for d in other["departments"]] == ["镇安监办"]
     store.close()
+
+
+def test_revision_recognised_by_doc_number_but_not_a_compilation_sibling(db, tmp_path):
+    store = ReviewStore(db)
+    parent = plan(tmp_path, "p.txt", PARENT_B)
+    first = plan(tmp_path, "a.txt", CHILD_A)
+    first.doc_number = "某镇发〔2024〕5号"
+    store.open(first, parent)
+    renamed = plan(tmp_path, "a2.txt", CHILD_A.replace("实施方案", "实施方案（修订）").replace("进社区。", "进社区、进学校。"))
+    renamed.doc_number = "某镇发〔2024〕5号"
+    store.open(renamed, parent)
+    sibling = plan(tmp_path, "b.txt", CHILD_B)
+    sibling.doc_number = "某镇发〔2024〕5号"
+    store.open(sibling, parent)
+    versions = {(p["title"], p["version"]) for p in store.plans()}
+    assert (renamed.title, 2) in versions  # the reworded title under the same 文号 is version 2
+    assert (sibling.title, 1) in versions  # a different plan that shares the 文号 is a plan of its own
+    assert len(store.reviews()) == 2
+    store.close()

@@ -24,6 +24,8 @@ ROLES = ("lead", "responsible", "support")
 PERIODS = ("day", "week", "month", "quarter", "half_year", "year")
 # below this similarity a clause of the old version has no counterpart in the new one (removed, not changed)
 SAME_CLAUSE = 0.5
+# a plan under the same 文号 whose title is at least this similar is a revision of it
+SAME_TITLE = 0.6
 
 
 class ReviewError(Exception):
@@ -130,11 +132,16 @@ class ReviewStore:
         """(plan id, series id, the previous version's plan id when this is a new revision)."""
         dj = doc.to_json()
         key, number = title_key(dj["title"]), (dj.get("doc_number") or "").strip()
-        cond = S.series.c.title_key == key
-        if number:
-            cond = (S.series.c.doc_number == number) | cond
-        row = conn.execute(select(S.series).where(and_(cond, S.series.c.scope == scope))
+        row = conn.execute(select(S.series).where(and_(S.series.c.title_key == key, S.series.c.scope == scope))
                            .order_by(S.series.c.id)).first()
+        if row is None and number:
+            # the same 文号 under a reworded title is a revision; the plans of a compilation share one 文号 but
+            # not their titles
+            for cand in conn.execute(select(S.series).where(and_(S.series.c.doc_number == number,
+                                                                 S.series.c.scope == scope)).order_by(S.series.c.id)):
+                if SequenceMatcher(None, cand.title_key, key).ratio() >= SAME_TITLE:
+                    row = cand
+                    break
         if row is None:
             sid = conn.execute(insert(S.series).values(title_key=key, doc_number=number, scope=scope,
                                                        title=dj["title"], version=1)).inserted_primary_key[0]
