@@ -260,8 +260,11 @@ def page_link() -> None:
     st.subheader("人工审查")
     from extract.review.ui import render_link_review, review_store
 
-    render_link_review(review_store(), child, parent_docs[0],
-                       parent_scope={"仅附件任务表": "table_row", "仅正文": "body"}.get(scope, ""))
+    from extract.review.report import reviewed_report
+
+    rid = render_link_review(review_store(), child, parent_docs[0],
+                             parent_scope={"仅附件任务表": "table_row", "仅正文": "body"}.get(scope, ""))
+    report = {**report, "links": reviewed_report(review_store(), rid)["links"]}  # the graph shows the reviewed links
 
     st.subheader("衔接关系图")
     nodes, edges = [], []
@@ -272,7 +275,8 @@ def page_link() -> None:
     for c in child.tasks:
         nodes.append(("C:" + c.id, "下级 " + c.id, c.text[:120], "#a5d6a7"))
     for lk in report["links"]:
-        edges.append(("C:" + lk["child"], "P:" + lk["parent"], KIND_ZH[lk["kind"]], KIND_COLOURS[lk["kind"]]))
+        edges.append(("C:" + lk["child"], "P:" + lk["parent"],
+                      KIND_ZH[lk["kind"]] + ("（人工确认）" if lk.get("confirmed") else ""), KIND_COLOURS[lk["kind"]]))
     import streamlit.components.v1 as components
 
     components.html(pyvis_html(nodes, edges), height=540)
