@@ -99,6 +99,8 @@ def test_decisions_and_audit(db, pair):
     free = next(cl.id for cl in doc.clauses if cl.is_task and cl.id not in parent_ids)
     store.cover_elsewhere(free, "《某区民爆行业专项整治方案》", reviewer="李四", note="由专项方案落实")
     store.add_note(f"link:{a['id'][1:]}", "请复核时限", reviewer="王五")
+    noted = store.annotate(q[3]["id"], "待与上级核实", reviewer="王五")
+    assert noted["note"] == "待与上级核实" and noted["state"] == q[3]["state"]  # a note decides nothing
     st = store.status(rid)
     assert (st["confirmed"], st["rejected"]) == (3, 1)
     from extract.review.report import reviewed_report

@@ -41,6 +41,8 @@ def test_cli_default_db_in_cwd_and_contract_shapes(capsys, tmp_path, monkeypatch
     assert code == 0 and json.loads(out)["parent"] == other
     code, out, _ = run(capsys, "review", "add", b["child"], a["parent"], "--reviewer", "李四", "--note", "补充")
     assert code == 0 and json.loads(out)["origin"] == "reviewer"
+    code, out, _ = run(capsys, "review", "note", queue[2]["id"], "时限待核实", "--reviewer", "李四")
+    assert code == 0 and json.loads(out)["note"] == "时限待核实"
     code, out, _ = run(capsys, "review", "status", "--format", "json")
     status = json.loads(out)
     assert (status["confirmed"], status["rejected"], status["total"]) == (2, 1, len(queue) + 1)

@@ -38,6 +38,12 @@ def add_parser(sub) -> None:
     d.add_argument("--reviewer", default=None)
     d.add_argument("--version", type=int, default=None, help="the link version you saw (a newer one is a conflict)")
 
+    nt = cmd("note", "write a note on a link without deciding it")
+    nt.add_argument("link")
+    nt.add_argument("text")
+    nt.add_argument("--reviewer", default=None)
+    nt.add_argument("--version", type=int, default=None)
+
     rl = cmd("relink", "link a child clause to another parent clause")
     rl.add_argument("link")
     rl.add_argument("parent_clause")
@@ -96,7 +102,7 @@ def main(args) -> int:
     from .workflow import Conflict, ReviewError
 
     if not getattr(args, "review_command", None):
-        print("planlink: error: review needs a command: open, queue, decide, relink, add, cover, correct, "
+        print("planlink: error: review needs a command: open, queue, decide, note, relink, add, cover, correct, "
               "confirm-table, status, export, log", file=sys.stderr)
         return 2
     try:
@@ -188,6 +194,10 @@ def _decide(args) -> int:
                                       expected_version=args.version))
 
 
+def _note(args) -> int:
+    return _print(_store(args).annotate(args.link, args.text, reviewer=args.reviewer, expected_version=args.version))
+
+
 def _relink(args) -> int:
     return _print(_store(args).relink(args.link, args.parent_clause, reviewer=args.reviewer, note=args.note,
                                       expected_version=args.version))
@@ -263,7 +273,7 @@ def _log(args) -> int:
     return _print(_store(args).audit_log(args.target))
 
 
-_HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "relink": _relink, "add": _add, "cover": _cover,
+_HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "relink": _relink, "add": _add, "cover": _cover,
              "correct": _correct, "confirm-table": _confirm_table, "status": _status, "export": _export, "log": _log}
 
 

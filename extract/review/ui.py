@@ -116,12 +116,14 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
             right.markdown(f"**下级 {q['child']}**<br>{b}", unsafe_allow_html=True)
             note = st.text_input("审查意见", value=q["note"], key=f"{key}_n_{q['id']}_{q['version']}",
                                  placeholder="可选")
-            b1, b2, b3, b4 = st.columns([1, 1, 3, 1])
+            b1, b2, b0, b3, b4 = st.columns([1, 1, 1, 3, 1])
             kw = {"reviewer": reviewer, "note": note, "expected_version": q["version"]}
             if b1.button("确认", key=f"{key}_c_{q['id']}", disabled=not reviewer or q["state"] == "confirmed"):
                 _act(store.decide, q["id"], "confirm", **kw)
             if b2.button("否决", key=f"{key}_r_{q['id']}", disabled=not reviewer or q["state"] == "rejected"):
                 _act(store.decide, q["id"], "reject", **kw)
+            if b0.button("保存意见", key=f"{key}_o_{q['id']}", disabled=not reviewer or note == q["note"]):
+                _act(store.annotate, q["id"], note, reviewer=reviewer, expected_version=q["version"])
             options = [p for p in parent_label if p != q["parent"]]
             target = b3.selectbox("改为关联上级条款", options, index=None, format_func=parent_label.get,
                                   key=f"{key}_t_{q['id']}", placeholder="改为关联到……", label_visibility="collapsed")

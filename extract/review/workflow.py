@@ -394,6 +394,13 @@ class ReviewStore:
                 vals["note"] = note
             return self._update_link(conn, lk, vals, reviewer, verdict, _link_state(lk), expected_version)
 
+    def annotate(self, link: str | int, note: str, *, reviewer: str | None = None,
+                 expected_version: int | None = None) -> dict:
+        """Write a reviewer's note on a link without deciding it."""
+        with self.engine.begin() as conn:
+            lk = self._link_row(conn, link)
+            return self._update_link(conn, lk, {"note": note}, reviewer, "note", _link_state(lk), expected_version)
+
     def relink(self, link: str | int, parent_clause: str, *, reviewer: str | None = None, note: str | None = None,
                expected_version: int | None = None) -> dict:
         with self.engine.begin() as conn:
