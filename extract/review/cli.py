@@ -273,8 +273,9 @@ def _log(args) -> int:
     return _print(_store(args).audit_log(args.target))
 
 
-_HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "relink": _relink, "add": _add, "cover": _cover,
-             "correct": _correct, "confirm-table": _confirm_table, "status": _status, "export": _export, "log": _log}
+_HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "relink": _relink, "add": _add,
+             "cover": _cover, "correct": _correct, "confirm-table": _confirm_table, "status": _status,
+             "export": _export, "log": _log}
 
 
 if __name__ == "__main__":
