@@ -319,3 +319,14 @@ def test_revision_recognised_by_doc_number_but_not_a_compilation_sibling(db, tmp
     assert (sibling.title, 1) in versions  # a different plan that shares the 文号 is a plan of its own
     assert len(store.reviews()) == 2
     store.close()
+
+
+def test_missing_postgresql_skips_locally_and_fails_in_ci(monkeypatch):
+    import pg
+
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        pg._unavailable("no initdb")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="required in CI"):
+        pg._unavailable("no initdb")
