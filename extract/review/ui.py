@@ -170,22 +170,29 @@ def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: 
                 _act(store.add, n["id"], parent, review_id=rid, reviewer=reviewer)
 
 
+def _export_bytes(suffix: str, write) -> bytes:
+    """What `write(path)` writes, as bytes (a private temporary folder, removed afterwards)."""
+    with tempfile.TemporaryDirectory(prefix="planlink-report-") as tmp:
+        path = Path(tmp) / f"export{suffix}"
+        write(path)
+        return path.read_bytes()
+
+
 def _downloads(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> None:
+    """The report downloads, built only when clicked."""
     from . import report
 
     st.subheader("导出")
     c1, c2, c3 = st.columns(3)
-    with tempfile.TemporaryDirectory(prefix="planlink-report-") as tmp:
-        docx, xlsx, js = Path(tmp) / "r.docx", Path(tmp) / "r.xlsx", Path(tmp) / "r.json"
-        report.write_docx(store, docx, rid, reviewer=reviewer)
-        report.write_xlsx(store, xlsx, rid)
-        report.write_json(store, js, rid)
-        c1.download_button("下载衔接审查报告（Word）", docx.read_bytes(), file_name="衔接审查报告.docx", key=f"{key}_dd",
-                           mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
-        c2.download_button("下载审查结果（Excel）", xlsx.read_bytes(), file_name="衔接审查.xlsx", key=f"{key}_dx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        c3.download_button("下载审查决定（JSON）", js.read_bytes(), file_name="审查决定.json", key=f"{key}_dj",
-                           mime="application/json")
+    c1.download_button("下载衔接审查报告（Word）", lambda: _export_bytes(".docx", lambda p: report.write_docx(
+                           store, p, rid, reviewer=reviewer)),
+                       file_name="衔接审查报告.docx", key=f"{key}_dd", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    c2.download_button("下载审查结果（Excel）", lambda: _export_bytes(".xlsx", lambda p: report.write_xlsx(store, p, rid)),
+                       file_name="衔接审查.xlsx", key=f"{key}_dx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    c3.download_button("下载审查决定（JSON）", lambda: _export_bytes(".json", lambda p: report.write_json(store, p, rid)),
+                       file_name="审查决定.json", key=f"{key}_dj", on_click="ignore", mime="application/json")
 
 
 # --- task table editor -------------------------------------------------------------------------------------
@@ -291,11 +298,10 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
     if c2.button("已确认，可用于训练" if confirmed else "确认任务清单无误", key=f"{key}_confirm",
                  disabled=not reviewer or bool(confirmed)):
         _act(store.confirm_table, plan_id, reviewer=reviewer)
-    with tempfile.TemporaryDirectory(prefix="planlink-tasks-") as tmp:
-        path = Path(tmp) / "t.xlsx"
-        write_task_table(store, plan_id, path)
-        c3.download_button("下载更正后的任务清单（Excel）", path.read_bytes(), file_name="任务清单（已更正）.xlsx",
-                           key=f"{key}_dl", mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    c3.download_button("下载更正后的任务清单（Excel）",
+                       lambda: _export_bytes(".xlsx", lambda p: write_task_table(store, plan_id, p)),
+                       file_name="任务清单（已更正）.xlsx", key=f"{key}_dl", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     with st.expander("拆分或合并条款"):
         ids = [c["id"] for c in table]
         s1, s2 = st.columns(2)
