@@ -83,8 +83,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
                "peers": _peers, "review": _review}
+    from .errors import ModelMissing
+
     try:
         return handler[args.command](args)
+    except ModelMissing as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("planlink: interrupted", file=sys.stderr)
         return 130

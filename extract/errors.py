@@ -11,6 +11,11 @@ class ReadError(Exception):
         self.reason = reason
 
 
+class ModelMissing(RuntimeError):
+    """A trained classifier is not where the package keeps it (a broken install or an untrained checkout): no file
+    is at fault, so this is never turned into a ReadError."""
+
+
 # The UI speaks Chinese: the reasons readers give, in the words policy staff read.
 _ZH = [
     ("the file is empty", "文件为空"),

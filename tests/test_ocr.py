@@ -111,8 +111,39 @@ def test_openvino_sessions_run_in_float32(monkeypatch):
     ocr_mod._engine.cache_clear()
     try:
         engine = ocr_mod._engine()
-        for session in (engine.text_det.infer, engine.text_rec.session):
-            assert isinstance(session, ocr_mod._OpenVinoSession)
-            assert str(session.compiled.get_property("INFERENCE_PRECISION_HINT")) in ("<Type: 'float32'>", "f32")
+        assert isinstance(engine.text_det.infer, ocr_mod._OpenVinoSession)
+        assert isinstance(engine.text_rec, ocr_mod._StreamRecognizer)
+        for compiled in (engine.text_det.infer.compiled, engine.text_rec.compiled):
+            assert str(compiled.get_property("INFERENCE_PRECISION_HINT")) in ("<Type: 'float32'>", "f32")
+        # the recognizer's batches run on one stream per core (at most two)
+        assert int(engine.text_rec.compiled.get_property("NUM_STREAMS")) == ocr_mod.STREAMS
+        # the angle classifier is never run (use_cls=False), so its model is never compiled
+        assert isinstance(engine.text_cls.infer, ocr_mod._Deferred) and engine.text_cls.infer.session is None
+    finally:
+        ocr_mod._engine.cache_clear()
+
+
+def test_stream_recognizer_reads_what_rapidocr_reads(monkeypatch):
+    """The batches run on parallel streams give the text RapidOCR's own one-after-the-other loop gives."""
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr_openvino") is None:
+        pytest.skip("rapidocr_openvino not installed")
+    import pdfplumber
+
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_openvino")
+    ocr_mod._engine.cache_clear()
+    try:
+        engine = ocr_mod._engine()
+        with pdfplumber.open(FIXTURES / "scans" / "tieshan_001_scan_p1.pdf") as pdf:
+            image = ocr_mod.drop_red(pdf.pages[0].to_image(resolution=ocr_mod.DPI).original)
+        streams = engine.text_rec
+        got, _ = engine(image, use_cls=False)
+        plain = streams.rec
+        plain.session = ocr_mod._OpenVinoSession(str(streams.model_path))
+        engine.text_rec = plain
+        want, _ = engine(image, use_cls=False)
+        assert len(got) > 10
+        assert [t for _, t, _ in got] == [t for _, t, _ in want]
     finally:
         ocr_mod._engine.cache_clear()

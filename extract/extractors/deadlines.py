@@ -11,6 +11,7 @@ from ..text import half_width, to_arabic
 
 _FILE = "deadlines.yaml"
 _NUM = re.compile(r"\d+")
+_CLOSING = re.compile(r"前|底|末|旬")
 _WINDOW_BEFORE = 16
 _WINDOW_AFTER = 12
 # day of month that ends 上旬 / 中旬 / 下旬 (下旬: the month's last day)
@@ -47,7 +48,7 @@ def _open_start(span: str) -> bool:
 
 def _closing(span: str) -> bool:
     """前 / 底 / 末 / 旬: the span names a deadline, so only its end counts."""
-    return bool(re.search(r"前|底|末|旬", span))
+    return bool(_CLOSING.search(span))
 
 
 def normalize(kind: str, span: str) -> dict | None:
