@@ -208,7 +208,7 @@ def test_gold_export_and_train_with_reviews(capsys, tmp_path, reviewed):
     meta = json.loads(out)
     assert meta["review_gold_files"] == [files[0].name]
     assert files[0].stem in meta["train_files"]
-    assert (tmp_path / "models" / "is_task.pkl").is_file()
+    assert list((tmp_path / "models").glob("is_task*"))  # the retrained classifier was written
 
 
 def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
