@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import html
 import json
 import tempfile
 import uuid
@@ -91,12 +92,15 @@ def downloads(docs: list, key: str) -> None:
 
 def metadata(doc) -> None:
     cols = st.columns(4)
-    cols[0].markdown(f"**发文机关**<br>{doc.issuer or '—'}", unsafe_allow_html=True)
-    cols[1].markdown(f"**发文字号**<br>{doc.doc_number or '—'}", unsafe_allow_html=True)
-    cols[2].markdown(f"**成文日期**<br>{doc.date or '—'}", unsafe_allow_html=True)
+    # metadata read from an uploaded page is document text: escaped before it is shown as HTML
+    cols[0].markdown(f"**发文机关**<br>{html.escape(doc.issuer or '—')}", unsafe_allow_html=True)
+    cols[1].markdown(f"**发文字号**<br>{html.escape(doc.doc_number or '—')}", unsafe_allow_html=True)
+    cols[2].markdown(f"**成文日期**<br>{html.escape(doc.date or '—')}", unsafe_allow_html=True)
     cols[3].markdown(f"**条款 / 任务**<br>{len(doc.clauses)} / {len(doc.tasks)}", unsafe_allow_html=True)
     if doc.citations:
         st.caption("引用的上级文件：" + "；".join(f"《{c.title}》{c.doc_number}" for c in doc.citations))
+    if doc.notes:
+        st.caption("印发通知的要求：" + "；".join(doc.notes))
     if doc.pages_ocr:
         st.caption("以下页面为 OCR 识别：" + "、".join(map(str, doc.pages_ocr)))
 

@@ -11,7 +11,9 @@ from ..rules import read_yaml
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
 _SPLIT_OR_BRACKET = re.compile(r"[、，,；;/（()）]")
-_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或")  # 安全总监及以上领导 is one actor
+# 安全总监及以上领导 is one actor; 县消防救援大队—县住建局: a dash between two names joins a list, and so does a space
+# (牵头股室：办公室 综合股), each only where both sides are names
+_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或|[—–－]+|[ 　]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 # 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
@@ -63,6 +65,7 @@ def rules() -> dict:
     data["_opener_re"] = re.compile(data["supervising_openers"])
     data["_bad_start"] = re.compile(data["not_actor_starts"])
     data["_bad_inside"] = re.compile(data["not_actor_inside"])
+    data["_fragment_re"] = re.compile(data["fragment_pattern"])
     return data
 
 
@@ -87,11 +90,23 @@ _BARE = {"系统", "场所", "平台", "机制", "体系"}
 
 
 @lru_cache(maxsize=8192)
+def is_fragment(name: str) -> bool:
+    """A span that cannot be a unit name whatever it ends with (departments.yaml fragment_pattern): clause grammar,
+    or an unbalanced or bare bracket. (A role label is no unit in a label line, but may be a subject: 牵头部门要……)"""
+    r = rules()
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        return True
+    if re.fullmatch(r"[（(][^()（）]*[)）]", name):
+        return True
+    return bool(r["_fragment_re"].search(name))
+
+
+@lru_cache(maxsize=8192)
 def is_actor(name: str) -> bool:
     r = rules()
     if len(name) < 2 or len(name) > 40 or not _CJK.search(name):
         return False
-    if name in _BARE:
+    if name in _BARE or is_fragment(name):
         return False  # "系统" / "场所" alone names no one
     if r["_object_re"].match(name):
         return False
@@ -136,7 +151,7 @@ _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()�
 
 @lru_cache(maxsize=8192)
 def _clean(name: str) -> str:
-    name = name.strip(" 　\t:：,，.。、\"“”")
+    name = name.strip(" 　\t:：,，.。、\"“”—–－~～")
     # brackets are stripped from the ends only when unbalanced: 各地(市) keeps its (市)
     while name and name[-1] in ")）" and name.count("(") + name.count("（") < name.count(")") + name.count("）"):
         name = name[:-1]
@@ -293,7 +308,7 @@ def extract(text: str) -> list[Department]:
     for role, block, off, label_at in _label_blocks(text):
         covered.append((label_at, off + len(block)))
         for name, pos in _split_names(block, off, check=False):
-            if _TIME_WORD.search(name):
+            if _TIME_WORD.search(name) or is_fragment(name) or name in rules()["_label_role"]:
                 continue
             mark = _ROLE_MARK.search(name)
             if mark and len(name) > mark.end() - mark.start() + 1:

@@ -88,6 +88,8 @@ def _extract(text: str) -> tuple[Frequency, ...]:
 
     for m in rx["listed_dates"].finditer(folded):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
+    for m in rx["season"].finditer(folded):
+        add(m.start(), m.end(), "year", 1, False)
     for m in rx["slash"].finditer(folded):
         add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
     for m in rx["one_period"].finditer(folded):

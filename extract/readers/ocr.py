@@ -6,6 +6,8 @@ import re
 from contextlib import contextmanager
 from functools import lru_cache
 
+from .ocr_lexicon import correct
+
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
 
 
@@ -170,13 +172,19 @@ def ocr_page_or_none():
     return ocr_page if available() else None
 
 
-def drop_red(img):
-    """Red seals and stamps over the signature must not become text: red-dominant pixels are whitened."""
+def drop_red(img, *, keep_header: bool = False):
+    """Red seals and stamps over the signature must not become text: red-dominant pixels are whitened. On a first
+    page (`keep_header`) the 红头 above the red rule is kept: its red line names the issuing organ (XX文件)."""
     import numpy as np
 
     a = np.array(img.convert("RGB"))
     r, g, b = (a[..., k].astype(np.int16) for k in range(3))
     red = (r > 100) & (r - g > 40) & (r - b > 40)
+    if keep_header:
+        # the red rule: the first row in the top half whose red pixels span most of the text width
+        rows = np.flatnonzero(red[: a.shape[0] // 2].sum(axis=1) > 0.5 * a.shape[1])
+        if rows.size:
+            red[: rows[0]] = False
     a[red] = 255
     return a
 
@@ -186,6 +194,8 @@ _CONFUSABLE = [
     (re.compile(r"丶"), "、"),
     (re.compile(r"(?<=[\u4e00-\u9fff）)”])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
     (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
+    # 安应急[2024]21号: the year of a 文号 between mixed or square brackets
+    (re.compile(r"[〔\[［【]\s*(\d{4})\s*[\]］】〕](?=\s*\d{1,5}\s*号)"), r"〔\1〕"),
 ]
 
 
@@ -208,10 +218,10 @@ def recognize(img, scale: float, page_no: int):
     from .pdf import Line
 
     # 公文 lines are upright: the per-line 180° angle classifier costs ~20% of the time and changes nothing here
-    result, _ = _engine()(drop_red(img), use_cls=False)
+    result, _ = _engine()(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []
     for box, text, score in result or []:
-        text = clean_text((text or "").strip())
+        text = correct((clean_text((text or "").strip())))
         if not text or float(score) < 0.5:
             continue
         xs = [p[0] for p in box]
