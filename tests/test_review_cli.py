@@ -237,3 +237,13 @@ def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
     assert grid_workers(out) == [("安全网格员", "responsible", "lexicon"), ("安全网格员", "lead", "lexicon")]
     _, plain, _ = run(capsys, "extract", str(tmp_path / "b.txt"))
     assert grid_workers(plain) == []  # without --db the extraction is the machine's alone
+
+
+def test_committed_threshold_still_holds_for_the_current_linker():
+    """The linker keeps changing: the committed auto-accept threshold must still give precision >= 0.98 on the
+    linkage gold (else rerun `python -m extract.review.calibrate`)."""
+    from extract.review.calibrate import LINKS, TARGET, labelled_links, precision_above, threshold
+
+    links = labelled_links(LINKS, "all")
+    p, share, n = precision_above(links, threshold())
+    assert n >= 100 and p >= TARGET and share > 0.5
