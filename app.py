@@ -42,6 +42,7 @@ from extract.present import (
     xlsx_bytes,
     zh_date,
 )
+from extract.review.ui import render_link_review, render_task_editor, review_store
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "corpus"
@@ -425,6 +426,11 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
         st.info("没有符合筛选条件的条款。")
     log.debug("filter+table %.3f s", time.perf_counter() - t)
     downloads(shown, chosen)
+    if len(chosen) == 1:
+        st.subheader("人工更正")
+        render_task_editor(review_store(), chosen[0].doc)
+    else:
+        st.caption("选择单个方案后，可在此人工更正任务清单。")
     with st.expander("原文标注（时限、频次、单位、指标以颜色标出）"):
         st.markdown('<span style="background:#ffe08a">完成时限</span> <span style="background:#b8e0ff">频次</span> '
                     '<span style="background:#c8f0c0">责任单位</span> <span style="background:#f4c6f0">量化指标</span>',
@@ -541,12 +547,13 @@ def page_link() -> None:
     st.caption(f"按上级方案顺序排列，共 {len(shown)} 行。差异以颜色标出：红色为上级原文中被改动或删去的文字，"
                "绿色为下级新写的文字；全角半角标点和空格不算差异。")
     st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}), unsafe_allow_html=True)
-    # review panel: extract/review/ui.py plugs in here, e.g. review_panel(child, parent, scope, report, shown)
     if parent_actions:
         st.subheader("下级任务按上级方案的行动统计")
         st.dataframe(pd.DataFrame([{"行动": f"{a['code']} {a['name']}", "下级任务数": a["tasks"]}
                                    for a in report["actions"]]), hide_index=True)
     link_downloads(report, child, parent)
+    st.subheader("人工审查")
+    render_link_review(review_store(), child.doc, parent.doc, parent_scope=SCOPES[scope] or "")
 
 
 def link_table(rows, children: dict) -> str:

@@ -43,7 +43,7 @@ def free_port() -> int:
 def server():
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "default"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "default", "PLANLINK_DB": str(OUT / "review.db")}
     with open(LOG, "w", encoding="utf-8") as log:
         yield from _serve(port, env, log)
 
