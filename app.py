@@ -520,6 +520,9 @@ def page_link() -> None:
                            persist_state="session")
     parent_actions = st.checkbox("下级任务按上级方案自己的行动归类（上级按自己的行动分组任务时，如市级九大行动）",
                                  key="l_parent_actions", persist_state="session")
+    # the review panel costs seconds a rerun (one row of controls per link): it runs for reviewers only, so
+    # reading and filtering the side-by-side view stays fast
+    review = st.checkbox("显示审查面板（确认、否决、改关联衔接）", key="l_review", persist_state="session")
     child, parent = plans[child_key], plans[parent_key]
     st.info(f"正在比对：下级《{child.doc.title}》 ↔ 上级《{parent.doc.title}》（{scope}）")
     if child_key == parent_key:
@@ -553,7 +556,10 @@ def page_link() -> None:
                                    for a in report["actions"]]), hide_index=True)
     link_downloads(report, child, parent)
     st.subheader("人工审查")
-    render_link_review(review_store(), child.doc, parent.doc, parent_scope=SCOPES[scope] or "")
+    if review or st.session_state.get("reviewer"):
+        render_link_review(review_store(), child.doc, parent.doc, parent_scope=SCOPES[scope] or "")
+    else:
+        st.caption("勾选上方「显示审查面板」后，可逐条确认、否决或改关联。")
 
 
 def link_table(rows, children: dict) -> str:

@@ -200,6 +200,8 @@ def test_linkage_page_scopes_do_not_crash_and_name_both_plans():
     table = next(m.value for m in at.markdown if "<table class='pl-link'" in m.value)
     assert "遗漏" in table and ">落实<" not in table
     assert "人工审查" in [h.value for h in at.subheader]  # the review panel sits under the side-by-side table
+    at.checkbox(key="l_review").check().run()
+    assert not at.exception and any(m.label == "审查后已落实" for m in at.metric)
 
 
 def test_corpus_page_renders():
@@ -237,6 +239,8 @@ def _choose(widget, label):
 
 def _walk(at, name, sidebar=False):
     page(at, name)
+    if any(w.key == "l_review" for w in at.checkbox):  # the review panel's own controls join the walk
+        at.checkbox(key="l_review").check().run()
     kinds = ("selectbox", "radio", "multiselect", "checkbox")
     keys = [(k, w.key) for k in kinds for w in getattr(at.main, k) if w.key]
     if sidebar:  # the 督办 date; the page radio is what the walk switches with
