@@ -431,10 +431,15 @@ def _kinds(children: list[Clause], parent: ParentIndex, masked: list[str], resul
     for s in result.pairs:
         per_child[s.child] = per_child.get(s.child, 0) + 1
         per_parent[s.parent] = per_parent.get(s.parent, 0) + 1
+    merged_with: dict[int, list[int]] = {}
+    for s in result.pairs:
+        merged_with.setdefault(s.child, []).append(s.parent)
     folded: dict[int, str] = {}
     for s in result.pairs:
         c, p = children[s.child], parent.clauses[s.parent]
-        ch = changes(c, p)
+        # in a merge, a child deadline that belongs to another of its parent clauses is no change of this one
+        others = tuple(parent.clauses[pi] for pi in merged_with[s.child] if pi != s.parent)
+        ch = changes(c, p, others)
         if per_child[s.child] > 1:
             kind = "merged"
         elif per_parent[s.parent] > 1:

@@ -42,14 +42,18 @@ def _pairwise(child: list, parent: list) -> int:
     return (1 if up else -1) if up != down else 0
 
 
-def changes(child: Clause, parent: Clause) -> list[str]:
+def changes(child: Clause, parent: Clause, others: tuple[Clause, ...] = ()) -> list[str]:
     """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens.
     A child that keeps the parent's value (and adds others, as a merge does) has not changed it; when both write
     the same number of deadlines (or frequencies), one moved among them is a change too."""
     out: list[str] = []
-    ce, pe = latest_end(child), latest_end(parent)
     c_ends, p_ends = _end_list(child), _end_list(parent)
-    if ce and pe and ce != pe and pe not in c_ends:
+    if others:
+        own = set(p_ends)
+        theirs = {e for o in others for e in _end_list(o)} - own
+        c_ends = [e for e in c_ends if e not in theirs] or c_ends
+    ce, pe = (max(c_ends) if c_ends else None), (max(p_ends) if p_ends else None)
+    if ce and pe and ce != pe:
         out.append("deadline_earlier" if ce < pe else "deadline_later")
     elif (moved := _pairwise(c_ends, p_ends)) != 0:
         out.append("deadline_later" if moved > 0 else "deadline_earlier")
