@@ -219,7 +219,8 @@ def _csr(rows, cols, vals, shape, dtype=np.float64):
 def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.42,
           second_threshold: float = 0.5, min_shared: float = 12.0, mutual_threshold: float = 0.25,
           parent_threshold: float = 0.3, free_threshold: float = 0.2,
-          word_threshold: float | None = 0.21, word_parent_threshold: float | None = 0.35) -> Alignment:
+          word_threshold: float | None = 0.21, word_parent_threshold: float | None = 0.35,
+          title_word_threshold: float | None = 0.5) -> Alignment:
     """Link each child clause to the parent clauses it implements (several for a merge)."""
     masked = [mask(c.text) for c in children]
     cands = parent.candidates(masked)
@@ -262,6 +263,8 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
         _reworded(children, parent, result, low=word_threshold)
     if word_parent_threshold is not None:
         _reworded_parents(children, parent, cands, result, low=word_parent_threshold)
+    if title_word_threshold is not None:
+        _titled_parents(children, parent, result, low=title_word_threshold)
     _kinds(children, parent, masked, result)
     return result
 
@@ -436,6 +439,30 @@ def _reworded_parents(children: list[Clause], parent: ParentIndex, candidates: l
         best, ci = max(scored, default=(0.0, -1))
         if best >= low:
             result.pairs.append(Scored(ci, pi, best, best, best))
+
+
+def _titled_parents(children: list[Clause], parent: ParentIndex, result: Alignment, *, low: float) -> None:
+    """A parent clause still uncovered whose title sentence says in other words what the title of a child clause of
+    the same action says (加强组织领导 / 加强领导、压实责任, 强化统筹推进 / 加强组织部署和统筹落实): the child covers it
+    too, a merge the texts, rewritten, do not show. Title word cosine with the parent's IDF; on the training pairs
+    such parents reach 0.52-0.71 and the parents the gold leaves dropped stay below 0.50 against every child."""
+    covered = {s.parent for s in result.pairs}
+    rest = [pi for pi in range(len(parent.clauses)) if pi not in covered and _title(parent.clauses[pi].text)]
+    if not rest or not children:
+        return
+    # unit title vectors over the parent's words, for the child clauses that open with a title
+    titles = {ci: parent.word_vector(_words(_title(c.text))) for ci, c in enumerate(children) if _title(c.text)}
+    for pi in rest:
+        p = parent.clauses[pi]
+        pv = parent.word_vector(_words(_title(p.text)))
+        if not pv:
+            continue
+        best, pick = 0.0, -1
+        for ci, cv in titles.items():
+            if children[ci].action == p.action and (cos := _cosine(cv, pv)) > best:
+                best, pick = cos, ci
+        if pick >= 0 and best >= low:
+            result.pairs.append(Scored(pick, pi, best, best, best))
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
