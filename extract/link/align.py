@@ -220,7 +220,7 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
           second_threshold: float = 0.5, min_shared: float = 12.0, mutual_threshold: float = 0.25,
           parent_threshold: float = 0.3, free_threshold: float = 0.2,
           word_threshold: float | None = 0.21, word_parent_threshold: float | None = 0.35,
-          title_word_threshold: float | None = 0.5) -> Alignment:
+          title_inside_min: int | None = 4, title_word_threshold: float | None = 0.5) -> Alignment:
     """Link each child clause to the parent clauses it implements (several for a merge)."""
     masked = [mask(c.text) for c in children]
     cands = parent.candidates(masked)
@@ -258,7 +258,8 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
     _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold,
                  free=free_threshold)
     _same_title(children, parent, child_grams, child_weight, shared_all, result)
-    _title_inside(children, parent, child_grams, child_weight, shared_all, result)
+    if title_inside_min is not None:
+        _title_inside(children, parent, child_grams, child_weight, shared_all, result, min_len=title_inside_min)
     if word_threshold is not None:
         _reworded(children, parent, result, low=word_threshold)
     if word_parent_threshold is not None:
@@ -324,9 +325,6 @@ def _title_inside(children: list[Clause], parent: ParentIndex, child_grams: list
                   shared_all, result: Alignment, *, min_len: int = 4) -> None:
     """A clause still unlinked whose title sentence (an annex row's 任务名称: 应急演练。……) is written inside exactly one
     parent clause (……定期组织开展应急演练): the row details that part of the parent clause (a split)."""
-    import os
-    if os.environ.get("X_NOTI"):
-        return
     linked_c = {s.child for s in result.pairs}
     for ci, c in enumerate(children):
         if ci in linked_c:

@@ -44,8 +44,11 @@ def _pairwise(child: list, parent: list) -> int:
 
 def changes(child: Clause, parent: Clause, others: tuple[Clause, ...] = ()) -> list[str]:
     """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens.
-    A child that keeps the parent's value (and adds others, as a merge does) has not changed it; when both write
-    the same number of deadlines (or frequencies), one moved among them is a change too."""
+    The latest deadlines are compared, so a child that keeps the parent's date and adds a later stage (2024年 ->
+    2024年……2026年实现全覆盖) has moved the end later. In a merge, `others` are the child's other parent clauses: a
+    child deadline that is one of theirs and not this parent's belongs to them and is left out. When both write the
+    same number of deadlines (or frequencies), one moved among them is a change too. A child that keeps the
+    parent's frequency beside others has not changed it."""
     out: list[str] = []
     c_ends, p_ends = _end_list(child), _end_list(parent)
     if others:
