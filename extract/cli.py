@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 from . import __version__
+from .errors import OutputError
 
 FORMATS = ("json", "table", "xlsx", "csv")
 
@@ -15,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planlink", description="Turn Chinese policy plans (实施方案/子方案) into "
                                 "structured task tables and link them to their parent plans.")
     p.add_argument("--version", action="version", version=f"planlink {__version__}")
+    p.add_argument("-v", "--verbose", dest="log_verbose", action="store_true",
+                   help="log each step and every fallback to stderr")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     e = sub.add_parser("extract", help="read a plan (.pdf .docx .doc .wps .txt .html) and print its task table")
@@ -24,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
     e.add_argument("--no-ocr", action="store_true", help="never run OCR on scanned pages")
     e.add_argument("--text", action="store_true", help="include each document's full text in the JSON")
+    _common(e)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
@@ -42,13 +47,17 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--parent", action="append", required=True)
     lk.add_argument("--parent-title", action="append", default=[],
                     help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
+    lk.add_argument("--parent-all", action="store_true",
+                    help="a compilation given as --parent: link against all of its plans together")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
+    _common(lk)
 
     pe = sub.add_parser("peers", help="align plans of the same system to each other: shared and missing tasks")
     pe.add_argument("files", nargs="+")
     pe.add_argument("--title", action="append", default=[],
                     help="pick the plan with this title from a compilation (once per file, in order)")
+    _common(pe)
 
     b = sub.add_parser("batch", help="process a whole folder of plans")
     b.add_argument("dir")
@@ -56,7 +65,33 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--parent")
     b.add_argument("--workers", type=int, default=None)
     b.add_argument("--scheduler", default=None, help="tcp://HOST:PORT of a Dask distributed scheduler")
+    b.add_argument("--wait-workers", type=float, default=60.0,
+                   help="seconds to wait for the Dask scheduler and its first worker (default 60)")
+    b.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
+    b.add_argument("--retry-failed", action="store_true", help="process again the files that failed before")
+    b.add_argument("--include", action="append", default=[], metavar="EXT",
+                   help="also read files with this extension (e.g. --include .text); by default only "
+                        ".pdf .docx .doc .wps .txt .html .htm are read")
+    _common(b)
     return p
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    """Options every file-processing command takes."""
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds one file may take (default 600, or PLANLINK_TIMEOUT)")
+    p.add_argument("--max-memory", type=int, default=None, metavar="MB",
+                   help="memory one file may take, in MB (default 2048, or PLANLINK_MAX_MEMORY_MB)")
+    p.add_argument("--verbose", dest="log_verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="log each step and every fallback to stderr")
+
+
+def limits_from(args):
+    """The per-file limits: environment, then the command's flags."""
+    from .limits import Limits
+
+    return Limits.from_env(max_bytes=getattr(args, "max_bytes", None), timeout=getattr(args, "timeout", None),
+                           max_memory_mb=getattr(args, "max_memory", None))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         _parser().print_help()
         return 0
+    from . import log
+
+    log.setup(getattr(args, "log_verbose", False))
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
                "peers": _peers}
     try:
@@ -73,6 +111,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OutputError as exc:
+        return _fail(str(exc))
+    except sqlite3.Error as exc:
+        return _fail(f"{getattr(exc, 'planlink_path', 'the batch store')}: {exc}")
+    except OSError as exc:
+        where = exc.filename or "output"
+        return _fail(f"{where}: {exc.strerror or exc}")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -80,26 +125,19 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def load_documents(path: str, *, max_bytes=None, ocr=True, progress=None):
-    """Run the pipeline, turning every failure into ReadError so callers print one line."""
-    from .errors import ReadError
-    from .pipeline import process_file
+def load_documents(path: str, *, max_bytes=None, ocr=True, progress=None, limits=None):
+    """Run the pipeline on one file in a child process under the per-file limits (time, memory); every failure
+    arrives as a ReadError, so callers print one line."""
+    from .guard import process_file_limited
 
-    try:
-        return process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
-    except ReadError:
-        raise
-    except MemoryError:
-        raise ReadError(path, "the file is too large to process in memory") from None
-    except Exception as exc:  # noqa: BLE001 - bad input must never end in a traceback
-        raise ReadError(path, f"could not be processed ({type(exc).__name__}: {exc})") from None
+    return process_file_limited(path, max_bytes=max_bytes, ocr=ocr, progress=progress, limits=limits)
 
 
 def _extract(args) -> int:
     from .errors import ReadError
 
     try:
-        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr)
+        docs = load_documents(args.file, ocr=not args.no_ocr, limits=limits_from(args))
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:
@@ -162,7 +200,7 @@ def _peers(args) -> int:
     plans = []
     for k, path in enumerate(args.files):
         try:
-            docs = load_documents(path)
+            docs = load_documents(path, limits=limits_from(args))
         except ReadError as exc:
             return _fail(str(exc))
         if k < len(args.title) and args.title[k]:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import csv
 import os
+import sqlite3
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from .errors import OutputError
 from .model import Clause, Document
 
 ACTION_NAMES = {
@@ -70,12 +73,59 @@ def rows(docs: list[Document], tasks_only: bool = False) -> list[list]:
     return out
 
 
+TEMP_PREFIX = ".planlink-"  # every temporary output file starts so (a batch removes leftovers at start)
+
+
 def _atomic_target(target: str | Path):
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".planlink-", suffix=target.suffix, dir=str(target.parent))
+    if target.is_dir():
+        raise OutputError(str(target), "is a folder, not a file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=str(target.parent))
+    except OSError as exc:
+        raise OutputError(str(target), _cause(exc)) from None
     os.close(fd)
     return target, Path(tmp)
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"{type(exc).__name__}: {exc}"
+
+
+@contextmanager
+def atomic_output(target: str | Path):
+    """Yield a temporary path next to `target`; on success it replaces `target`, on any failure (disk full,
+    permission, a kill) it is removed and the failure becomes one OutputError naming `target`."""
+    target, tmp = _atomic_target(target)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        if isinstance(exc, (OSError, sqlite3.Error)):
+            raise OutputError(str(target), _cause(exc)) from None
+        raise
+
+
+# OWASP CSV injection: a cell that starts with one of these is read as a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A value as it may go into a CSV cell: text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_rows(data):
+    return ([csv_safe(v) for v in r] for r in data)
 
 
 def fill_sheet(ws, header: list[str], data: list[list], widths: list[int] | None = None) -> None:
@@ -86,6 +136,9 @@ def fill_sheet(ws, header: list[str], data: list[list], widths: list[int] | None
     ws.append(header)
     for r in data:
         ws.append(r)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text that starts with "=": stored as text, never as a live formula
+                cell.data_type = "s"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
@@ -107,7 +160,6 @@ def write_xlsx(docs: list[Document], target: str | Path) -> Path:
     """Write the task table (all clauses, tasks marked) and a metadata sheet; atomically."""
     from openpyxl import Workbook
 
-    target, tmp = _atomic_target(target)
     wb = Workbook()
     ws = wb.active
     ws.title = "任务清单"
@@ -116,23 +168,22 @@ def write_xlsx(docs: list[Document], target: str | Path) -> Path:
     fill_sheet(meta, ["文件", "发文机关", "发文字号", "成文日期", "引用的上级文件", "来源", "提示"],
                [[d.title, d.issuer, d.doc_number, d.date or "", "；".join(f"《{c.title}》{c.doc_number}" for c in d.citations),
                  d.source, "；".join(d.warnings)] for d in docs], [40, 24, 20, 12, 50, 30, 40])
-    wb.save(tmp)
-    os.replace(tmp, target)
-    return target
+    with atomic_output(target) as tmp:
+        wb.save(tmp)
+    return Path(target)
 
 
 def write_csv(docs: list[Document], target: str | Path | IO) -> None:
     if hasattr(target, "write"):
         w = csv.writer(target)
         w.writerow(COLUMNS)
-        w.writerows(rows(docs))
+        w.writerows(csv_rows(rows(docs)))
         return
-    target, tmp = _atomic_target(target)
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-        w = csv.writer(fh)
-        w.writerow(COLUMNS)
-        w.writerows(rows(docs))
-    os.replace(tmp, target)
+    with atomic_output(target) as tmp:
+        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
+            w = csv.writer(fh)
+            w.writerow(COLUMNS)
+            w.writerows(csv_rows(rows(docs)))
 
 
 def print_table(docs: list[Document]) -> None:

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from ..log import fallback
 from ..model import Clause, Document
 
 MODELS = Path(__file__).resolve().parent.parent.parent / "models"
@@ -125,6 +126,9 @@ def load_models() -> tuple[object | None, object | None]:
     action = MODELS / "action.pkl"
     m1 = pickle.loads(task.read_bytes()) if task.is_file() else None
     m2 = pickle.loads(action.read_bytes()) if action.is_file() else None
+    for name, m in (("is_task", m1), ("action", m2)):
+        if m is None:
+            fallback(f"model-{name}", "no trained %s model in %s: rules classify instead", name, MODELS)
     return m1, m2
 
 

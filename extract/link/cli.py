@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..errors import ReadError
+from ..export import atomic_output
 
 
 def main(args) -> int:
@@ -48,6 +49,7 @@ def main(args) -> int:
         else:
             text = to_html(report, child_title, parent_title) if fmt == "html" else to_markdown(
                 report, child_title, parent_title)
-            target.write_text(text, encoding="utf-8")
+            with atomic_output(target) as tmp:
+                tmp.write_text(text, encoding="utf-8")
         print(target)
     return 0

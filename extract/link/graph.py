@@ -89,8 +89,7 @@ def ancestry(g: nx.MultiDiGraph, node: str) -> list[str]:
 
 def export(g: nx.MultiDiGraph, graphml: str | Path, node_link: str | Path) -> None:
     """GraphML (Gephi opens it) and node-link JSON; attribute values are kept to GraphML's scalar types."""
-    import os
-    import tempfile
+    from ..export import atomic_output
 
     clean = nx.MultiDiGraph()
     for n, data in g.nodes(data=True):
@@ -101,9 +100,5 @@ def export(g: nx.MultiDiGraph, graphml: str | Path, node_link: str | Path) -> No
     for target, writer in ((graphml, lambda p: nx.write_graphml(clean, p)),
                            (node_link, lambda p: Path(p).write_text(
                                json.dumps(nx.node_link_data(clean, edges="links"), ensure_ascii=False), encoding="utf-8"))):
-        target = Path(target)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=str(target.parent), suffix=target.suffix)
-        os.close(fd)
-        writer(tmp)
-        os.replace(tmp, target)
+        with atomic_output(target) as tmp:
+            writer(tmp)

@@ -134,13 +134,10 @@ def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
 
 
 def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> None:
-    import os
-
     from openpyxl import Workbook
 
-    from ..export import _atomic_target, fill_sheet
+    from ..export import atomic_output, fill_sheet
 
-    target, tmp = _atomic_target(target)
     wb = Workbook()
     ws = wb.active
     ws.title = "衔接关系"
@@ -156,8 +153,8 @@ def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> Non
     ws3 = wb.create_sheet("八大行动")
     fill_sheet(ws3, ["代码", "行动", "任务数"], [[a["code"], a["name"], a["tasks"]] for a in report["actions"]],
                [8, 40, 10])
-    wb.save(tmp)
-    os.replace(tmp, target)
+    with atomic_output(target) as tmp:
+        wb.save(tmp)
 
 
 def compare_peers(plans: list[list[Document]]) -> dict:
