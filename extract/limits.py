@@ -32,8 +32,8 @@ class Limits:
     unpacks to under 5 MB; its largest table has under 2,000 cells; its slowest file takes under 30 s)."""
 
     max_bytes: int = 100 * 1024 * 1024          # the file itself (PLANLINK_MAX_BYTES, --max-bytes)
-    max_unzipped: int = 300 * 1024 * 1024       # all members of a .docx/.xlsx package, unpacked
-    max_xml_part: int = 40 * 1024 * 1024        # one XML member (word/document.xml …), unpacked
+    max_unzipped: int = 300_000_000             # all members of a .docx/.xlsx package, unpacked
+    max_xml_part: int = 40_000_000              # one XML member (word/document.xml …), unpacked
     max_zip_members: int = 5000
     max_span: int = 1000                        # colspan/rowspan/gridSpan (HTML caps colspan at 1000 as well)
     max_table_cells: int = 200_000              # cells of one table once spans are expanded

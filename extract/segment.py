@@ -153,7 +153,7 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
     for key, n in copies.items():
         d = docs[seen[key]]
         d.warnings.append(f"this plan appears {n} times in the file (identical copies): kept once")
-        _log.warning("%s: %r appears %d times (identical copies): kept once", source, d.title, n)
+        _log.info("%s: %r appears %d times (identical copies): kept once", source, d.title, n)
     if not docs and paras:
         doc = _build(text, paras, 0, 0, len(paras), "", None, source)
         if doc.clauses:

@@ -10,22 +10,31 @@ from ..export import atomic_output
 
 
 def main(args) -> int:
-    from ..cli import _fail, load_documents
+    from ..cli import _fail, limits_from, load_documents
     from .report import link_documents, to_html, to_markdown, write_xlsx
 
+    limits = limits_from(args)
     try:
-        child = load_documents(args.child)
-        parents = [load_documents(p) for p in args.parent]
+        child = load_documents(args.child, limits=limits)
+        parents = [load_documents(p, limits=limits) for p in args.parent]
     except ReadError as exc:
         return _fail(str(exc))
     from ..evaluate import pick_document
 
-    for k, title in enumerate(getattr(args, "parent_title", []) or []):
-        if k < len(parents) and title:
-            doc = pick_document(parents[k], title)
+    titles = list(getattr(args, "parent_title", []) or [])
+    for k, docs in enumerate(parents):
+        title = titles[k] if k < len(titles) else ""
+        if title:
+            doc = pick_document(docs, title)
             if doc is None:
-                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file")
+                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file; its plans: "
+                             + "; ".join(d.title for d in docs))
             parents[k] = [doc]
+        elif len(docs) > 1 and not getattr(args, "parent_all", False):
+            # pooling every plan of a compilation reports nearly all of them as dropped: make the user choose
+            return _fail(f"{args.parent[k]}: the parent file holds {len(docs)} plans; choose one with "
+                         "--parent-title TITLE (or link against all of them with --parent-all): "
+                         + "; ".join(d.title for d in docs))
     reports = [link_documents(child, p) for p in parents]
     report = dict(reports[0])
     if len(reports) > 1:
@@ -40,6 +49,9 @@ def main(args) -> int:
         print(f"{child_title} -> {parent_title}")
         print(f"parent tasks {cov['parent_clauses']}, covered {cov['covered']}, dropped {len(cov['dropped'])}, "
               f"novel {len(cov['novel_child_clauses'])}")
+        if cov.get("unrelated"):
+            print(f"the plans look unrelated: {cov['relatedness']:.0%} of the child's tasks resemble a parent task; "
+                  "no links are made")
         for lk in report["links"]:
             print(f"{lk['child']:>12} -> {lk['parent']:<12} {lk['kind']:<11} {lk['score']:.2f} {','.join(lk['changes'])}")
     else:
