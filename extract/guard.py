@@ -67,6 +67,7 @@ class Child:
     buffer: bytearray
     started: float = 0.0  # when the current task was sent (0: idle)
     label: str = ""
+    reaped: bool = False
 
     @classmethod
     def start(cls) -> "Child":
@@ -79,7 +80,7 @@ class Child:
             code = 0
             try:
                 _die_with_parent()
-                for fd in (t_w, a_r, *_CLOSE_IN_CHILD):
+                for fd in (t_w, a_r, *_CLOSE_IN_CHILD, *_PARENT_ENDS):
                     try:
                         os.close(fd)
                     except OSError:
@@ -92,6 +93,7 @@ class Child:
                 os._exit(code)
         os.close(t_r)
         os.close(a_w)
+        _PARENT_ENDS.update((t_w, a_r))
         return cls(pid, t_w, a_r, bytearray())
 
     def submit(self, fn, args: tuple, kwargs: dict, label: str = "") -> None:
@@ -118,22 +120,39 @@ class Child:
         return out
 
     def kill(self) -> None:
+        if self.reaped:  # its pid may belong to another process by now
+            return
         try:
             os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
 
-    def reap(self) -> str:
-        """Wait for the child to end; how it ended, in words."""
+    def reap(self, grace: float = 5.0) -> str:
+        """Wait for the child to end (killing it after `grace` seconds); how it ended, in words."""
+        if self.reaped:
+            return "already reaped"
         for fd in (self.tasks, self.answers):
+            _PARENT_ENDS.discard(fd)
             try:
                 os.close(fd)
             except OSError:
                 pass
+        self.tasks = self.answers = -1
+        deadline = time.monotonic() + grace
         try:
-            _, status = os.waitpid(self.pid, 0)
+            while True:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    break
+                if time.monotonic() > deadline:
+                    self.kill()
+                    _, status = os.waitpid(self.pid, 0)
+                    break
+                time.sleep(0.01)
         except ChildProcessError:
+            self.reaped = True
             return "already reaped"
+        self.reaped = True
         if os.WIFSIGNALED(status):
             sig = os.WTERMSIG(status)
             return f"signal {signal.Signals(sig).name}" if sig in signal.Signals._value2member_map_ else f"signal {sig}"
@@ -141,11 +160,6 @@ class Child:
 
     def close(self) -> str:
         """End an idle child: closing its task pipe ends its loop."""
-        try:
-            os.close(self.tasks)
-        except OSError:
-            pass
-        self.tasks = -1
         return self.reap()
 
     def over_limit(self, limits: Limits) -> Code | None:
@@ -160,6 +174,9 @@ class Child:
 
 
 _CLOSE_IN_CHILD: set[int] = set()
+# the parent's ends of every live child's pipes: a later child must not hold them open, or closing a task pipe
+# would never reach its own child as end-of-file
+_PARENT_ENDS: set[int] = set()
 
 
 def close_in_child(fd: int) -> None:
