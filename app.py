@@ -54,7 +54,7 @@ def corpus_documents() -> list:
 
 def process_upload(name: str, data: bytes, progress=None) -> list:
     """Process an upload in a private temporary folder, under a generated name (never the user's)."""
-    from extract.cli import load_documents
+    from extract.guard import process_file_limited  # wall clock and memory limit per upload
 
     ext = Path(name).suffix.lower()
     if ext.lstrip(".") not in UPLOAD_TYPES:
@@ -63,7 +63,7 @@ def process_upload(name: str, data: bytes, progress=None) -> list:
         path = Path(tmp) / f"{uuid.uuid4().hex}{ext}"
         path.write_bytes(data)
         try:
-            docs = load_documents(str(path), progress=progress)
+            docs = process_file_limited(str(path), progress=progress)
         except ReadError as exc:
             raise ReadError(name, exc.reason, exc.code, exc.zh_detail) from None
     for d in docs:
@@ -295,7 +295,7 @@ def page_corpus() -> None:
     for d in docs:
         for c in d.tasks:
             for s in c.deadlines:
-                end = s.attrs.get("end")
+                end = s.end
                 if end and "2023" <= end[:4] <= "2026":
                     points.append({"方案": d.title[:28], "时限": end, "任务": c.text[:40], "原文": s.text})
     if points:

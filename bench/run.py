@@ -255,7 +255,7 @@ def deadlines_vs_jionlp() -> None:
     ok = 0
     for text, end, start, ongoing in items:
         got = deadlines.extract(text)
-        ok += bool(got) and (got[0].attrs.get("end"), got[0].attrs.get("start"), bool(got[0].attrs.get("ongoing"))) == (end, start, ongoing)
+        ok += bool(got) and (got[0].end, got[0].start, got[0].ongoing) == (end, start, ongoing)
     record("    planlink deadlines on gold deadline texts", time.perf_counter() - t, accuracy=round(ok / len(items), 3),
            n=len(items))
     try:

@@ -15,12 +15,13 @@ import time
 from collections import deque
 from pathlib import Path
 
+from . import families
 from .errors import Code, OutputError, ReadError
-from .export import TEMP_PREFIX, atomic_output
+from .fileio import TEMP_PREFIX, atomic_path, write_text
+from .guard import close_in_child, keep_in_child
 from .limits import Limits
 from .readers import SUPPORTED
 
-ACTION_CODES = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X")
 LOCK_NAME = ".planlink.lock"
 _log = logging.getLogger("planlink.batch")
 
@@ -159,8 +160,7 @@ def _write_plan(out: Path, plan_id: str, doc) -> None:
     write_xlsx([doc], plans / f"{plan_id}.xlsx")
     d = doc.to_json()
     d.pop("text", None)
-    with atomic_output(plans / f"{plan_id}.json") as tmp:
-        tmp.write_text(json.dumps({"documents": [d]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_text(plans / f"{plan_id}.json", json.dumps({"documents": [d]}, ensure_ascii=False, indent=1))
 
 
 # --- the run --------------------------------------------------------------------------------------------------
@@ -192,16 +192,12 @@ class _Lock:
         self.fh.truncate()
         self.fh.write(str(os.getpid()))
         self.fh.flush()
-        from .guard import close_in_child
-
         close_in_child(self.fh.fileno())
         return self
 
     def __exit__(self, *exc):
         if self.fh:
-            from .guard import _CLOSE_IN_CHILD
-
-            _CLOSE_IN_CHILD.discard(self.fh.fileno())
+            keep_in_child(self.fh.fileno())
             self.fh.close()
 
 
@@ -442,23 +438,23 @@ def write_summary(store, out: Path, parent: str | None) -> None:
     cov = wb.create_sheet("八大行动覆盖")
     matrix = []
     for d in docs:
-        counts = {k: 0 for k in ACTION_CODES}
+        counts = {k: 0 for k in families.default().codes}
         for c in d.tasks:
             if c.action in counts:
                 counts[c.action] += 1
-        matrix.append([d.title, d.issuer] + [counts[k] for k in ACTION_CODES] + [len(d.tasks)])
-    fill_sheet(cov, ["文件", "发文机关", *ACTION_CODES, "任务合计"], matrix, [50, 24] + [6] * 10 + [8])
+        matrix.append([d.title, d.issuer] + [counts[k] for k in families.default().codes] + [len(d.tasks)])
+    fill_sheet(cov, ["文件", "发文机关", *families.default().codes, "任务合计"], matrix, [50, 24] + [6] * 10 + [8])
     if parent:
         _parent_matrix(wb, store, view, _parent(parent)[0])
     if view.duplicates:
         fill_sheet(wb.create_sheet("重复文件"), ["文件", "标题", "与之重复", "类型"], view.duplicates,
                    [50, 50, 50, 12])
-    with atomic_output(out / "summary.xlsx") as tmp:
+    with atomic_path(out / "summary.xlsx") as tmp:
         wb.save(tmp)
 
     export(build_graph(docs), out / "graph.graphml", out / "graph.json")
 
-    with atomic_output(out / "errors.csv") as tmp:
+    with atomic_path(out / "errors.csv") as tmp:
         with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(["file", "code", "reason"])
@@ -467,7 +463,7 @@ def write_summary(store, out: Path, parent: str | None) -> None:
 
 def _parent_matrix(wb, store, view, parent_docs) -> None:
     from .export import fill_sheet
-    from .link.diff import TIGHTENING, WEAKENING
+    from .model import TIGHTENING, WEAKENING
     from .link.report import task_clauses
 
     status: dict[str, dict[str, str]] = {}
@@ -485,8 +481,6 @@ def _parent_matrix(wb, store, view, parent_docs) -> None:
 
 
 def main(args) -> int:
-    from .cli import limits_from
-
     root = Path(args.dir)
     if not root.is_dir():
         print(f"planlink: error: {root}: not a folder", file=sys.stderr)
@@ -494,7 +488,7 @@ def main(args) -> int:
     out = Path(args.out)
     try:
         code = run(root, out, parent=args.parent, workers=args.workers, scheduler=args.scheduler,
-                   limits=limits_from(args), retry_failed=getattr(args, "retry_failed", False),
+                   limits=Limits.from_args(args), retry_failed=getattr(args, "retry_failed", False),
                    include=getattr(args, "include", []) or [], wait_workers=getattr(args, "wait_workers", 60.0))
     except BatchError as exc:
         print(f"planlink: error: {exc}", file=sys.stderr)

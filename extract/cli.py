@@ -1,4 +1,7 @@
-"""The planlink command: extract, evaluate, train, link, batch; main(argv) is what tests call."""
+"""The planlink command: extract, evaluate, train, link, batch; main(argv) is what tests call.
+
+Each subcommand imports what it needs when it runs (deliberately, not at module top), so that `planlink --version`
+and `--help` start without loading the pipeline, spaCy or the models."""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +12,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import OutputError
+from .fileio import write_text
+from .limits import Limits
 
 FORMATS = ("json", "table", "xlsx", "csv")
 
@@ -28,6 +33,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
     e.add_argument("--no-ocr", action="store_true", help="never run OCR on scanned pages")
     e.add_argument("--text", action="store_true", help="include each document's full text in the JSON")
+    e.add_argument("--family", default=None,
+                   help="plan family whose actions the tasks are classified against: a name under extract/families "
+                        "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
     _common(e)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
@@ -49,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                     help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
     lk.add_argument("--parent-all", action="store_true",
                     help="a compilation given as --parent: link against all of its plans together")
+    lk.add_argument("--actions-from-parent", action="store_true",
+                    help="classify the child's tasks by the actions the parent groups its tasks under (e.g. a city's 九大行动)")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
     _common(lk)
@@ -86,14 +96,6 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="log each step and every fallback to stderr")
 
 
-def limits_from(args):
-    """The per-file limits: environment, then the command's flags."""
-    from .limits import Limits
-
-    return Limits.from_env(max_bytes=getattr(args, "max_bytes", None), timeout=getattr(args, "timeout", None),
-                           max_memory_mb=getattr(args, "max_memory", None))
-
-
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
@@ -125,19 +127,23 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def load_documents(path: str, *, max_bytes=None, ocr=True, progress=None, limits=None):
-    """Run the pipeline on one file in a child process under the per-file limits (time, memory); every failure
-    arrives as a ReadError, so callers print one line."""
+def _load(path: str, args, **kw):
+    """One file through the pipeline in a child process under the per-file limits (time, memory)."""
     from .guard import process_file_limited
 
-    return process_file_limited(path, max_bytes=max_bytes, ocr=ocr, progress=progress, limits=limits)
+    return process_file_limited(path, limits=Limits.from_args(args), **kw)
 
 
 def _extract(args) -> int:
-    from .errors import ReadError
+    from . import families
+    from .api import ReadError
 
     try:
-        docs = load_documents(args.file, ocr=not args.no_ocr, limits=limits_from(args))
+        families.load(args.family)
+    except ValueError as exc:
+        return _fail(str(exc))
+    try:
+        docs = _load(args.file, args, ocr=not args.no_ocr, family=args.family)
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:
@@ -175,6 +181,10 @@ def _doc_json(doc, with_text: bool) -> dict:
 
 
 def _evaluate(args) -> int:
+    if args.links:
+        from .link.evaluate import main as link_evaluate
+
+        return link_evaluate(args)
     from .evaluate import main as evaluate_main
 
     return evaluate_main(args)
@@ -187,20 +197,68 @@ def _train(args) -> int:
 
 
 def _link(args) -> int:
-    from .link.cli import main as link_main
+    from .api import ReadError, link_documents, pick_document
+    from .link.report import to_html, to_markdown, write_xlsx
 
-    return link_main(args)
+    try:
+        child = _load(args.child, args)
+        parents = [_load(p, args) for p in args.parent]
+    except ReadError as exc:
+        return _fail(str(exc))
+    titles = list(getattr(args, "parent_title", []) or [])
+    for k, docs in enumerate(parents):
+        title = titles[k] if k < len(titles) else ""
+        if title:
+            doc = pick_document(docs, title)
+            if doc is None:
+                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file; its plans: "
+                             + "; ".join(d.title for d in docs))
+            parents[k] = [doc]
+        elif len(docs) > 1 and not args.parent_all:
+            # pooling every plan of a compilation reports nearly all of them as dropped: make the user choose
+            return _fail(f"{args.parent[k]}: the parent file holds {len(docs)} plans; choose one with "
+                         "--parent-title TITLE (or link against all of them with --parent-all): "
+                         + "; ".join(d.title for d in docs))
+    reports = [link_documents(child, p, actions_from_parent=args.actions_from_parent and k == 0)
+               for k, p in enumerate(parents)]
+    report = dict(reports[0])
+    if len(reports) > 1:
+        report["ancestors"] = [{"parent": str(path), **r} for path, r in zip(args.parent[1:], reports[1:])]
+    child_title = child[0].title if child else args.child
+    parent_title = parents[0][0].title if parents[0] else args.parent[0]
+    fmt = args.format
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    elif fmt == "table":
+        cov = report["coverage"]
+        print(f"{child_title} -> {parent_title}")
+        print(f"parent tasks {cov['parent_clauses']}, covered {cov['covered']}, dropped {len(cov['dropped'])}, "
+              f"novel {len(cov['novel_child_clauses'])}")
+        if cov.get("unrelated"):
+            print(f"the plans look unrelated: {cov['relatedness']:.0%} of the child's tasks resemble a parent task; "
+                  "no links are made")
+        for lk in report["links"]:
+            print(f"{lk['child']:>12} -> {lk['parent']:<12} {lk['kind']:<11} {lk['score']:.2f} {','.join(lk['changes'])}")
+    else:
+        target = Path(args.out or Path(args.child).with_suffix(f".link.{fmt}"))
+        if fmt == "xlsx":
+            write_xlsx(report, target, child_title, parent_title)
+        else:
+            text = to_html(report, child_title, parent_title) if fmt == "html" else to_markdown(
+                report, child_title, parent_title)
+            write_text(target, text)
+        print(target)
+    return 0
 
 
 def _peers(args) -> int:
-    from .errors import ReadError
-    from .evaluate import pick_document
+    from .api import ReadError, pick_document
     from .link.report import compare_peers
 
     plans = []
     for k, path in enumerate(args.files):
         try:
-            docs = load_documents(path, limits=limits_from(args))
+            docs = _load(path, args)
         except ReadError as exc:
             return _fail(str(exc))
         if k < len(args.title) and args.title[k]:

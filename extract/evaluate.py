@@ -2,42 +2,15 @@
 from __future__ import annotations
 
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .api import pick_document, process_file
+from .components import SCORED
 from .gold import fold, load, resolve_source
-from .model import PER_YEAR, Clause, Document
-
-_PREFIX = re.compile(r"^(各级|各|有关|相关)+")
-
-
-@dataclass
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    misses: list = field(default_factory=list)
-
-    @property
-    def p(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def r(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    @property
-    def f1(self) -> float:
-        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
-
-    def add(self, other: "PRF") -> None:
-        self.tp += other.tp
-        self.fp += other.fp
-        self.fn += other.fn
-        self.misses += other.misses
-
+from .metrics import PRF, match_items, target_note
+from .model import Document
 
 @dataclass
 class Scores:
@@ -69,71 +42,7 @@ class Scores:
         return out
 
 
-# --- item comparison -----------------------------------------------------------------------------------
-
-
-def _deadline_key(d: dict) -> tuple:
-    return (d.get("start") or None, d.get("end") or None, bool(d.get("ongoing")))
-
-
-def _freq_rate(f: dict) -> float:
-    return PER_YEAR.get(f.get("period"), 0) * int(f.get("count") or 1)
-
-
-def _dept_name(text: str) -> str:
-    return _PREFIX.sub("", fold(text)) or fold(text)
-
-
-def _dept_match(g: dict, p: dict) -> bool:
-    if g.get("role") != p.get("role"):
-        return False
-    a, b = _dept_name(g["text"]), _dept_name(p["text"])
-    return a == b or a in b or b in a
-
-
-def _match_items(gold: list[dict], pred: list[dict], same) -> PRF:
-    """Greedy one-to-one matching; optional gold items are neither required nor counted wrong."""
-    out = PRF()
-    used = [False] * len(pred)
-    for g in gold:
-        hit = next((k for k, p in enumerate(pred) if not used[k] and same(g, p)), None)
-        if hit is not None:
-            used[hit] = True
-            if not g.get("optional"):
-                out.tp += 1
-        elif not g.get("optional"):
-            out.fn += 1
-            out.misses.append(("miss", g.get("text")))
-    for k, p in enumerate(pred):
-        if not used[k]:
-            if any(g.get("optional") and fold(g.get("text", "")) in fold(p.get("text", "")) for g in gold):
-                continue
-            out.fp += 1
-            out.misses.append(("false", p.get("text")))
-    return out
-
-
-def _pred_items(c: Clause) -> tuple[list[dict], list[dict], list[dict]]:
-    j = c.to_json()
-    return j["deadlines"], j["frequencies"], j["departments"]
-
-
 # --- one document --------------------------------------------------------------------------------------
-
-
-def pick_document(docs: list[Document], title: str) -> Document | None:
-    if len(docs) == 1:
-        return docs[0]
-    from .segment import _same_title
-
-    ft = fold(title)
-    for d in docs:
-        if fold(d.title) == ft:
-            return d
-    for d in docs:
-        if _same_title(ft, fold(d.title)):
-            return d
-    return None
 
 
 def score_document(gold: dict, doc: Document | None) -> Scores:
@@ -146,18 +55,14 @@ def score_document(gold: dict, doc: Document | None) -> Scores:
         k = next((i for i, t in enumerate(folded) if anchor in t and i not in matched_pred), None)
         if k is None:
             k = next((i for i, t in enumerate(folded) if anchor in t), None)
-        gd = [d for d in g.get("deadlines", [])]
-        gf = g.get("frequencies", [])
-        gp = g.get("departments", [])
         if k is None:
             s.clauses.fn += 1
             s.clauses.misses.append(("clause", g["anchor"]))
             if g["is_task"]:
                 s.is_task.fn += 1
                 s.action_n += 1
-            s.deadlines.fn += sum(1 for d in gd if not d.get("optional"))
-            s.frequencies.fn += len(gf)
-            s.departments.fn += len(gp)
+            for comp in SCORED:
+                getattr(s, comp.name).fn += sum(1 for x in g.get(comp.name, []) if not x.get("optional"))
             continue
         s.clauses.tp += 1
         matched_pred.add(k)
@@ -174,20 +79,17 @@ def score_document(gold: dict, doc: Document | None) -> Scores:
             s.action_n += 1
             if c.action in (g.get("action") or []):
                 s.action_ok += 1
-        pd, pf, pp = _pred_items(c)
-        s.deadlines.add(_match_items(gd, pd, lambda a, b: _deadline_key(a) == _deadline_key(b)))
-        s.frequencies.add(_match_items(gf, pf, lambda a, b: _freq_rate(a) == _freq_rate(b)))
-        s.departments.add(_match_items(gp, pp, _dept_match))
+        pred_json = c.to_json()
+        for comp in SCORED:
+            getattr(s, comp.name).add(match_items(g.get(comp.name, []), pred_json[comp.name], comp.same))
     for i, c in enumerate(pred):
         if i in matched_pred:
             continue
         s.clauses.fp += 1
         if c.is_task:
             s.is_task.fp += 1
-        pd, pf, pp = _pred_items(c)
-        s.deadlines.fp += len(pd)
-        s.frequencies.fp += len(pf)
-        s.departments.fp += len(pp)
+        for comp in SCORED:
+            getattr(s, comp.name).fp += len(getattr(c, comp.name))
     return s
 
 
@@ -207,8 +109,6 @@ def gold_files(gold_dir: Path, split: str) -> list[Path]:
 
 
 def evaluate(gold_dir: str | Path, split: str = "all") -> tuple[Scores, dict[str, Scores]]:
-    from .pipeline import process_file
-
     gold_dir = Path(gold_dir)
     cache: dict[str, list[Document]] = {}
     total = Scores()
@@ -233,16 +133,7 @@ def evaluate(gold_dir: str | Path, split: str = "all") -> tuple[Scores, dict[str
 TARGETS = {"is_task": 0.93, "deadlines": 0.95, "frequencies": 0.95, "departments": 0.90, "action": 0.80}
 
 
-def target_note(value: float, goal: float | None) -> str:
-    """"0.95 met" / "0.95 below" beside a figure; empty where no target is set."""
-    return "" if goal is None else f"{goal:.2f} {'met' if value >= goal else 'below'}"
-
-
 def main(args) -> int:
-    if args.links:
-        from .link.evaluate import main as link_eval
-
-        return link_eval(args)
     gold_dir = Path(args.gold_dir)
     if not gold_dir.is_dir():
         print(f"planlink: error: {gold_dir}: not a folder of gold files", file=sys.stderr)

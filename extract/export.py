@@ -2,65 +2,28 @@
 from __future__ import annotations
 
 import csv
-import os
-import sqlite3
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from .errors import OutputError
+from . import families
+from .components import COMPONENTS
+from .fileio import atomic_path
 from .model import Clause, Document
 
-ACTION_NAMES = {
-    "A1": "A1 主要负责人安全教育培训", "A2": "A2 重大事故隐患判定标准体系提升", "A3": "A3 重大事故隐患动态清零",
-    "A4": "A4 安全科技支撑和工程治理", "A5": "A5 从业人员安全素质能力提升", "A6": "A6 安全管理体系建设",
-    "A7": "A7 精准执法和帮扶", "A8": "A8 全民安全素质提升", "O": "O 组织保障", "X": "X 其他",
-}
-PERIOD_NAMES = {"day": "每日", "week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}
-COLUMNS = ["序号", "文件", "章节", "任务内容", "完成时限（原文）", "完成时限（规范）", "频次", "牵头单位", "责任单位",
-           "配合单位", "量化指标", "行动类别", "是否任务", "条款编号"]
+
+def _columns() -> list[str]:
+    return ["序号", "文件", "章节", "任务内容", *(col for comp in COMPONENTS for col in comp.columns), "行动类别", "是否任务",
+            "条款编号"]
+
+
+COLUMNS = _columns()
 WIDTHS = [6, 24, 14, 70, 18, 22, 16, 18, 22, 18, 16, 22, 8, 12]
 
 
-def deadline_value(attrs: dict) -> str:
-    if attrs.get("ongoing"):
-        return "长期"
-    start, end = attrs.get("start"), attrs.get("end")
-    if start and end:
-        return f"{start} 至 {end}"
-    if end:
-        return f"{end} 前"
-    if start:
-        return f"{start} 起"
-    return "（未注明年份）" if attrs.get("optional") else ""
-
-
-def frequency_value(attrs: dict) -> str:
-    n = attrs.get("count", 1)
-    return f"{PERIOD_NAMES.get(attrs.get('period'), '')}{'至少' if attrs.get('at_least') else ''}{n}次"
-
-
-def target_value(s) -> str:
-    return s.text
-
-
 def row(doc: Document, c: Clause, n: int) -> list:
-    depts = {"lead": [], "responsible": [], "support": []}
-    for s in c.departments:
-        depts.setdefault(s.attrs.get("role", "responsible"), []).append(s.text)
     section = "/".join(c.path) + (f" {c.heading}" if c.heading else "")
-    return [
-        n, doc.title, section.strip(), c.text,
-        "；".join(s.text for s in c.deadlines),
-        "；".join(deadline_value(s.attrs) for s in c.deadlines),
-        "；".join(frequency_value(s.attrs) for s in c.frequencies),
-        "、".join(depts["lead"]), "、".join(depts["responsible"]), "、".join(depts["support"]),
-        "；".join(target_value(s) for s in c.targets),
-        ACTION_NAMES.get(c.action or "", ""),
-        "是" if c.is_task else "否",
-        c.id,
-    ]
+    return [n, doc.title, section.strip(), c.text, *(v for comp in COMPONENTS for v in comp.cells(c)),
+            families.action_label(doc.family, c.action), "是" if c.is_task else "否", c.id]
 
 
 def rows(docs: list[Document], tasks_only: bool = False) -> list[list]:
@@ -71,46 +34,6 @@ def rows(docs: list[Document], tasks_only: bool = False) -> list[list]:
                 continue
             out.append(row(d, c, len(out) + 1))
     return out
-
-
-TEMP_PREFIX = ".planlink-"  # every temporary output file starts so (a batch removes leftovers at start)
-
-
-def _atomic_target(target: str | Path):
-    target = Path(target)
-    if target.is_dir():
-        raise OutputError(str(target), "is a folder, not a file")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=str(target.parent))
-    except OSError as exc:
-        raise OutputError(str(target), _cause(exc)) from None
-    os.close(fd)
-    return target, Path(tmp)
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return f"{type(exc).__name__}: {exc}"
-
-
-@contextmanager
-def atomic_output(target: str | Path):
-    """Yield a temporary path next to `target`; on success it replaces `target`, on any failure (disk full,
-    permission, a kill) it is removed and the failure becomes one OutputError naming `target`."""
-    target, tmp = _atomic_target(target)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        if isinstance(exc, (OSError, sqlite3.Error)):
-            raise OutputError(str(target), _cause(exc)) from None
-        raise
 
 
 # OWASP CSV injection: a cell that starts with one of these is read as a formula by spreadsheet programs.
@@ -168,7 +91,7 @@ def write_xlsx(docs: list[Document], target: str | Path) -> Path:
     fill_sheet(meta, ["文件", "发文机关", "发文字号", "成文日期", "引用的上级文件", "来源", "提示"],
                [[d.title, d.issuer, d.doc_number, d.date or "", "；".join(f"《{c.title}》{c.doc_number}" for c in d.citations),
                  d.source, "；".join(d.warnings)] for d in docs], [40, 24, 20, 12, 50, 30, 40])
-    with atomic_output(target) as tmp:
+    with atomic_path(target) as tmp:
         wb.save(tmp)
     return Path(target)
 
@@ -179,11 +102,10 @@ def write_csv(docs: list[Document], target: str | Path | IO) -> None:
         w.writerow(COLUMNS)
         w.writerows(csv_rows(rows(docs)))
         return
-    with atomic_output(target) as tmp:
-        with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:  # BOM: Excel opens it as UTF-8
-            w = csv.writer(fh)
-            w.writerow(COLUMNS)
-            w.writerows(csv_rows(rows(docs)))
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)  # the BOM makes Excel open it as UTF-8
+        w.writerow(COLUMNS)
+        w.writerows(csv_rows(rows(docs)))
 
 
 def print_table(docs: list[Document]) -> None:

@@ -6,11 +6,14 @@ import re
 import sys
 from pathlib import Path
 
-ACTIONS = {"A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X"}
+from . import families
+from .text import fold  # the comparison form of ANNOTATION.md
+
+ACTIONS = set(families.default().codes)
+
 PERIODS = {"day", "week", "month", "quarter", "half_year", "year"}
 ROLES = {"lead", "support", "responsible"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-from .text import fold  # noqa: E402 - the comparison form of ANNOTATION.md
 
 
 def load(path: str | Path) -> dict:

@@ -184,6 +184,11 @@ def close_in_child(fd: int) -> None:
     _CLOSE_IN_CHILD.add(fd)
 
 
+def keep_in_child(fd: int) -> None:
+    """Undo close_in_child (the descriptor is about to be closed)."""
+    _CLOSE_IN_CHILD.discard(fd)
+
+
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     """On Linux, the kernel kills the child when its parent dies (a killed batch leaves no orphans working)."""
     try:
@@ -265,20 +270,21 @@ def run_limited(fn, path: str, *args, limits: Limits | None = None, progress=Non
 
 
 def process_file_limited(path: str, *, limits: Limits | None = None, ocr: bool = True, progress=None,
-                         max_bytes: int | None = None):
-    """The pipeline on one file under the per-file limits: what the CLI and the app call."""
+                         max_bytes: int | None = None, family: str | None = None):
+    """api.load_documents on one file under the per-file limits: what the CLI, the batch and the app call."""
     limits = limits or Limits.from_env(max_bytes=max_bytes)
     if available():
         warm()
     return run_limited(documents, str(path), limits=limits, progress=progress, max_bytes=limits.max_bytes,
-                       ocr=ocr)
+                       ocr=ocr, family=family)
 
 
-def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, progress=None) -> list:
-    """The pipeline on one file, in this process; a file without any plan is an error, not an empty list."""
-    from .pipeline import process_file
+def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, progress=None,
+              family: str | None = None) -> list:
+    """api.load_documents in this process; a file without any plan is an error, not an empty list."""
+    from .api import load_documents
 
-    docs = process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
+    docs = load_documents(path, max_bytes=max_bytes, ocr=ocr, progress=progress, family=family)
     if not docs:
         raise ReadError(path, "no plan text was found in the file", Code.NO_TEXT)
     return docs

@@ -55,6 +55,12 @@ class Limits:
         )
         return replace(limits, **{k: v for k, v in overrides.items() if v is not None})
 
+    @classmethod
+    def from_args(cls, args) -> "Limits":
+        """The environment, then a command's flags (--max-bytes, --timeout, --max-memory) where given."""
+        return cls.from_env(max_bytes=getattr(args, "max_bytes", None), timeout=getattr(args, "timeout", None),
+                            max_memory_mb=getattr(args, "max_memory", None))
+
     def settings(self) -> dict:
         """The limits as recorded with a failure: a failure caused by a limit is retried when the limit changes."""
         return {"max_bytes": self.max_bytes, "max_unzipped": self.max_unzipped, "max_xml_part": self.max_xml_part,

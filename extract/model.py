@@ -1,15 +1,36 @@
-"""The document model: plain dataclasses for documents, clauses, tables, extracted spans and links."""
+"""The document model: typed dataclasses for documents, clauses, extracted fields and links, and their one JSON form.
+
+Offsets are the truth: every field keeps a `Span` (character offsets into its clause text, plus the page and the
+table cell the text came from) under its own name, so a deadline's dates (`start`/`end`, ISO days) never collide
+with where it stands. CONTRACT.md is the public JSON shape; offsets are written as `start_offset`/`end_offset`.
+"""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from enum import Enum
-from typing import Any
+from typing import Any, ClassVar
 
 
-class Role(str, Enum):
-    LEAD = "lead"
-    SUPPORT = "support"
-    RESPONSIBLE = "responsible"
+class _Labelled(str, Enum):
+    """A str enum whose members carry a Chinese label and a colour (docling-core's DocItemLabel style)."""
+
+    def __new__(cls, value: str, label: str, colour: str):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        obj.colour = colour
+        return obj
+
+    def __str__(self) -> str:  # json.dumps and f-strings give the code, not "Role.LEAD"
+        return self.value
+
+
+class Role(_Labelled):
+    """The role of a department in a clause (ANNOTATION.md §2 departments)."""
+
+    LEAD = ("lead", "牵头", "#c62828")
+    RESPONSIBLE = ("responsible", "责任", "#1565c0")
+    SUPPORT = ("support", "配合", "#6d4c41")
 
 
 class Period(str, Enum):
@@ -23,28 +44,182 @@ class Period(str, Enum):
 
 #: occurrences of each period in one year, for comparing frequencies by yearly rate
 PER_YEAR = {"day": 365, "week": 52, "month": 12, "quarter": 4, "half_year": 2, "year": 1}
+PERIOD_LABELS = {"day": "每日", "week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年", "year": "每年"}
 
 
-class LinkKind(str, Enum):
-    VERBATIM = "verbatim"
-    LOCALIZED = "localized"
-    PARAPHRASED = "paraphrased"
-    MERGED = "merged"
-    SPLIT = "split"
+class LinkKind(_Labelled):
+    """How a child clause carries a parent clause down (CONTRACT.md `kind`)."""
+
+    VERBATIM = ("verbatim", "原文照搬", "#2e7d32")
+    LOCALIZED = ("localized", "本地化", "#1565c0")
+    PARAPHRASED = ("paraphrased", "改写", "#ef6c00")
+    MERGED = ("merged", "合并", "#6a1b9a")
+    SPLIT = ("split", "拆分", "#00838f")
+
+
+class Coverage(_Labelled):
+    """What became of a parent task in a child plan, or of a child task without a parent: the reviewer's words.
+    Colours follow their meaning: green carried down, red dropped, orange weakened, blue tightened, grey novel."""
+
+    COVERED = ("covered", "落实", "#43a047")
+    REWRITTEN = ("rewritten", "改写", "#7cb342")
+    WEAKENED = ("weakened", "弱化", "#fb8c00")
+    TIGHTENED = ("tightened", "强化", "#1e88e5")
+    DROPPED = ("dropped", "遗漏", "#e53935")
+    NOVEL = ("novel", "新增", "#8e24aa")
+
+
+class Change(_Labelled):
+    """An attribute that differs between a parent clause and the child clause implementing it (CONTRACT.md)."""
+
+    DEADLINE_EARLIER = ("deadline_earlier", "时限提前", "#1e88e5")
+    DEADLINE_LATER = ("deadline_later", "时限推迟", "#fb8c00")
+    FREQUENCY_HIGHER = ("frequency_higher", "频次提高", "#1e88e5")
+    FREQUENCY_LOWER = ("frequency_lower", "频次降低", "#fb8c00")
+    ONGOING_ADDED = ("ongoing_added", "增加长期坚持", "#1e88e5")
+    ONGOING_REMOVED = ("ongoing_removed", "取消长期坚持", "#fb8c00")
+    LEAD_CHANGED = ("lead_changed", "牵头单位变化", "#757575")
+
+
+WEAKENING = frozenset({Change.DEADLINE_LATER.value, Change.FREQUENCY_LOWER.value, Change.ONGOING_REMOVED.value})
+TIGHTENING = frozenset({Change.DEADLINE_EARLIER.value, Change.FREQUENCY_HIGHER.value, Change.ONGOING_ADDED.value})
 
 
 @dataclass(slots=True, frozen=True)
 class Span:
-    """A piece of a clause found by an extractor; start/end are offsets into the clause text."""
+    """Provenance of a piece of text: character offsets into its clause's text, and the page / table cell it
+    came from where known. Offsets -1 mean unknown (a value typed in by a reviewer)."""
 
-    kind: str  # "deadline" | "frequency" | "department" | "target"
-    text: str
-    start: int
-    end: int
-    attrs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    start: int = -1
+    end: int = -1
+    page: int | None = None
+    cell: tuple[int, int] | None = None  # (row, column) of the source table
+
+    def shifted(self, n: int) -> "Span":
+        return replace(self, start=self.start + n, end=self.end + n) if self.start >= 0 else self
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, **self.attrs, "start": self.start, "end": self.end}
+        out: dict[str, Any] = {"start_offset": self.start, "end_offset": self.end}
+        if self.page is not None:
+            out["page"] = self.page
+        if self.cell is not None:
+            out["cell"] = list(self.cell)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Span":
+        cell = d.get("cell")
+        return cls(int(d.get("start_offset", -1)), int(d.get("end_offset", -1)), d.get("page"),
+                   tuple(cell) if cell is not None else None)
+
+
+@dataclass(slots=True, frozen=True)
+class Field:
+    """Base of the extracted field types: the text as written and where it stands."""
+
+    KIND: ClassVar[str] = ""
+    text: str
+    span: Span = Span()
+
+    @property
+    def kind(self) -> str:
+        return self.KIND
+
+    def moved(self, n: int):
+        """The same field with its offsets moved by n characters (text written once for siblings)."""
+        return replace(self, span=self.span.shifted(n))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text}
+        for f in fields(self):
+            if f.name not in ("text", "span"):
+                value = getattr(self, f.name)
+                out[f.name] = value.value if isinstance(value, Enum) else value
+        out.update(self.span.to_json())
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]):
+        names = {f.name for f in fields(cls)} - {"text", "span"}
+        kw = {k: d[k] for k in names if k in d}
+        return cls(text=d["text"], span=Span.from_json(d), **cls._coerce(kw))
+
+    @classmethod
+    def _coerce(cls, kw: dict[str, Any]) -> dict[str, Any]:
+        return kw
+
+
+@dataclass(slots=True, frozen=True)
+class Deadline(Field):
+    """When the work must be done (ANNOTATION.md §2 deadlines): an interval of ISO days, or ongoing (长期坚持).
+    `optional` marks a date written without its year (6月底前), which gold neither requires nor counts wrong."""
+
+    KIND: ClassVar[str] = "deadline"
+    start: str | None = None
+    end: str | None = None
+    ongoing: bool = False
+    optional: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out = Field.to_json(self)
+        if not self.optional:
+            out.pop("optional")
+        return out
+
+
+@dataclass(slots=True, frozen=True)
+class Frequency(Field):
+    """How often the work recurs: `count` times per `period`, `at_least` for 至少/不少于."""
+
+    KIND: ClassVar[str] = "frequency"
+    period: str = "year"
+    count: int = 1
+    at_least: bool = False
+
+    @property
+    def per_year(self) -> float:
+        return PER_YEAR.get(self.period, 0) * (self.count or 1)
+
+
+@dataclass(slots=True, frozen=True)
+class Department(Field):
+    """An actor responsible for the clause's work, its normalized name and its role; `origin` says where it was
+    read: the clause text, or the heading of a list of duties above it."""
+
+    KIND: ClassVar[str] = "department"
+    name: str = ""
+    role: Role = Role.RESPONSIBLE
+    origin: str = "text"  # "text" | "heading" | "lexicon"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.role, Role):
+            object.__setattr__(self, "role", Role(self.role))
+        if not self.name:
+            object.__setattr__(self, "name", self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        out = Field.to_json(self)
+        if self.origin == "text":
+            out.pop("origin")
+        return out
+
+
+@dataclass(slots=True, frozen=True)
+class Target(Field):
+    """A quantitative target: value, unit, comparison (>=, <=, =, >, <), and a change direction where written
+    (下降/提高 …)."""
+
+    KIND: ClassVar[str] = "target"
+    value: float = 0.0
+    unit: str = ""
+    comparison: str = "="
+    change: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out = Field.to_json(self)
+        if self.change is None:
+            out.pop("change")
+        return out
 
 
 @dataclass(slots=True)
@@ -65,15 +240,28 @@ class Table:
     header: list[str] = field(default_factory=list)
 
 
+class BlockKind(str, Enum):
+    PARA = "para"
+    TABLE = "table"
+
+
 @dataclass(slots=True)
 class Block:
     """A reader's output unit: one paragraph of text, or one table, in reading order."""
 
     text: str = ""
-    kind: str = "para"  # "para" | "table"
+    kind: str = BlockKind.PARA.value
     page: int | None = None
     table: Table | None = None
     bbox: tuple[float, float, float, float] | None = None
+
+
+class ClauseKind(str, Enum):
+    """Where a clause came from: the body text, a row of an annex task table, or a member line of a list."""
+
+    BODY = "body"
+    TABLE_ROW = "table_row"
+    LIST_MEMBER = "list_member"
 
 
 @dataclass(slots=True)
@@ -87,16 +275,16 @@ class Clause:
     start: int
     end: int
     heading: str = ""  # titles of the headings above, joined with " / "
-    kind: str = "body"  # "body" | "table_row" | "list_member"
+    kind: str = ClauseKind.BODY.value
     page: int | None = None
     is_task: bool = False
     task_score: float = 0.0
     action: str | None = None
     action_scores: dict[str, float] = field(default_factory=dict)
-    deadlines: list[Span] = field(default_factory=list)
-    frequencies: list[Span] = field(default_factory=list)
-    departments: list[Span] = field(default_factory=list)
-    targets: list[Span] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    frequencies: list[Frequency] = field(default_factory=list)
+    departments: list[Department] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)  # table rows: column name -> cell text
     inherited: str = ""  # text that applies to this clause but is written once for its siblings
 
@@ -114,11 +302,11 @@ class Clause:
             "is_task": self.is_task,
             "task_score": round(self.task_score, 4),
             "action": self.action,
-            "deadlines": [deadline_json(s) for s in self.deadlines],
-            "frequencies": [s.to_json() for s in self.frequencies],
-            "departments": [s.to_json() for s in self.departments],
-            "targets": [s.to_json() for s in self.targets],
         }
+        if self.action_scores:
+            out["action_scores"] = {k: round(v, 4) for k, v in self.action_scores.items()}
+        for name, _cls in FIELD_TYPES.items():
+            out[name] = [s.to_json() for s in getattr(self, name)]
         if self.cells:
             out["cells"] = dict(self.cells)
         if self.inherited:
@@ -127,32 +315,22 @@ class Clause:
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Clause":
-        def spans(kind: str, items: list[dict]) -> list[Span]:
-            out = []
-            for it in items:
-                attrs = {k: v for k, v in it.items() if k not in ("text", "start", "end")}
-                out.append(Span(kind, it["text"], it.get("start", -1), it.get("end", -1), attrs))
-            return out
-
-        return cls(
+        c = cls(
             id=d["id"], path=list(d["path"]), marker=d.get("marker", ""), text=d["text"],
             start=d.get("start", -1), end=d.get("end", -1), heading=d.get("heading", ""),
-            kind=d.get("kind", "body"), page=d.get("page"), is_task=d.get("is_task", False),
+            kind=d.get("kind", ClauseKind.BODY.value), page=d.get("page"), is_task=d.get("is_task", False),
             task_score=d.get("task_score", 0.0), action=d.get("action"),
-            deadlines=spans("deadline", d.get("deadlines", [])),
-            frequencies=spans("frequency", d.get("frequencies", [])),
-            departments=spans("department", d.get("departments", [])),
-            targets=spans("target", d.get("targets", [])),
-            cells=d.get("cells", {}), inherited=d.get("inherited", ""),
+            action_scores=dict(d.get("action_scores", {})),
+            cells=dict(d.get("cells", {})), inherited=d.get("inherited", ""),
         )
+        for name, ftype in FIELD_TYPES.items():
+            setattr(c, name, [ftype.from_json(x) for x in d.get(name, [])])
+        return c
 
 
-def deadline_json(s: Span) -> dict[str, Any]:
-    """Deadlines always carry start, end and ongoing, as CONTRACT.md shows."""
-    d = {"text": s.text, "start": None, "end": None, "ongoing": False}
-    d.update(s.attrs)
-    d["start_offset"], d["end_offset"] = s.start, s.end
-    return d
+#: the clause attribute each extracted field type fills, in the order the JSON and the exports show them
+FIELD_TYPES: dict[str, type[Field]] = {
+    "deadlines": Deadline, "frequencies": Frequency, "departments": Department, "targets": Target}
 
 
 @dataclass(slots=True)
@@ -184,6 +362,7 @@ class Document:
     pages_ocr: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     index: int = 0  # position within a compilation
+    family: str = ""  # the plan family its actions come from (extract/families)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -198,6 +377,7 @@ class Document:
             "source": self.source,
             "sha256": self.sha256,
             "index": self.index,
+            "family": self.family,
             "pages_ocr": list(self.pages_ocr),
             "warnings": list(self.warnings),
             "tables": [asdict(t) for t in self.tables],
@@ -209,6 +389,7 @@ class Document:
     def from_json(cls, d: dict[str, Any]) -> "Document":
         names = {f.name for f in fields(cls)}
         kw = {k: v for k, v in d.items() if k in names and k not in ("clauses", "citations", "tables")}
+        kw.setdefault("text", "")
         doc = cls(**kw)
         doc.citations = [Citation(**c) for c in d.get("citations", [])]
         doc.tables = [Table(**t) for t in d.get("tables", [])]
@@ -231,3 +412,13 @@ class Link:
     changes: tuple[str, ...] = ()
     child_text: str = ""
     parent_text: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"child": self.child, "child_text": self.child_text, "parent": self.parent,
+                "parent_text": self.parent_text, "score": round(self.score, 4), "kind": str(self.kind),
+                "changes": [str(c) for c in self.changes]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "Link":
+        return cls(d["child"], d["parent"], float(d.get("score", 0.0)), d["kind"], tuple(d.get("changes", ())),
+                   d.get("child_text", ""), d.get("parent_text", ""))

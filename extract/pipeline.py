@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from .components import extract_clause
 from .model import Document
 from .readers import read_file
 from .segment import segment
@@ -61,26 +62,3 @@ def enrich(docs: list[Document], timer: Timer | None = None) -> None:
     t = timer.add("extract", t)
     classify_documents(docs)
     timer.add("classify", t)
-
-
-def extract_clause(clause) -> None:
-    """Run every rule extractor over a clause; text written once for siblings (inherited) counts too."""
-    from .classify import is_member_line
-    from .extractors import deadlines, departments, frequencies, targets
-
-    text = clause.text
-    clause.deadlines = deadlines.extract(text)
-    clause.frequencies = frequencies.extract(text)
-    # the member list of a 领导小组 (成员：镇应急办、镇派出所……) names members, not actors of a task (ANNOTATION.md §4)
-    clause.departments = [] if is_member_line(clause) else departments.extract(text)
-    named = {(d.attrs.get("name"), d.attrs.get("role")) for d in clause.departments}
-    clause.departments += [d for d in departments.from_heading(clause.heading)
-                           if (d.attrs["name"], d.attrs["role"]) not in named]
-    clause.targets = targets.extract(text)
-    if clause.inherited:
-        n = len(text)
-        extra = clause.inherited
-        shift = lambda spans: [type(s)(s.kind, s.text, s.start + n, s.end + n, s.attrs) for s in spans]  # noqa: E731
-        clause.deadlines += shift(deadlines.extract(extra))
-        clause.frequencies += shift(frequencies.extract(extra))
-        clause.departments += shift(departments.extract(extra))

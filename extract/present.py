@@ -4,10 +4,12 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-from .export import ACTION_NAMES, deadline_value, frequency_value
-from .model import Clause, Document
+from . import families
+from .components import COMPONENTS, deadline_value, departments_by_role, frequency_value
+from .model import FIELD_TYPES, Clause, Document, Role
 
-COLOURS = {"deadline": "#ffe08a", "frequency": "#b8e0ff", "department": "#c8f0c0", "target": "#f4c6f0"}
+COLOURS = {comp.name: comp.colour for comp in COMPONENTS}
+LABELS = {comp.name: comp.label for comp in COMPONENTS}
 STATUS = {"overdue": "逾期", "due_soon": "临期", "on_track": "未到期", "ongoing": "长期", "none": "无时限"}
 STATUS_COLOURS = {"逾期": "#f8d0d0", "临期": "#fff0b3", "未到期": "#d9f2d9", "长期": "#e0e8ff", "无时限": "#ffffff"}
 
@@ -25,16 +27,15 @@ def meta_cell(label: str, value) -> str:
 def highlight(c: Clause) -> str:
     """The clause text as HTML, escaped, with deadlines, frequencies, departments and targets in colour."""
     spans = sorted(
-        [(s.start, s.end, k) for k, group in (("deadline", c.deadlines), ("frequency", c.frequencies),
-                                             ("department", c.departments), ("target", c.targets))
-         for s in group if 0 <= s.start < s.end <= len(c.text)],
+        [(s.span.start, s.span.end, name) for name in FIELD_TYPES for s in getattr(c, name)
+         if s.span.start is not None and s.span.end is not None and 0 <= s.span.start < s.span.end <= len(c.text)],
         key=lambda x: (x[0], -x[1]))
     out, pos = [], 0
     for start, end, kind in spans:
         if start < pos:
             continue  # overlapping spans: the first one wins
         out.append(html.escape(c.text[pos:start]))
-        out.append(f'<span style="background:{COLOURS[kind]};border-radius:3px" title="{kind}">'
+        out.append(f'<span style="background:{COLOURS[kind]};border-radius:3px" title="{LABELS[kind]}">'
                    f"{html.escape(c.text[start:end])}</span>")
         pos = end
     out.append(html.escape(c.text[pos:]))
@@ -43,9 +44,9 @@ def highlight(c: Clause) -> str:
 
 def status(c: Clause, today: date, soon_days: int = 30) -> str:
     """How a 督办 office grades a dated task on a given day."""
-    if any(s.attrs.get("ongoing") for s in c.deadlines):
+    if any(s.ongoing for s in c.deadlines):
         return STATUS["ongoing"]
-    ends = [s.attrs.get("end") for s in c.deadlines if s.attrs.get("end")]
+    ends = [s.end for s in c.deadlines if s.end]
     if not ends:
         return STATUS["none"]
     due = min(date.fromisoformat(e) for e in ends if date.fromisoformat(e) >= today) if any(
@@ -60,9 +61,9 @@ def status(c: Clause, today: date, soon_days: int = 30) -> str:
 def deadline_years(c: Clause) -> set[int]:
     years = set()
     for s in c.deadlines:
-        for k in ("start", "end"):
-            if s.attrs.get(k):
-                years.add(int(s.attrs[k][:4]))
+        for day in (s.start, s.end):
+            if day:
+                years.add(int(day[:4]))
     return years
 
 
@@ -71,19 +72,17 @@ def table_records(docs: list[Document], today: date) -> list[dict]:
     out = []
     for d in docs:
         for c in d.clauses:
-            roles: dict[str, list[str]] = {"lead": [], "responsible": [], "support": []}
-            for s in c.departments:
-                roles.setdefault(s.attrs.get("role", "responsible"), []).append(s.text)
+            roles = departments_by_role(c)
             out.append({
                 "文件": d.title, "编号": c.id, "章节": "/".join(c.path), "任务内容": c.text,
                 "完成时限": "；".join(s.text for s in c.deadlines),
-                "时限（规范）": "；".join(deadline_value(s.attrs) for s in c.deadlines),
-                "频次": "；".join(frequency_value(s.attrs) for s in c.frequencies),
-                "牵头单位": "、".join(roles["lead"]), "责任单位": "、".join(roles["responsible"]),
-                "配合单位": "、".join(roles["support"]), "量化指标": "；".join(s.text for s in c.targets),
-                "行动类别": ACTION_NAMES.get(c.action or "", ""), "是否任务": "是" if c.is_task else "否",
+                "时限（规范）": "；".join(deadline_value(s) for s in c.deadlines),
+                "频次": "；".join(frequency_value(s) for s in c.frequencies),
+                "牵头单位": "、".join(roles[Role.LEAD]), "责任单位": "、".join(roles[Role.RESPONSIBLE]),
+                "配合单位": "、".join(roles[Role.SUPPORT]), "量化指标": "；".join(s.text for s in c.targets),
+                "行动类别": families.action_label(d.family, c.action), "是否任务": "是" if c.is_task else "否",
                 "督办状态": status(c, today) if c.is_task else "",
-                "_years": sorted(deadline_years(c)), "_depts": sorted({s.attrs.get("name", s.text) for s in c.departments}),
+                "_years": sorted(deadline_years(c)), "_depts": sorted({s.name for s in c.departments}),
                 "_action": c.action or "", "_task": c.is_task, "_html": highlight(c),
             })
     return out

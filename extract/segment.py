@@ -6,9 +6,11 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+import cn2an
+
 from .model import Block, Citation, Clause, Document, Table
-from .text import fold
 from .rules.markers import INLINE_RE, RANK, match_marker
+from .text import fold, to_arabic
 
 _log = logging.getLogger("planlink.segment")
 
@@ -160,13 +162,14 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
             docs.append(doc)
     if toc_titles:
         found = [fold(d.title) for d in docs]
-        missing = [t for t in toc_titles if not any(_same_title(fold(t), f) for f in found)]
+        missing = [t for t in toc_titles if not any(same_title(fold(t), f) for f in found)]
         for d in docs:
             d.warnings.extend(f"listed in the table of contents but not in this file: {t}" for t in missing)
     return docs
 
 
-def _same_title(a: str, b: str) -> bool:
+def same_title(a: str, b: str) -> bool:
+    """Two folded plan titles name the same plan (year ranges, brackets and a doubled word aside)."""
     a2, b2 = re.sub(r"[()（）\-—–0-9年]", "", a), re.sub(r"[()（）\-—–0-9年]", "", b)
     return a2 == b2 or (len(a2) > 8 and (a2 in b2 or b2 in a2)) or _loose(a2) == _loose(b2)
 
@@ -352,18 +355,9 @@ def _take_meta(doc: Document, p: Para) -> bool:
 
 
 def _iso_date(t: str) -> str | None:
-    m = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", t)
-    if m:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    try:
-        import cn2an
-
-        y, rest = t.split("年", 1)
-        mo, d = rest.split("月", 1)
-        y = "".join(str("〇一二三四五六七八九".index(c) if c in "〇一二三四五六七八九" else "0") for c in y.replace("零", "〇"))
-        return f"{int(y):04d}-{int(cn2an.cn2an(mo, 'smart')):02d}-{int(cn2an.cn2an(d.rstrip('日'), 'smart')):02d}"
-    except Exception:  # noqa: BLE001 - an unreadable date is simply left out
-        return None
+    """二〇二四年六月十日 / 2024年6月10日 -> 2024-06-10; None when the line is not a date."""
+    m = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", to_arabic(t))
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
 def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clauses: list[Clause], off: int,
@@ -406,8 +400,6 @@ def _sibling_split(p: Para) -> list[Para]:
     m = match_marker(p.text)
     if not m or m[0] not in ("paren_cn", "paren_arabic") or not _NEXT_ITEM.search(p.text, m[2]):
         return [p]
-    import cn2an
-
     form, marker, _ = m
     number = _id_part(marker)
     if not number.isdigit():
@@ -746,9 +738,6 @@ def _finish(clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
-_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-
-
 def _id_part(marker: str) -> str:
     core = marker.strip("（）()第章节条")
     if core.isdigit():
@@ -756,8 +745,6 @@ def _id_part(marker: str) -> str:
     if core == "附件":
         return "a"
     try:
-        import cn2an
-
         return str(int(cn2an.cn2an(core, "normal")))
     except Exception:  # noqa: BLE001
         return re.sub(r"\W", "", core) or "x"

@@ -88,7 +88,7 @@ TRAPS = [
 
 @pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:16] for c in CASES])
 def test_deadline_forms(text, expected):
-    got = [(s.text, s.attrs["start"], s.attrs["end"], s.attrs["ongoing"]) for s in extract(text)]
+    got = [(s.text, s.start, s.end, s.ongoing) for s in extract(text)]
     assert got == expected
 
 
@@ -103,13 +103,13 @@ def test_traps_are_not_deadlines(text):
 def test_dates_without_a_year_are_optional_and_not_inferred(text, span):
     (s,) = extract(text)
     assert s.text == span
-    assert s.attrs["optional"] is True and s.attrs["start"] is None and s.attrs["end"] is None
+    assert s.optional is True and s.start is None and s.end is None
 
 
 def test_offsets_point_into_the_original_text():
     text = "各单位要在２０２４年６月底前完成，2026年底前实现全覆盖。"
     spans = extract(text)
-    assert [text[s.start:s.end] for s in spans] == [s.text for s in spans] == ["２０２４年６月底前", "2026年底前"]
+    assert [text[s.span.start:s.span.end] for s in spans] == [s.text for s in spans] == ["２０２４年６月底前", "2026年底前"]
 
 
 def test_impossible_dates_are_dropped():

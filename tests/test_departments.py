@@ -170,7 +170,7 @@ TRAPS = [
 
 @pytest.mark.parametrize("text,expected", CASES + FORMS)
 def test_department_cases(text, expected):
-    got = [(s.text, s.attrs["role"]) for s in extract(text)]
+    got = [(s.text, s.role) for s in extract(text)]
     assert got == expected
 
 
@@ -182,13 +182,13 @@ def test_department_traps(text):
 @pytest.mark.parametrize("text", [t for t, _ in CASES + FORMS] + TRAPS)
 def test_offsets_of_every_case(text):
     for s in extract(text):
-        assert text[s.start:s.end] == s.text
+        assert text[s.span.start:s.span.end] == s.text
 
 
 def test_offsets_point_into_text():
     text = "由委政工人事处牵头，机关党委配合。"
     for s in extract(text):
-        assert text[s.start:s.end] == s.text
+        assert text[s.span.start:s.span.end] == s.text
 
 
 @pytest.mark.parametrize("name,norm", [("各级卫生健康委", "卫生健康委"), ("有关科室", "科室"), ("相关企业", "企业"),
@@ -200,7 +200,7 @@ def test_normalized_name(name, norm):
 def test_rules_data_examples():
     data = yaml.safe_load((ROOT / "extract" / "rules" / "departments.yaml").read_text(encoding="utf-8"))
     for ex in data["examples"]:
-        assert [[s.text, s.attrs["role"]] for s in extract(ex["text"])] == ex["expect"], ex["text"]
+        assert [[s.text, s.role] for s in extract(ex["text"])] == ex["expect"], ex["text"]
     for ex in data["counter_examples"]:
         assert extract(ex["text"]) == [], ex["text"]
 
@@ -218,7 +218,7 @@ def test_a_heading_of_duties_names_the_actor_of_the_items_under_it(heading, expe
 
     spans = from_heading(heading)
     assert [s.text for s in spans] == expected
-    assert all(s.attrs["role"] == "responsible" and s.start == s.end == 0 for s in spans)
+    assert all(s.role == "responsible" and s.origin == "heading" and s.span.start == s.span.end == -1 for s in spans)
 
 
 def test_items_under_a_heading_of_duties_get_its_actor_in_the_pipeline():
@@ -228,7 +228,7 @@ def test_items_under_a_heading_of_duties_get_its_actor_in_the_pipeline():
     c = Clause(id="c1", path=["四", "1", "（1）"], marker="（1）", text="统筹协调各部门推进重点工作任务落实。", start=0, end=10,
                heading="组织机构 / 领导小组职责:")
     extract_clause(c)
-    assert [(s.text, s.attrs["role"]) for s in c.departments] == [("领导小组", "responsible")]
+    assert [(s.text, s.role) for s in c.departments] == [("领导小组", "responsible")]
 
 
 def test_member_line_of_a_leading_group_names_no_department():

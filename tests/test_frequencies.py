@@ -65,7 +65,7 @@ TRAPS = [
 
 @pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:14] for c in CASES])
 def test_frequency_forms(text, expected):
-    assert [(s.attrs["period"], s.attrs["count"], s.attrs["at_least"]) for s in extract(text)] == expected
+    assert [(s.period, s.count, s.at_least) for s in extract(text)] == expected
 
 
 @pytest.mark.parametrize("text", TRAPS)
@@ -76,16 +76,16 @@ def test_not_frequencies(text):
 def test_yearly_rate_equivalence():
     (a,) = extract("每年2次")
     (b,) = extract("每半年1次")
-    rate = lambda s: PER_YEAR[s.attrs["period"]] * s.attrs["count"]  # noqa: E731
+    rate = lambda s: PER_YEAR[s.period] * s.count  # noqa: E731
     assert rate(a) == rate(b) == 2
 
 
 def test_spelled_out_and_named_daily_weekly_monthly_count_once():
     text = "严格落实班组日排查、部门周排查、厂长月排查的“日周月”隐患排查制度"
-    assert [s.attrs["period"] for s in extract(text)] == ["day", "week", "month"]
+    assert [s.period for s in extract(text)] == ["day", "week", "month"]
 
 
 def test_span_text_and_offsets():
     text = "企业主要负责人每季度带队对本单位重大事故隐患排查整治情况至少开展1次检查。"
     (s,) = extract(text)
-    assert s.text == "每季度带队对本单位重大事故隐患排查整治情况至少开展1次" == text[s.start:s.end]
+    assert s.text == "每季度带队对本单位重大事故隐患排查整治情况至少开展1次" == text[s.span.start:s.span.end]

@@ -10,18 +10,18 @@ from extract.link.align import ParentIndex, align, mask
 from extract.link.diff import changes
 from extract.link.graph import ancestry, build_graph, export, title_key
 from extract.link.report import build_report, highlight_pair, to_html, to_markdown, write_xlsx
-from extract.model import Citation, Clause, Document, Span
+from extract.model import Citation, Clause, Deadline, Document, Frequency, Span
 
 
 def clause(cid, text, *, deadline=None, ongoing=False, freq=None):
     c = Clause(id=cid, path=[cid], marker=cid, text=text, start=0, end=len(text), is_task=True, action="A3")
     if deadline:
-        c.deadlines.append(Span("deadline", deadline, 0, 1, {"start": None, "end": deadline, "ongoing": False}))
+        c.deadlines.append(Deadline(deadline, Span(0, 1), end=deadline))
     if ongoing:
-        c.deadlines.append(Span("deadline", "长期坚持", 0, 1, {"start": None, "end": None, "ongoing": True}))
+        c.deadlines.append(Deadline("长期坚持", Span(0, 1), ongoing=True))
     if freq:
         period, count = freq
-        c.frequencies.append(Span("frequency", "每", 0, 1, {"period": period, "count": count, "at_least": True}))
+        c.frequencies.append(Frequency("每", Span(0, 1), period=period, count=count, at_least=True))
     return c
 
 
@@ -150,9 +150,9 @@ def test_graph_chain_and_exports(tmp_path):
 def _with(cid, text, ends=(), freqs=()):
     c = clause(cid, text)
     for e in ends:
-        c.deadlines.append(Span("deadline", e, 0, 1, {"start": None, "end": e, "ongoing": False}))
+        c.deadlines.append(Deadline(e, Span(0, 1), end=e))
     for period, count in freqs:
-        c.frequencies.append(Span("frequency", "每", 0, 1, {"period": period, "count": count, "at_least": True}))
+        c.frequencies.append(Frequency("每", Span(0, 1), period=period, count=count, at_least=True))
     return c
 
 

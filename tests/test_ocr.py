@@ -49,7 +49,7 @@ def test_mixed_pdf_is_read_page_by_page(no_network):
     assert doc.pages_ocr == [2]
     assert [c.path for c in doc.clauses] == [c.path for c in ref.clauses]
     task3 = next(c for c in doc.clauses if c.path == ["二", "（二）", "3"])
-    assert any(d.attrs.get("end") == "2024-06-30" for d in task3.deadlines)
+    assert any(d.end == "2024-06-30" for d in task3.deadlines)
 
 
 @pytest.mark.parametrize("engine", ocr_mod.ENGINES)

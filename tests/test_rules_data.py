@@ -67,7 +67,7 @@ def test_deadline_example(name, example):
     assert compiled("deadlines.yaml")[name].search(half_width(text)), f"rule {name} does not match {text}"
     (span,) = deadlines.extract(text)
     assert text.endswith(span.text) and len(span.text) >= len(text) - 5
-    assert (span.attrs["start"], span.attrs["end"]) == (start, end)
+    assert (span.start, span.end) == (start, end)
 
 
 DL_CONTEXTS = _rows(DL, "contexts")
@@ -105,7 +105,7 @@ FQ_EXAMPLES = _rows(FQ, "examples")
 @pytest.mark.parametrize("name,example", FQ_EXAMPLES, ids=_ids(FQ_EXAMPLES))
 def test_frequency_example(name, example):
     assert compiled("frequencies.yaml")[name].search(half_width(example["text"]))
-    got = [[s.attrs["period"], s.attrs["count"], s.attrs["at_least"]] for s in frequencies.extract(example["text"])]
+    got = [[s.period, s.count, s.at_least] for s in frequencies.extract(example["text"])]
     assert got == example["expect"]
 
 
@@ -125,7 +125,7 @@ TG_EXAMPLES = _rows(TG, "examples")
 @pytest.mark.parametrize("name,example", TG_EXAMPLES, ids=_ids(TG_EXAMPLES))
 def test_target_example(name, example):
     assert compiled("targets.yaml")[name].search(half_width(example["text"]))
-    got = [[s.attrs["value"], s.attrs["unit"], s.attrs["comparison"]] for s in targets.extract(example["text"])]
+    got = [[s.value, s.unit, s.comparison] for s in targets.extract(example["text"])]
     assert got == example["expect"]
 
 

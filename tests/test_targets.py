@@ -48,7 +48,7 @@ TRAPS = [
 
 @pytest.mark.parametrize("text,expected", CASES, ids=[c[0][:14] for c in CASES])
 def test_targets(text, expected):
-    assert [(s.attrs["value"], s.attrs["unit"], s.attrs["comparison"]) for s in extract(text)] == expected
+    assert [(s.value, s.unit, s.comparison) for s in extract(text)] == expected
 
 
 @pytest.mark.parametrize("text", TRAPS)
@@ -59,11 +59,11 @@ def test_not_targets(text):
 def test_change_targets_carry_their_direction():
     (down,) = extract("较2023年下降8%")
     (up,) = extract("覆盖率提高5个百分点")
-    assert down.attrs["change"] == "decrease" and up.attrs["change"] == "increase"
-    assert up.attrs["unit"] == "个百分点"
+    assert down.change == "decrease" and up.change == "increase"
+    assert up.unit == "个百分点"
 
 
 def test_offsets_point_into_the_original_text():
     text = "考核合格率达到１００％，持证率100%。"
     spans = extract(text)
-    assert [text[s.start:s.end] for s in spans] == [s.text for s in spans] == ["达到１００％", "100%"]
+    assert [text[s.span.start:s.span.end] for s in spans] == [s.text for s in spans] == ["达到１００％", "100%"]

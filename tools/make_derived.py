@@ -110,7 +110,7 @@ def _is_task(title: str, clause) -> bool:
 
 
 def derive(name: str, parent_path: Path, parent_title: str | None, seed: int, county: str) -> None:
-    from extract.evaluate import pick_document
+    from extract.api import pick_document
     from extract.pipeline import process_file
 
     rng = random.Random(seed)

@@ -7,12 +7,13 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .. import families
 from ..log import fallback
 from ..model import Clause, Document
 
 MODELS = Path(__file__).resolve().parent.parent.parent / "models"
 _PATTERNS = Path(__file__).resolve().parent.parent / "rules" / "actions.jsonl"
-ACTIONS = ("A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "O", "X")
+ACTIONS = families.default().codes  # the classifiers are trained on the default family's actions
 
 # Non-task forms of ANNOTATION.md §2: the preamble, 指导思想, distribution notices.
 _PREAMBLE = re.compile(r"(制定本(?:工作|实施|专项|行动)*(?:方案|细则|计划)|特制定|制定如下|现将.{0,60}印发给你们|以习近平.{0,40}为指导|结合.{0,20}实际，?制定)")

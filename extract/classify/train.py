@@ -25,7 +25,7 @@ def split_names(gold_dir: Path) -> dict[str, list[str]]:
 def gold_documents(gold_dir: Path, names: list[str]):
     """(gold file, the pipeline's document of its plan) for every named gold file whose source can be read;
     each source is segmented once (a compilation holds several plans)."""
-    from ..evaluate import pick_document
+    from ..api import pick_document
     from ..gold import load, resolve_source
     from ..pipeline import process_file
 

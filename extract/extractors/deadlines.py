@@ -5,7 +5,7 @@ import calendar
 import re
 from functools import lru_cache
 
-from ..model import Span
+from ..model import Deadline, Span
 from ..rules import compiled, expand, load
 from ..text import half_width, to_arabic
 
@@ -122,12 +122,12 @@ def _filtered(kind: str, text: str, s: int, e: int, filters) -> bool:
     return False
 
 
-def extract(text: str) -> list[Span]:
+def extract(text: str) -> list[Deadline]:
     """Every deadline of one clause's text, in text order, with offsets into `text`."""
     forms, filters = rules()
     folded = half_width(text)  # same length: offsets stay valid
     taken: list[tuple[int, int]] = []
-    out: list[Span] = []
+    out: list[Deadline] = []
     for _name, kind, rx in forms:
         for m in rx.finditer(folded):
             s, e = m.start(), m.end()
@@ -143,6 +143,6 @@ def extract(text: str) -> list[Span]:
             if value is None:
                 continue
             taken.append((s, e))
-            out.append(Span("deadline", text[s:e], s, e, value))
-    out.sort(key=lambda sp: sp.start)
+            out.append(Deadline(text[s:e], Span(s, e), **value))
+    out.sort(key=lambda sp: sp.span.start)
     return out

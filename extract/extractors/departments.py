@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..model import Span
+from ..model import Department, Span
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
@@ -259,7 +259,7 @@ def _label_blocks(text: str):
         yield role, block, i, m.start()
 
 
-def extract(text: str) -> list[Span]:
+def extract(text: str) -> list[Department]:
     """All responsible actors of a clause, each once per role. A table row's 责任/牵头/配合 cells reach this as
     label blocks of the row text (segment.py writes them so)."""
     found: list[tuple[str, int, str]] = []
@@ -303,7 +303,7 @@ def extract(text: str) -> list[Span]:
                 covered.append((at - 1, m.end()))
     found += _subjects(text, covered)
 
-    spans: list[Span] = []
+    spans: list[Department] = []
     kept: list[tuple[str, str]] = []
     for name, pos, role in sorted(found, key=lambda x: x[1]):
         norm = normalize_name(name)
@@ -311,7 +311,7 @@ def extract(text: str) -> list[Span]:
         if any(r == role and _same_actor(norm, n) for n, r in kept):
             continue
         kept.append((norm, role))
-        spans.append(Span("department", name, pos, pos + len(name), {"name": normalize_name(name), "role": role}))
+        spans.append(Department(name, Span(pos, pos + len(name)), name=norm, role=role))
     return spans
 
 
@@ -534,7 +534,7 @@ def _post_clauses(body: str, after: int, offset: int):
 _DUTIES = re.compile(r"^(.{2,24}?)(?:的)?(?:主要|工作)?(?:职责|责任分工)[：:]?$")
 
 
-def from_heading(heading: str) -> list[Span]:
+def from_heading(heading: str) -> list[Department]:
     """The actor a clause's nearest heading names as holding the duties listed under it (responsible), as a table's
     责任 column does for its rows. The span has no place in the clause text (start == end == 0)."""
     last = heading.rsplit(" / ", 1)[-1].strip() if heading else ""
@@ -544,4 +544,4 @@ def from_heading(heading: str) -> list[Span]:
     name = _clean(m.group(1))
     if not is_actor(name):
         return []
-    return [Span("department", name, 0, 0, {"name": normalize_name(name), "role": "responsible", "from": "heading"})]
+    return [Department(name, name=normalize_name(name), role="responsible", origin="heading")]

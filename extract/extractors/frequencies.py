@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Span
+from ..model import Frequency, Span
 from ..rules import compiled, expand, load
 from ..text import half_width, to_arabic
 
@@ -65,19 +65,19 @@ def _count_after(text: str, start: int) -> tuple[int, bool, int, list[int]] | No
     return None
 
 
-def extract(text: str) -> list[Span]:
+def extract(text: str) -> list[Frequency]:
     """Every frequency of one clause's text, in text order, with offsets into `text`."""
     data, rx, _ = rules()
     periods = data["periods"]
     folded = half_width(text)  # same length: offsets stay valid
-    out: list[Span] = []
+    out: list[Frequency] = []
     taken: list[tuple[int, int]] = []
 
     def add(s: int, e: int, period: str, count: int, at_least: bool, *, inside: bool = False) -> None:
         if not inside and any(a < e and s < b for a, b in taken):
             return
         taken.append((s, e))
-        out.append(Span("frequency", text[s:e], s, e, {"period": period, "count": max(1, count), "at_least": at_least}))
+        out.append(Frequency(text[s:e], Span(s, e), period=period, count=max(1, count), at_least=at_least))
 
     for m in rx["listed_dates"].finditer(folded):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
@@ -138,5 +138,5 @@ def extract(text: str) -> list[Span]:
             continue
         for k, ch in enumerate("日周月"):
             add(m.start() + k, m.start() + k + 1, periods[ch], 1, False)
-    out.sort(key=lambda s: s.start)
+    out.sort(key=lambda s: s.span.start)
     return out

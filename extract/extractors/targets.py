@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..model import Span
+from ..model import Span, Target
 from ..rules import compiled, load
 from ..text import half_width, to_arabic
 from . import frequencies
@@ -25,22 +25,21 @@ def _number(word: str) -> float:
     return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(to_arabic(word))
 
 
-def extract(text: str) -> list[Span]:
+def extract(text: str) -> list[Target]:
     """Every quantitative target of one clause's text, in text order, with offsets into `text`."""
     data, rx, prohibition = rules()
     cmp_of = data["comparators"]
     folded = half_width(text).replace("％", "%")  # same length: offsets stay valid
-    out: list[Span] = []
+    out: list[Target] = []
     taken: list[tuple[int, int]] = []
-    counted = [(s.start, s.end) for s in frequencies.extract(text)]
+    counted = [(s.span.start, s.span.end) for s in frequencies.extract(text)]
 
     def free(s: int, e: int) -> bool:
         return not any(a < e and s < b for a, b in taken)
 
     def add(s: int, e: int, value: float, unit: str, comparison: str, **extra) -> None:
         taken.append((s, e))
-        attrs = {"value": round(value, 2), "unit": unit, "comparison": comparison, **extra}
-        out.append(Span("target", text[s:e], s, e, attrs))
+        out.append(Target(text[s:e], Span(s, e), value=round(value, 2), unit=unit, comparison=comparison, **extra))
 
     def scoping(e: int, unit: str) -> bool:
         """30人以下的小微企业: a quantity before 的 describes a noun; a share (各3%的指标) and 不超过6人的要求 stay targets."""
@@ -91,5 +90,5 @@ def extract(text: str) -> list[Span]:
         if free(m.start(), m.end()):
             add(m.start(), m.end(), float(m.group(1)), "%", "=")
             more(m.end(), "=")
-    out.sort(key=lambda sp: sp.start)
+    out.sort(key=lambda sp: sp.span.start)
     return out

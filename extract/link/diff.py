@@ -1,16 +1,16 @@
 """Attribute changes between a child clause and the parent clause it implements: deadlines, frequencies, ongoing."""
 from __future__ import annotations
 
-from ..model import PER_YEAR, Clause
+from ..model import Clause, Role
 
 
 def _end_list(c: Clause) -> list[str]:
-    return [s.attrs["end"] for s in c.deadlines if s.attrs.get("end")]
+    return [s.end for s in c.deadlines if s.end]
 
 
 def _rate_list(c: Clause) -> list[float]:
     """Each frequency of the clause as times per year."""
-    return [PER_YEAR.get(s.attrs.get("period"), 0) * int(s.attrs.get("count") or 1) for s in c.frequencies]
+    return [s.per_year for s in c.frequencies]
 
 
 def latest_end(c: Clause) -> str | None:
@@ -19,7 +19,7 @@ def latest_end(c: Clause) -> str | None:
 
 
 def is_ongoing(c: Clause) -> bool:
-    return any(s.attrs.get("ongoing") for s in c.deadlines)
+    return any(s.ongoing for s in c.deadlines)
 
 
 def yearly_rate(c: Clause) -> float | None:
@@ -28,7 +28,7 @@ def yearly_rate(c: Clause) -> float | None:
 
 
 def lead_names(c: Clause) -> set[str]:
-    return {s.attrs.get("name", s.text) for s in c.departments if s.attrs.get("role") == "lead"}
+    return {s.name for s in c.departments if s.role is Role.LEAD}
 
 
 def _pairwise(child: list, parent: list) -> int:
@@ -73,6 +73,3 @@ def department_changes(child: Clause, parent: Clause) -> dict:
         return {}
     return {"lead_added": sorted(cl - pl), "lead_removed": sorted(pl - cl)}
 
-
-WEAKENING = {"deadline_later", "frequency_lower", "ongoing_removed"}
-TIGHTENING = {"deadline_earlier", "frequency_higher", "ongoing_added"}

@@ -10,8 +10,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..evaluate import PRF, pick_document, target_note
+from ..api import pick_document, process_file
 from ..gold import fold
+from ..metrics import PRF, target_note
+from .report import link_documents
 
 
 def _resolve(name: str, gold_path: Path) -> Path | None:
@@ -75,9 +77,6 @@ def score_file(gold: dict, report: dict) -> dict[str, PRF]:
 
 
 def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
-    from ..pipeline import process_file
-    from .report import link_documents
-
     files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
     split_file = gold_dir / "split.json"
     if split != "all" and split_file.is_file():

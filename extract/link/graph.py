@@ -9,8 +9,9 @@ from pathlib import Path
 
 import networkx as nx
 
+from .. import families
+from ..fileio import atomic_path
 from ..model import Document
-from .report import NATIONAL_ACTIONS
 
 _LEVELS = [("国务院", 0), ("部", 1), ("自治区", 2), ("省", 2), ("市", 3), ("州", 3), ("县", 4), ("区", 4), ("乡", 5),
            ("镇", 5), ("街道", 5)]
@@ -42,7 +43,8 @@ def level_of(d: Document) -> int:
 
 def build_graph(docs: list[Document], links: list[tuple[Document, Document, dict]] | None = None) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    for code, name in NATIONAL_ACTIONS.items():
+    national = families.default().national
+    for code, name in national.items():
         g.add_node(f"action:{code}", kind="action", label=f"{code} {name}")
     by_title: dict[str, Document] = {}
     for d in docs:
@@ -55,7 +57,7 @@ def build_graph(docs: list[Document], links: list[tuple[Document, Document, dict
             g.add_node(cn, kind="clause", label=c.text[:60], text=c.text, is_task=c.is_task, action=c.action or "",
                        path="/".join(c.path))
             g.add_edge(dn, cn, key="contains", kind="contains")
-            if c.is_task and c.action in NATIONAL_ACTIONS:
+            if c.is_task and c.action in national:
                 g.add_edge(cn, f"action:{c.action}", key="implements_action", kind="implements_action")
     for d in docs:
         for cit in d.citations:
@@ -89,7 +91,6 @@ def ancestry(g: nx.MultiDiGraph, node: str) -> list[str]:
 
 def export(g: nx.MultiDiGraph, graphml: str | Path, node_link: str | Path) -> None:
     """GraphML (Gephi opens it) and node-link JSON; attribute values are kept to GraphML's scalar types."""
-    from ..export import atomic_output
 
     clean = nx.MultiDiGraph()
     for n, data in g.nodes(data=True):
@@ -100,5 +101,5 @@ def export(g: nx.MultiDiGraph, graphml: str | Path, node_link: str | Path) -> No
     for target, writer in ((graphml, lambda p: nx.write_graphml(clean, p)),
                            (node_link, lambda p: Path(p).write_text(
                                json.dumps(nx.node_link_data(clean, edges="links"), ensure_ascii=False), encoding="utf-8"))):
-        with atomic_output(target) as tmp:
+        with atomic_path(target) as tmp:
             writer(tmp)

@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 import html
-from dataclasses import asdict
+from dataclasses import replace
 from difflib import SequenceMatcher
 
-from ..model import Clause, Document, Link
+from .. import families
+from ..fileio import atomic_path
+from ..model import TIGHTENING, WEAKENING, Change, Clause, Document, Link, LinkKind
 from .align import ParentIndex, align
-from .diff import TIGHTENING, WEAKENING
-
-NATIONAL_ACTIONS = {
-    "A1": "生产经营单位主要负责人安全教育培训行动", "A2": "重大事故隐患判定标准体系提升行动",
-    "A3": "重大事故隐患动态清零行动", "A4": "安全科技支撑和工程治理行动",
-    "A5": "生产经营单位从业人员安全素质能力提升行动", "A6": "生产经营单位安全管理体系建设行动",
-    "A7": "安全生产精准执法和帮扶行动", "A8": "全民安全素质提升行动",
-}
 
 
 def task_clauses(docs: list[Document], prefix: bool) -> list[Clause]:
@@ -24,12 +18,13 @@ def task_clauses(docs: list[Document], prefix: bool) -> list[Clause]:
         for c in d.clauses:
             if c.is_task:
                 if prefix:
-                    c = Clause.from_json({**c.to_json(), "id": f"d{d.index}:{c.id}"})
+                    c = replace(c, id=f"d{d.index}:{c.id}")
                 out.append(c)
     return out
 
 
 def link_documents(child_docs: list[Document], parent_docs: list[Document], index: ParentIndex | None = None) -> dict:
+    """Links, coverage and action counts of child plans against parent plans (CONTRACT.md `planlink link`)."""
     children = task_clauses(child_docs, len(child_docs) > 1)
     parents = task_clauses(parent_docs, len(parent_docs) > 1)
     index = index or ParentIndex(parents)
@@ -57,6 +52,17 @@ def related_share(children: list[Clause], links: list[Link]) -> float:
     return len({lk.child for lk in links if lk.score >= RELATED_SCORE}) / len(children)
 
 
+def action_counts(children: list[Clause], family: families.Family | None = None) -> list[dict]:
+    """Child tasks per action of the family (the national actions of the default family)."""
+    family = family or families.default()
+    shown = family.national if family.name == families.default().name else {a.code: a.name for a in family.actions}
+    counts = {code: 0 for code in shown}
+    for c in children:
+        if c.action in counts:
+            counts[c.action] += 1
+    return [{"code": k, "name": v, "tasks": counts[k]} for k, v in shown.items()]
+
+
 def build_report(children: list[Clause], parents: list[Clause], links: list[Link]) -> dict:
     covered_by: dict[str, list[str]] = {}
     linked_children: set[str] = set()
@@ -67,10 +73,6 @@ def build_report(children: list[Clause], parents: list[Clause], links: list[Link
     novel = [{"id": c.id, "text": c.text} for c in children if c.id not in linked_children]
     weakened = sorted({lk.parent for lk in links if set(lk.changes) & WEAKENING})
     tightened = sorted({lk.parent for lk in links if set(lk.changes) & TIGHTENING})
-    actions: dict[str, int] = {code: 0 for code in NATIONAL_ACTIONS}
-    for c in children:
-        if c.action in actions:
-            actions[c.action] += 1
     return {
         "links": [_link_json(lk) for lk in links],
         "coverage": {
@@ -83,15 +85,12 @@ def build_report(children: list[Clause], parents: list[Clause], links: list[Link
             "covered_by": covered_by,
             "child_clauses": len(children),
         },
-        "actions": [{"code": k, "name": v, "tasks": actions[k]} for k, v in NATIONAL_ACTIONS.items()],
+        "actions": action_counts(children),
     }
 
 
 def _link_json(lk: Link) -> dict:
-    d = asdict(lk)
-    d["changes"] = list(lk.changes)
-    return {"child": d["child"], "child_text": d["child_text"], "parent": d["parent"],
-            "parent_text": d["parent_text"], "score": d["score"], "kind": d["kind"], "changes": d["changes"]}
+    return lk.to_json()
 
 
 def highlight_pair(a: str, b: str) -> tuple[str, str]:
@@ -114,9 +113,14 @@ def highlight_pair(a: str, b: str) -> tuple[str, str]:
 _CSS = ("body{font-family:'Noto Sans CJK SC',sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:6px;vertical-align:top}del{background:#fdd;text-decoration:none}"
         "ins{background:#dfd;text-decoration:none}.dropped{background:#fff4e5}")
-KIND_NAMES = {"verbatim": "原文照搬", "localized": "本地化", "paraphrased": "改写", "merged": "合并", "split": "拆分"}
-CHANGE_NAMES = {"deadline_earlier": "时限提前", "deadline_later": "时限推后", "frequency_higher": "频次提高",
-                "frequency_lower": "频次降低", "ongoing_added": "增加长期坚持", "ongoing_removed": "取消长期坚持"}
+
+
+def kind_label(kind: str) -> str:
+    return LinkKind(kind).label
+
+
+def changes_label(changes: list[str]) -> str:
+    return "、".join(Change(x).label for x in changes)
 
 
 def to_html(report: dict, child_title: str, parent_title: str) -> str:
@@ -124,9 +128,9 @@ def to_html(report: dict, child_title: str, parent_title: str) -> str:
     rows = []
     for lk in report["links"]:
         a, b = highlight_pair(lk["parent_text"], lk["child_text"])
-        ch = "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])
+        ch = changes_label(lk["changes"])
         rows.append(f"<tr><td>{html.escape(lk['parent'])}</td><td>{a}</td><td>{html.escape(lk['child'])}</td><td>{b}</td>"
-                    f"<td>{KIND_NAMES.get(lk['kind'], lk['kind'])}<br>{lk['score']:.2f}</td><td>{ch}</td></tr>")
+                    f"<td>{kind_label(lk['kind'])}<br>{lk['score']:.2f}</td><td>{ch}</td></tr>")
     for d in cov["dropped"]:
         rows.append(f"<tr class='dropped'><td>{html.escape(d['id'])}</td><td>{html.escape(d['text'])}</td>"
                     "<td></td><td>（未落实）</td><td>遗漏</td><td></td></tr>")
@@ -145,9 +149,9 @@ def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
              f"上级任务 {cov['parent_clauses']} 项，已落实 {cov['covered']} 项，遗漏 {len(cov['dropped'])} 项，"
              f"新增 {len(cov['novel_child_clauses'])} 项。", "", "| 上级 | 下级 | 关系 | 分数 | 变化 |", "|---|---|---|---|---|"]
     for lk in report["links"]:
-        ch = "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])
+        ch = changes_label(lk["changes"])
         lines.append(f"| {lk['parent']} {lk['parent_text'][:40]} | {lk['child']} {lk['child_text'][:40]} | "
-                     f"{KIND_NAMES.get(lk['kind'], lk['kind'])} | {lk['score']:.2f} | {ch} |")
+                     f"{kind_label(lk['kind'])} | {lk['score']:.2f} | {ch} |")
     lines += ["", "## 遗漏的上级任务", ""] + [f"- {d['id']} {d['text'][:80]}" for d in cov["dropped"]]
     lines += ["", "## 新增条款", ""] + [f"- {n['id']} {n['text'][:80]}" for n in cov["novel_child_clauses"]]
     return "\n".join(lines) + "\n"
@@ -156,14 +160,14 @@ def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
 def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> None:
     from openpyxl import Workbook
 
-    from ..export import atomic_output, fill_sheet
+    from ..export import fill_sheet
 
     wb = Workbook()
     ws = wb.active
     ws.title = "衔接关系"
     fill_sheet(ws, ["上级条款", "上级原文", "下级条款", "下级原文", "关系", "分数", "变化"],
-               [[lk["parent"], lk["parent_text"], lk["child"], lk["child_text"], KIND_NAMES.get(lk["kind"], lk["kind"]),
-                 lk["score"], "、".join(CHANGE_NAMES.get(x, x) for x in lk["changes"])] for lk in report["links"]],
+               [[lk["parent"], lk["parent_text"], lk["child"], lk["child_text"], kind_label(lk["kind"]),
+                 lk["score"], changes_label(lk["changes"])] for lk in report["links"]],
                [10, 60, 10, 60, 10, 8, 16])
     cov = report["coverage"]
     ws2 = wb.create_sheet("遗漏与新增")
@@ -173,7 +177,7 @@ def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> Non
     ws3 = wb.create_sheet("八大行动")
     fill_sheet(ws3, ["代码", "行动", "任务数"], [[a["code"], a["name"], a["tasks"]] for a in report["actions"]],
                [8, 40, 10])
-    with atomic_output(target) as tmp:
+    with atomic_path(target) as tmp:
         wb.save(tmp)
 
 

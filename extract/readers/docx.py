@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+import cn2an
+
 from ..errors import Code, ReadError
 from ..limits import Limits, check_table, check_zip
 from ..model import Block, Table
@@ -94,18 +96,11 @@ def _read_table(table) -> Table:
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_CN_DIGITS = "〇一二三四五六七八九"
 
 
 def _cn_number(n: int) -> str:
     """1 -> 一, 12 -> 十二, 20 -> 二十 (the chineseCounting format of Word lists)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
-    return str(n)
+    return cn2an.an2cn(n) if 0 <= n < 10000 else str(n)
 
 
 def _circled(n: int) -> str:

@@ -22,6 +22,8 @@ from extract.batch import LOCK_NAME, run
 from extract.cli import main
 from extract.limits import Limits
 
+pytestmark = pytest.mark.robustness  # pytest -m robustness runs this suite alone
+
 PLANS = [inputs.CORPUS / "001_6a215b8801cc0d63.txt", inputs.CORPUS / "003_c1a48ebb466ecfa9.txt",
          inputs.FIXTURES / "youyang_000.txt"]
 
@@ -136,6 +138,7 @@ sys.path.insert(0, {root!r})
 from pathlib import Path
 import openpyxl.workbook.workbook as wbmod
 from extract.cli import main
+
 real_save = wbmod.Workbook.save
 def save(self, filename):
     if Path(filename).parent.name == "plans":  # the per-plan tables are written as usual

@@ -17,6 +17,9 @@ from extract.present import esc, meta_cell
 from extract.readers import read_file
 from extract.segment import segment
 
+pytestmark = pytest.mark.robustness  # pytest -m robustness runs this suite alone
+
+
 PLAN = str(inputs.PLAN)
 PARENT = str(inputs.CORPUS / "000_74f15ec52f85c6cf.txt")
 COMPILATION = str(inputs.CORPUS / "004_2c798045eb65f6c7.partial.txt")

@@ -9,12 +9,15 @@ import time
 import pytest
 
 import inputs
-from extract.cli import load_documents
+from extract.guard import process_file_limited as load_documents
 from extract.errors import MESSAGES, Code, ReadError, reason_zh
 from extract.guard import run_limited
 from extract.limits import Limits, check_zip
 from extract.readers import read_file
 from extract.readers.quality import noise_reason
+
+pytestmark = pytest.mark.robustness  # pytest -m robustness runs this suite alone
+
 
 
 def code_of(path, **kw) -> Code:
