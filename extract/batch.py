@@ -13,6 +13,7 @@ import stat
 import sys
 import time
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import families
@@ -101,23 +102,50 @@ def file_sha(path: Path) -> str:
 
 # --- one file (runs in a worker) ----------------------------------------------------------------------------
 
-_PARENT_CACHE: dict[str, tuple] = {}
+_PARENT_CACHE: dict[tuple, tuple] = {}
 
 
-def _parent(parent_path: str | None):
-    if not parent_path:
+@dataclass(frozen=True)
+class ParentSpec:
+    """The parent plan of a batch: a file, and the plan chosen in it when it is a compilation ("" = all)."""
+
+    path: str
+    title: str = ""
+
+
+def _parent(spec: ParentSpec | str | None):
+    """(parent documents, their index), read once per process."""
+    if not spec:
         return None
-    if parent_path not in _PARENT_CACHE:
+    if isinstance(spec, str):
+        spec = ParentSpec(spec)
+    key = (spec.path, spec.title)
+    if key not in _PARENT_CACHE:
+        from .api import pick_document
         from .link.align import ParentIndex
         from .link.report import task_clauses
         from .pipeline import process_file
 
-        docs = process_file(parent_path)
-        _PARENT_CACHE[parent_path] = (docs, ParentIndex(task_clauses(docs, len(docs) > 1)))
-    return _PARENT_CACHE[parent_path]
+        docs = process_file(spec.path)
+        if spec.title:
+            doc = pick_document(docs, spec.title)
+            if doc is None:
+                raise BatchError(f"{spec.path}: no plan titled {spec.title!r} in the file; its plans: "
+                                 + "; ".join(d.title for d in docs))
+            docs = [doc]
+        _PARENT_CACHE[key] = (docs, ParentIndex(task_clauses(docs, len(docs) > 1)))
+    return _PARENT_CACHE[key]
 
 
-def process_one(path: str, parent_path: str | None = None, limits: Limits | None = None,
+def check_parent(spec: ParentSpec, parent_all: bool = False) -> None:
+    """A compilation as parent needs a chosen plan (or --parent-all): pooling 27 plans reports nearly all dropped."""
+    docs = _parent(spec)[0]
+    if len(docs) > 1 and not spec.title and not parent_all:
+        raise BatchError(f"{spec.path}: the parent file holds {len(docs)} plans; choose one with --parent-title "
+                         "TITLE (or use all of them with --parent-all): " + "; ".join(d.title for d in docs))
+
+
+def process_one(path: str, parent_path: ParentSpec | str | None = None, limits: Limits | None = None,
                 guarded: bool = False) -> dict:
     """Worker: one file -> its documents (as JSON) and their links to the parent, or the reason it failed.
     `guarded` runs the file in a child process under the limits (Dask workers); the local pool's workers are
@@ -222,7 +250,7 @@ def clean_temp(out: Path) -> int:
 def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None = None,
         scheduler: str | None = None, progress: bool = True, limits: Limits | None = None,
         retry_failed: bool = False, include: list[str] | tuple = (), wait_workers: float = 60.0,
-        task=None) -> int:
+        task=None, parent_title: str = "", parent_all: bool = False) -> int:
     """Process the folder; 1 when some file failed, 0 otherwise. `task` replaces process_one (fault-injection
     tests)."""
     from .model import Document
@@ -230,6 +258,9 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
 
     limits = limits or Limits.from_env()
     settings = json.dumps(limits.settings(), sort_keys=True)
+    spec = ParentSpec(str(parent), parent_title or "") if parent else None
+    if spec:
+        check_parent(spec, parent_all)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -261,7 +292,7 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
             bar = _progress(len(files), len(files) - len(todo)) if progress else None
             fn = task or process_one
             try:
-                for result in _execute([str(p) for p, _ in todo], parent, workers, scheduler, limits, fn,
+                for result in _execute([str(p) for p, _ in todo], spec, workers, scheduler, limits, fn,
                                        wait_workers):
                     path = result["path"]
                     sha = shas[path]
@@ -281,7 +312,7 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
             finally:
                 if bar:
                     bar(None)
-            write_summary(store, out, parent)  # every run, also one with nothing left to do
+            write_summary(store, out, spec)  # every run, also one with nothing left to do
             failed = len(store.failed_paths())  # failed files and skipped entries: errors.csv is not empty
         finally:
             store.close()
@@ -309,7 +340,7 @@ def _failed(path: str, err: ReadError) -> dict:
     return {"path": path, "error": err.reason, "code": err.code.value, "docs": [], "links": []}
 
 
-def _execute(paths: list[str], parent: str | None, workers: int | None, scheduler: str | None, limits: Limits,
+def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, scheduler: str | None, limits: Limits,
              fn, wait_workers: float = 60.0):
     if not paths:
         return
@@ -328,7 +359,7 @@ def _execute(paths: list[str], parent: str | None, workers: int | None, schedule
     yield from _execute_local(paths, parent, workers, limits, fn)
 
 
-def _execute_local(paths: list[str], parent: str | None, workers: int, limits: Limits, fn):
+def _execute_local(paths: list[str], parent: ParentSpec | None, workers: int, limits: Limits, fn):
     """A pool of forked workers, one file at a time each. A worker that dies fails its file (killed) and is
     replaced; one over the wall clock or the memory limit is killed and fails its file (timeout, memory)."""
     from .guard import Child, failure
@@ -378,7 +409,7 @@ def _execute_local(paths: list[str], parent: str | None, workers: int, limits: L
                 c.close()
 
 
-def _execute_dask(paths: list[str], parent: str | None, scheduler: str, limits: Limits, fn,
+def _execute_dask(paths: list[str], parent: ParentSpec | None, scheduler: str, limits: Limits, fn,
                   wait_workers: float):
     """The files as Dask tasks. Each task runs its file in a child process under the limits; a worker that dies
     (KilledWorker once Dask's own retries are spent) fails that file only."""
@@ -421,7 +452,7 @@ def _execute_dask(paths: list[str], parent: str | None, scheduler: str, limits: 
 # --- outputs from the store -----------------------------------------------------------------------------
 
 
-def write_summary(store, out: Path, parent: str | None) -> None:
+def write_summary(store, out: Path, parent: ParentSpec | str | None) -> None:
     """summary.xlsx, graph.graphml/json and errors.csv, each rebuilt from the store and written atomically.
     Documents come in path order; of identical files or plans the first path in sorted order is the original."""
     from openpyxl import Workbook
@@ -488,6 +519,7 @@ def main(args) -> int:
     out = Path(args.out)
     try:
         code = run(root, out, parent=args.parent, workers=args.workers, scheduler=args.scheduler,
+                   parent_title=getattr(args, "parent_title", "") or "", parent_all=getattr(args, "parent_all", False),
                    limits=Limits.from_args(args), retry_failed=getattr(args, "retry_failed", False),
                    include=getattr(args, "include", []) or [], wait_workers=getattr(args, "wait_workers", 60.0))
     except BatchError as exc:

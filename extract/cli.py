@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("dir")
     b.add_argument("--out", required=True)
     b.add_argument("--parent")
+    b.add_argument("--parent-title", default="", help="the plan to use when the parent file is a compilation")
+    b.add_argument("--parent-all", action="store_true", help="a compilation as --parent: use all of its plans")
     b.add_argument("--workers", type=int, default=None)
     b.add_argument("--scheduler", default=None, help="tcp://HOST:PORT of a Dask distributed scheduler")
     b.add_argument("--wait-workers", type=float, default=60.0,

@@ -282,3 +282,16 @@ def test_read_only_store_is_one_line(tmp_path, capsys, monkeypatch):
     code = main(["batch", str(folder(tmp_path)), "--out", str(tmp_path / "out"), "--workers", "1"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2 and len(err) == 1 and "planlink.db" in err[0] and "readonly" in err[0]
+
+
+def test_batch_with_a_compilation_as_parent_needs_a_choice(tmp_path, capsys):
+    src = folder(tmp_path)
+    compilation = str(inputs.CORPUS / "004_2c798045eb65f6c7.partial.txt")
+    code = main(["batch", str(src), "--out", str(tmp_path / "out"), "--parent", compilation])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "--parent-title" in err[0] and "教育系统" in err[0]
+    code = main(["batch", str(src), "--out", str(tmp_path / "out"), "--workers", "1", "--parent", compilation,
+                 "--parent-title", "教育系统安全生产治本攻坚三年行动方案(2024-2026年)"])
+    assert code == 0
+    cols = sheets(tmp_path / "out" / "summary.xlsx")["上级任务覆盖"][0]
+    assert 1 < len(cols) < 60  # one plan's tasks, not the 27 plans pooled
