@@ -70,12 +70,32 @@ class Child:
     reaped: bool = False
 
     @classmethod
-    def start(cls) -> "Child":
+    def start(cls, attempts: int = 3) -> "Child":
+        """Fork a worker; fork failing for want of memory or processes (EAGAIN, ENOMEM) is transient: retried
+        after a pause, `attempts` times in all."""
+        for k in range(attempts - 1):
+            try:
+                return cls._fork()
+            except OSError as exc:
+                _log.warning("cannot start a worker process (%s): retrying", exc.strerror or exc)
+                time.sleep(1.0 + k)
+        try:
+            return cls._fork()
+        except OSError as exc:
+            raise ReadError("", f"cannot start a worker process ({exc.strerror or exc})", Code.INTERNAL) from None
+
+    @classmethod
+    def _fork(cls) -> "Child":
         t_r, t_w = os.pipe()
         a_r, a_w = os.pipe()
         with warnings.catch_warnings():  # 3.12+ warns about fork in a threaded process; the child only computes
             warnings.simplefilter("ignore", DeprecationWarning)
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:
+                for fd in (t_r, t_w, a_r, a_w):
+                    os.close(fd)
+                raise
         if pid == 0:  # pragma: no cover - runs in the child
             code = 0
             try:
@@ -239,7 +259,10 @@ def run_limited(fn, path: str, *args, limits: Limits | None = None, progress=Non
         return fn(path, *args, progress=progress, **kwargs) if progress else fn(path, *args, **kwargs)
     if _rss_bytes(os.getpid()) is None:
         fallback("no-proc", "no /proc: the memory limit is not enforced, the wall clock is")
-    child = Child.start()
+    try:
+        child = Child.start()
+    except ReadError as exc:
+        raise ReadError(path, exc.reason, exc.code) from None
     try:
         if progress:
             kwargs["_progress"] = True
@@ -284,7 +307,11 @@ def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, prog
     """api.load_documents in this process; a file without any plan is an error, not an empty list."""
     from .api import load_documents
 
+    t = time.perf_counter()
+    _log.debug("%s: reading", path)
     docs = load_documents(path, max_bytes=max_bytes, ocr=ocr, progress=progress, family=family)
+    _log.debug("%s: %d plan(s), %d clauses in %.2f s", path, len(docs), sum(len(d.clauses) for d in docs),
+               time.perf_counter() - t)
     if not docs:
         raise ReadError(path, "no plan text was found in the file", Code.NO_TEXT)
     return docs
