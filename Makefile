@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/robustness.py
 
 fixtures: $(STAMP)
 	$(BIN)/python tools/make_fixtures.py
