@@ -156,15 +156,6 @@ class Store:
         return self.db.execute("SELECT doc_id, child, parent, kind, score, changes FROM links "
                                "ORDER BY doc_id, child, parent").fetchall()
 
-    def document_rows(self) -> list[tuple]:
-        return self.db.execute("SELECT id, title, source, duplicate_of FROM documents ORDER BY source, idx").fetchall()
-
-    def documents(self) -> list[Document]:
-        return [d for _, d in self.current().originals]
-
-    def errors(self) -> list[tuple[str, str]]:
-        return [(p, reason) for p, _code, reason in self.current().errors]
-
     def failed_paths(self) -> list[str]:
         return [p for p, _code, _reason in self.current().errors]
 

@@ -18,7 +18,7 @@ SAMPLE = 20000
 
 
 @lru_cache(maxsize=1)
-def _dictionary() -> frozenset | dict:
+def _dictionary() -> dict:
     import jieba
 
     jieba.setLogLevel(60)

@@ -73,8 +73,8 @@ def docx_gridspan(path: Path, span: int = 100_000_000) -> Path:
 
 def colspan_page(path: Path, span: int = 100_000_000) -> Path:
     """A page like the 96-byte one of the issue: one cell spanning 10^8 columns."""
-    path.write_text(f"<html><body><p>一、重点任务</p><table><tr><td colspan={span}>开展隐患排查</td></tr></table></body></html>",
-                    encoding="utf-8")
+    cell = f"<td colspan={span}>开展隐患排查</td>"
+    path.write_text(f"<html><body><p>一、重点任务</p><table><tr>{cell}</tr></table></body></html>", encoding="utf-8")
     return path
 
 
