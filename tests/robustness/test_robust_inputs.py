@@ -173,3 +173,15 @@ def test_known_bad_fixtures_carry_their_code(name, code):
 
 def test_scanned_pdf_without_ocr_has_its_code():
     assert code_of(inputs.FIXTURES / "bad" / "scanned.pdf", ocr=False) in (Code.SCANNED_WITHOUT_OCR, Code.NO_TEXT)
+
+
+def test_a_pdf_page_whose_text_layer_is_mojibake_goes_to_ocr():
+    from extract.readers.pdf import page_is_garbage
+
+    page = inputs.PLAN.read_text(encoding="utf-8")[:1500]
+    assert page_is_garbage(page) == (False, "")
+    garbage, reason = page_is_garbage(page.encode("gbk").decode("latin-1"))
+    assert garbage and reason
+    scattered = "".join(chr(0x4E00 + (i * 7919) % 20900) for i in range(800))  # CJK code points at random
+    garbage, reason = page_is_garbage(scattered)
+    assert garbage and "noise" in reason
