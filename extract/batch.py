@@ -24,6 +24,8 @@ from .limits import Limits
 from .readers import SUPPORTED
 
 LOCK_NAME = ".planlink.lock"
+STATE_NAME = ".planlink.state"  # digest of the store state the summary outputs were built from
+OUTPUTS = ("summary.xlsx", "graph.graphml", "graph.json", "errors.csv")
 _log = logging.getLogger("planlink.batch")
 
 
@@ -312,11 +314,25 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
             finally:
                 if bar:
                     bar(None)
-            write_summary(store, out, spec)  # every run, also one with nothing left to do
+            # every run rebuilds the outputs unless they were completed from this very state of the store: the
+            # state's digest is written after the last output, so a run killed while writing them rebuilds them all
+            state = store.state_digest(repr(spec))
+            if not _outputs_current(out, state):
+                (out / STATE_NAME).unlink(missing_ok=True)
+                write_summary(store, out, spec)
+                write_text(out / STATE_NAME, state)
             failed = len(store.failed_paths())  # failed files and skipped entries: errors.csv is not empty
         finally:
             store.close()
     return 1 if failed else 0
+
+
+def _outputs_current(out: Path, state: str) -> bool:
+    try:
+        recorded = (out / STATE_NAME).read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return recorded == state and all((out / name).is_file() for name in OUTPUTS)
 
 
 def _progress(total: int, already: int):

@@ -2,6 +2,7 @@
 and the paths of the last scan, from which every summary output is derived."""
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -151,6 +152,18 @@ class Store:
                 seen_fp[fp] = (path, title)
                 view.originals.append((doc_id, Document.from_json(json.loads(data))))
         return view
+
+    def state_digest(self, extra: str = "") -> str:
+        """A digest of everything the summary outputs are derived from (the scan, each file's outcome, the
+        documents and links): equal digests give equal outputs."""
+        h = hashlib.sha256(extra.encode("utf-8"))
+        for query in ("SELECT path, sha256, code, reason FROM paths ORDER BY path",
+                      "SELECT sha256, status, error, code, finished FROM files ORDER BY sha256",
+                      "SELECT id, fingerprint, length(json) FROM documents ORDER BY id",
+                      "SELECT doc_id, child, parent, kind, score, changes FROM links ORDER BY doc_id, child, parent"):
+            for row in self.db.execute(query):
+                h.update(repr(row).encode("utf-8"))
+        return h.hexdigest()
 
     def links(self) -> list[tuple]:
         return self.db.execute("SELECT doc_id, child, parent, kind, score, changes FROM links "

@@ -295,3 +295,17 @@ def test_batch_with_a_compilation_as_parent_needs_a_choice(tmp_path, capsys):
     assert code == 0
     cols = sheets(tmp_path / "out" / "summary.xlsx")["上级任务覆盖"][0]
     assert 1 < len(cols) < 60  # one plan's tasks, not the 27 plans pooled
+
+
+def test_outputs_are_rebuilt_unless_built_from_the_same_store_state(tmp_path):
+    src, out = folder(tmp_path), tmp_path / "out"
+    assert run(src, out, workers=1, progress=False) == 0
+    stamp = (out / "summary.xlsx").stat().st_mtime_ns
+    assert run(src, out, workers=1, progress=False) == 0
+    assert (out / "summary.xlsx").stat().st_mtime_ns == stamp  # nothing changed: the outputs stand
+    (out / "errors.csv").unlink()
+    assert run(src, out, workers=1, progress=False) == 0
+    assert (out / "errors.csv").is_file() and (out / "summary.xlsx").stat().st_mtime_ns != stamp
+    (src / "empty.txt").write_bytes(b"")
+    assert run(src, out, workers=1, progress=False) == 1
+    assert "empty.txt" in errors(out)
