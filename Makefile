@@ -1,5 +1,7 @@
 # planlink: `make run` installs and starts the app on the bundled corpus; `make test` runs the whole suite.
 PYTHON ?= python3
+# make bench SCALING="--plans 100,1000,10000" draws the full plans curve (about 15 more minutes per scheduler)
+SCALING ?=
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -29,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_bench.py
 	$(BIN)/python bench/robustness.py
+	$(BIN)/python bench/scaling.py $(SCALING)
 
 fixtures: $(STAMP)
 	$(BIN)/python tools/make_fixtures.py

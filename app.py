@@ -97,6 +97,8 @@ def metadata(doc) -> None:
     cols[3].markdown(meta_cell("条款 / 任务", f"{len(doc.clauses)} / {len(doc.tasks)}"), unsafe_allow_html=True)
     if doc.citations:
         st.caption("引用的上级文件：" + "；".join(f"《{c.title}》{c.doc_number}" for c in doc.citations))
+    if doc.notes:
+        st.caption("印发通知的要求：" + "；".join(doc.notes))
     if doc.pages_ocr:
         st.caption("以下页面为 OCR 识别：" + "、".join(map(str, doc.pages_ocr)))
 

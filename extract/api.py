@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import families
 from .classify.keywords import classify_by_family
-from .errors import Code, ReadError
+from .errors import Code, ModelMissing, ReadError
 from .link import report as link_report
 from .link.actions import link_with_parent_actions
 from .model import Document
@@ -26,7 +26,7 @@ def load_documents(path: str | Path, *, max_bytes: int | None = None, ocr: bool 
     fam = families.load(family) if family else None  # an unknown family is the caller's error, not the file's
     try:
         docs = process_file(path, max_bytes=max_bytes, ocr=ocr, progress=progress)
-    except ReadError:
+    except (ReadError, ModelMissing):  # a missing model is no fault of the file: the CLI names it
         raise
     except MemoryError:
         raise ReadError(str(path), "the file is too large to process in memory", Code.MEMORY) from None

@@ -408,6 +408,8 @@ def _execute_local(paths: list[str], parent: ParentSpec | None, workers: int, li
                             yield payload
                         elif kind == "error":
                             c.started = 0.0
+                            if not isinstance(payload, ReadError):
+                                raise payload  # no file's fault (a missing model): the run stops with one line
                             yield _failed(c.label, payload)
                 over = c.over_limit(limits)
                 if over and c in pool:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import OutputError
+from .errors import ModelMissing, OutputError
 from .fileio import write_text
 from .limits import Limits
 
@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
                "peers": _peers}
     try:
         return handler[args.command](args)
+    except ModelMissing as exc:
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("planlink: interrupted", file=sys.stderr)
         return 130

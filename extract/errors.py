@@ -90,6 +90,11 @@ class OutputError(Exception):
         return (type(self), (self.path, self.reason))
 
 
+class ModelMissing(RuntimeError):
+    """A trained classifier is not where the package keeps it (a broken install or an untrained checkout): no file
+    is at fault, so this is never turned into a ReadError."""
+
+
 def message_zh(code: Code | str, detail: str = "") -> str:
     zh = MESSAGES[Code(code)][0]
     return f"{zh}：{detail}" if detail else zh

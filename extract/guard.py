@@ -13,7 +13,7 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from .errors import Code, ReadError
+from .errors import Code, ModelMissing, ReadError
 from .limits import Limits
 from .log import fallback
 
@@ -235,7 +235,7 @@ def _serve(tasks: int, answers: int) -> None:  # pragma: no cover - runs in the 
             kwargs["progress"] = lambda *a: _send(answers, ("progress", a))
         try:
             result = ("result", fn(*args, **kwargs))
-        except ReadError as exc:
+        except (ReadError, ModelMissing) as exc:  # a missing model is no fault of the file: passed on as it is
             result = ("error", exc)
         except MemoryError:
             result = ("error", ReadError(str(args[0]) if args else "", "the file is too large to process in memory",

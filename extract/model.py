@@ -355,6 +355,7 @@ class Document:
     date: str | None = None
     recipients: str = ""
     note: str = ""
+    notes: list[str] = field(default_factory=list)  # demands of the 印发通知 that wraps the plan (filing dates, reports)
     attachments: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
@@ -372,6 +373,7 @@ class Document:
             "date": self.date,
             "recipients": self.recipients,
             "note": self.note,
+            "notes": list(self.notes),
             "attachments": list(self.attachments),
             "citations": [asdict(c) for c in self.citations],
             "source": self.source,

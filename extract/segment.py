@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import cn2an
 
+from . import webpage
 from .model import Block, Citation, Clause, Document, Table
 from .rules.markers import INLINE_RE, RANK, match_marker
 from .text import fold, to_arabic
@@ -33,8 +34,12 @@ _ATTACH = re.compile(r"^附\s*(件\s*\d*)?\s*([：:]|$)")
 _COLOPHON = re.compile(r"^抄送[：:]|\d{4}年\d{1,2}月\d{1,2}日\s*印发$")
 _TITLE_KEY = re.compile(r"(方案|意见|办法|规划|计划|细则|通知|决定|要点|规定|清单|措施)([（(][^）)]{0,20}[）)])?[》」]?$")
 _NOTICE = re.compile(r"^(.{0,40}?)关于(印发|转发|下发)?.*(通知|决定|批复|函)$")
+# the first line of a notice title: 安平县应急管理局关于印发《…》 (its 的通知 may follow on the next line)
+_NOTICE_START = re.compile(r"关于(?:印发|转发|下发)")
+# 安平县应急管理局文件: the red organ line of a 红头
+_ORGAN_LINE = re.compile(r"^([\u4e00-\u9fff（）()、 ]{2,40}?)\s*文\s*件$")
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
-_ORG_END = re.compile(r"(人民政府|政府|委员会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处)$")
+_ORG_END = re.compile(r"(人民政府|政府|委员会|安委会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处|领导小组|指挥部)$")
 _WEB_CHROME = re.compile(
     r"^(当前位置|首页|扫描二维码|放大字体|核心提示|发布单位|发布文号|发布日期|生效日期|有效性状态|属性|备注\s*$|地区[:：]"
     r"|标签[:：]|声明[:：]?$|电询|QQ|邮箱|版权|Copyright|Processed in|\[|【\s*(打印|关闭)|法规中心|按分类浏览|推荐|点击排行"
@@ -55,11 +60,13 @@ def is_bodylike(text: str) -> bool:
 
 
 def is_chrome(text: str) -> bool:
-    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text))
+    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text)) or webpage.is_chrome(text)
 
 
 def is_title_fragment(text: str) -> bool:
-    return (len(text) <= 45 and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
+    # a notice title (…关于印发《…》的通知) is often longer than any plan title
+    short = len(text) <= 45 or (len(text) <= 150 and _NOTICE_START.search(text) is not None)
+    return (short and match_marker(text) is None and not _SENTENCE_PUNCT.search(text)
             and not _TOC.search(text) and not _DOC_NO.match(text) and not _DATE_LINE.match(text)
             and bool(_CJK.search(text)) and not text.endswith(("：", ":")))
 
@@ -126,6 +133,7 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
     _classify(paras)
     toc_titles = [_toc_title(p.text) for p in paras if p.role == "toc"]
     meta = _page_metadata(paras)
+    web = _site_metadata(paras)
     starts = _title_groups(paras)
     docs: list[Document] = []
     seen: dict[str, int] = {}
@@ -157,9 +165,15 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
         d.warnings.append(f"this plan appears {n} times in the file (identical copies): kept once")
         _log.info("%s: %r appears %d times (identical copies): kept once", source, d.title, n)
     if not docs and paras:
-        doc = _build(text, paras, 0, 0, len(paras), "", None, source)
+        doc = _build(text, paras, 0, 0, len(paras), web.get("title", ""), None, source)
         if doc.clauses:
             docs.append(doc)
+    for doc in docs:
+        # a site's metadata table describes the page: its 文号 belongs to the page's one plan (or its notice)
+        for k2 in ("issuer", "date") + (("doc_number",) if len(docs) == 1 else ()):
+            if web.get(k2) and not getattr(doc, k2):
+                setattr(doc, k2, web[k2])
+        doc.title = webpage.clean_title(doc.title)
     if toc_titles:
         found = [fold(d.title) for d in docs]
         missing = [t for t in toc_titles if not any(same_title(fold(t), f) for f in found)]
@@ -185,6 +199,28 @@ def _toc_title(text: str) -> str:
     return t[m[2]:] if m else t
 
 
+def _site_metadata(paras: list[Para]) -> dict[str, str]:
+    """A 政府信息公开 page's metadata table (索引号/发布机构/文号/成文日期/标题), as a table or as copied lines: its
+    paragraphs become role "meta" (never clauses, never titles) and their fields are returned. The table stands above
+    the document, so only paragraphs before the first numbered item are read (分类：… in a body is the body's)."""
+    out: dict[str, str] = {}
+    for p in paras:
+        if p.table is None and match_marker(p.text):
+            break
+        if p.table is not None:
+            found = webpage.read_metadata([list(r) for r in p.table.rows])
+        elif p.role in ("", "chrome", "date", "doc_no"):
+            found = webpage.line_metadata(p.text)
+        else:
+            found = None
+        if found is None:
+            continue
+        p.role = "meta"
+        for k, v in found.items():
+            out.setdefault(k, v)
+    return out
+
+
 def _classify(paras: list[Para]) -> None:
     for p in paras:
         t = p.text
@@ -192,6 +228,8 @@ def _classify(paras: list[Para]) -> None:
             continue
         if _TOC.search(t):
             p.role = "toc"
+        elif _ORGAN_LINE.match(t) and _ORG_END.search(_ORGAN_LINE.match(t).group(1).replace(" ", "")):
+            p.role = "organ"
         elif _DOC_NO.match(t):
             p.role = "doc_no"
         elif _DATE_LINE.match(t):
@@ -256,7 +294,10 @@ def _title_groups(paras: list[Para]) -> list[tuple[int, int, str, Para | None]]:
         i += 1 if j == i else j - i
     if pending_notice is not None and not any(o[3] is pending_notice[1] for o in out):
         # A notice whose plan title is not repeated: the notice names the plan.
-        out.append((pending_notice[0], pending_notice[0] + 1, pending_notice[2], pending_notice[1]))
+        # Its header zone (recipients, paragraphs, signature) runs to the notice's date line when one follows soon.
+        k0 = pending_notice[0]
+        dated = next((k for k in range(k0 + 1, min(n, k0 + 16)) if paras[k].role == "date"), None)
+        out.append((k0, dated + 1 if dated is not None else k0 + 1, pending_notice[2], pending_notice[1]))
         out.sort(key=lambda o: o[0])
     return out
 
@@ -325,7 +366,7 @@ def _build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, n
             _take_meta(doc, p)  # a 文号 printed above the issuer's name
         before = paras[i - 1].text if i > 0 else ""
         if _ORG_END.search(before) and not is_bodylike(before):
-            doc.issuer = before
+            doc.issuer = doc.issuer or before
         m = re.match(r"^(.{2,40}?)关于", notice.text)
         if m and not doc.issuer:
             doc.issuer = m.group(1)
@@ -349,6 +390,8 @@ def _take_meta(doc: Document, p: Para) -> bool:
         doc.date = doc.date or _iso_date(t)
     elif p.role == "note":
         doc.note = t
+    elif p.role == "organ":
+        doc.issuer = doc.issuer or _ORGAN_LINE.match(t).group(1).replace(" ", "")
     else:
         return False
     return True
@@ -365,7 +408,7 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
     zone = paras[i:body_start]
     for k, p in enumerate(zone):
         t = p.text
-        if _take_meta(doc, p) or p.role in ("chrome", "toc", "colophon"):
+        if _take_meta(doc, p) or p.role in ("chrome", "toc", "colophon", "meta"):
             continue
         if p.role == "attach":
             doc.attachments.append(t)
@@ -377,6 +420,8 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.recipients = t.rstrip("：:")
             continue
         if is_bodylike(t):
+            # the notice's paragraphs stay clauses (non-task, ANNOTATION.md §2); its demands are notes of the plan
+            doc.notes.extend(webpage.notice_demands(t))
             clauses.append(Clause(id="", path=[], marker="", text=t, start=p.start - off, end=p.end - off,
                                   page=p.page))
             continue
@@ -426,8 +471,22 @@ def _sibling_split(p: Para) -> list[Para]:
     return out
 
 
+def _signatures(doc: Document, body: list[Para]) -> None:
+    """A plan signed at its end (青溪县住房和城乡建设局 / 2024年4月28日): the organ's line before the date line is
+    the 发文机关, not a clause (ANNOTATION.md §1: signature and 成文日期 are metadata)."""
+    for k in range(len(body) - 1):
+        p, nxt = body[k], body[k + 1]
+        if p.role or p.table is not None or nxt.role != "date":
+            continue
+        t = p.text
+        if len(t) <= 40 and _ORG_END.search(t) and not is_bodylike(t) and match_marker(t) is None:
+            p.role = "signature"
+            doc.issuer = doc.issuer or t
+
+
 def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> None:
     body = [q for p in body for q in _sibling_split(p)]
+    _signatures(doc, body)
     stack: list[_Node] = []
     nodes: list[_Node | Para] = []  # document order: nodes and free paragraphs
     in_annex = False
@@ -439,15 +498,16 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             if p.table is None:
                 continue
         if p.table is not None:
-            nodes.append(p)
+            if p.role != "meta":
+                nodes.append(p)
             continue
         t = p.text
-        if p.role in ("toc", "chrome"):
+        if p.role in ("toc", "chrome", "meta", "signature"):
             continue
         if p.role == "colophon":
             ended = True
             continue
-        if p.role in ("doc_no", "date", "note"):
+        if p.role in ("doc_no", "date", "note", "organ"):
             _take_meta(doc, p)
             continue
         if p.role == "attach":
@@ -486,12 +546,17 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             else:
                 nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
                                   heading=_stack_heading(stack)))
+    section_roles: dict[tuple[str, ...], list[str]] = {}
+    first = len(clauses)
     for item in nodes:
         if isinstance(item, Para):
             if item.table is not None:
                 clauses.extend(_table_clauses(item, off))
                 continue
             path = item.role[5:].split("\x1f") if item.role[5:] else []
+            if path and _is_role_line(item.text):
+                section_roles.setdefault(tuple(path), []).append(item.text)
+                continue
             clauses.append(Clause(id="", path=path, marker="", text=item.text, start=item.start - off,
                                   end=item.end - off, page=item.page, heading=item.heading))
             continue
@@ -499,6 +564,9 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if node.has_children:
             own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
             for p in node.extra:
+                if _is_role_line(p.text):
+                    section_roles.setdefault(tuple(node.path), []).append(p.text)
+                    continue
                 clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
                                       end=p.end - off, page=p.page, heading=own))
             continue
@@ -511,6 +579,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         clauses.extend(_split_inline(Clause(id="", path=list(node.path), marker=node.marker, text=body_text,
                                             start=start, end=end, page=node.para.page,
                                             heading=node.heading)))
+    if section_roles:
+        _inherit_section_roles(clauses[first:], section_roles)
 
 
 def _stack_heading(stack: list[_Node]) -> str:
@@ -564,11 +634,13 @@ def _split_inline(clause: Clause) -> list[Clause]:
 _COL_DEADLINE = re.compile(r"时限|时间|完成期限|进度")
 _COL_LEAD = re.compile(r"牵头")
 _COL_SUPPORT = re.compile(r"配合|协助|参与")
-_COL_RESP = re.compile(r"责任|负责|主体")
+_COL_RESP = re.compile(r"责任|负责|主体|分管领导|包保|包联")
 _COL_ACTION = re.compile(r"行动|类别|项目名称|领域")
 _COL_TASK = re.compile(r"任务|内容|措施|工作|事项|举措")
 _COL_SKIP = re.compile(r"^(序号|编号|备注)$")
 _PEOPLE = re.compile(r"姓名|职务|职称|电话|联系人")
+_SEQ_HEADER = re.compile(r"^(序号|编号)$")
+_SEQ_VALUE = re.compile(r"\d{1,3}|[一二三四五六七八九十]{1,3}")
 
 
 def _table_roles(header: list[str]) -> list[str]:
@@ -649,6 +721,7 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
     out: list[Clause] = []
     carry: dict[int, str] = {}
     action_marker, task_no = "", ""
+    seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.match(re.sub(r"\s+", "", h))]
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
         row = [_unit_cell(c) if roles[k] in ("lead", "support", "responsible") else _text_cell(c)
@@ -686,7 +759,9 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
         extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
                   if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
-        path = ["附件"] + [x for x in (action_marker, task_no) if x]
+        # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
+        seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
+        path = ["附件"] + [x for x in (action_marker, seq or task_no) if x]
         cells = {names[k]: filled[k] for k in range(width) if filled[k]}
         heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
         out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
@@ -697,9 +772,35 @@ def _table_clauses(p: Para, off: int) -> list[Clause]:
 # --- ids, headings, citations ---------------------------------------------------------------------------------
 
 
-# 责任单位：… / 责任科室：… on lines of their own after an item's text
-_DUTY_LINES = re.compile(r"(?:\n\s*(?:责任单位|责任科室|责任部门|责任处室|牵头单位|牵头部门|配合单位|配合部门)\s*[：:][^\n]*)+\s*$")
-_ANY_DUTY = re.compile(r"责任单位|责任科室|责任部门|责任处室|牵头|配合单位|配合部门|负责(?!人|同志)")
+# 责任单位：… / 牵头股室：… / 责任领导：… on lines of their own after an item's text: the role labels of departments.yaml
+def _duty_res() -> tuple[re.Pattern, re.Pattern]:
+    from .extractors.departments import rules as dept_rules
+
+    r = dept_rules()
+    if "_duty_lines_re" not in r:
+        labels = "|".join(re.escape(x) for x in sorted(r["_label_role"], key=len, reverse=True) if len(x) > 2)
+        r["_duty_lines_re"] = re.compile(r"(?:\n\s*(?:" + labels + r")\s*[：:][^\n]*)+\s*$")
+        r["_any_duty_re"] = re.compile(labels + r"|牵头|负责(?!人|同志)")
+        r["_role_line_re"] = re.compile(r"^\s*(?:(?:" + labels + r")\s*[：:]|[【\[](?:" + labels + r")[】\]])")
+    return r["_duty_lines_re"], r["_any_duty_re"]
+
+
+def _is_role_line(text: str) -> bool:
+    """牵头股室：办公室、综合股 / 【责任领导】分管副局长: a line that only assigns the work of its section."""
+    _duty_res()
+    from .extractors.departments import rules as dept_rules
+
+    return bool(dept_rules()["_role_line_re"].match(text)) and not re.search(r"[。！？]", text)
+
+
+def _inherit_section_roles(clauses: list[Clause], roles: dict[tuple[str, ...], list[str]]) -> None:
+    """Role lines written under a heading, before its first item, assign every item of that section (as a trailing
+    block after the last sub-item does, ANNOTATION.md §4); they are not clauses themselves."""
+    for c in clauses:
+        lines = [t for path, texts in roles.items() if c.path[:len(path)] == list(path) and len(c.path) > len(path)
+                 for t in texts]
+        if lines:
+            c.inherited = "\n".join(x for x in (c.inherited, *lines) if x)
 
 
 def _group_duty_lines(clauses: list[Clause]) -> list[Clause]:
@@ -713,8 +814,9 @@ def _group_duty_lines(clauses: list[Clause]) -> list[Clause]:
                 and len(clauses[j + 1].path) == len(clauses[i].path) and clauses[j + 1].path[:-1] == clauses[i].path[:-1]:
             j += 1
         if j > i:
-            tail = _DUTY_LINES.search(clauses[j].text)
-            if tail and not any(_ANY_DUTY.search(c.text) or c.inherited for c in clauses[i:j]):
+            duty_lines, any_duty = _duty_res()
+            tail = duty_lines.search(clauses[j].text)
+            if tail and not any(any_duty.search(c.text) or c.inherited for c in clauses[i:j]):
                 for c in clauses[i:j]:
                     c.inherited = tail.group(0).strip()
         i = j + 1
@@ -758,7 +860,7 @@ def _citations(doc: Document) -> None:
         title = m.group(2)
         if not re.search(r"方案|意见|通知|办法|规定|计划|规划|决定|措施|要点", title):
             continue
-        if fold(title) == fold(doc.title) or fold(title) in seen:
+        if fold(title) == fold(doc.title) or same_title(fold(title), fold(doc.title)) or fold(title) in seen:
             continue
         seen.add(fold(title))
         after = m.group(3) or ""
@@ -767,7 +869,9 @@ def _citations(doc: Document) -> None:
             tail = head[m.end():m.end() + 40]
             number = _DOC_NO_IN.match(tail.lstrip("（("))
         issuer = (m.group(1) or "")
-        issuer = re.sub(r"^(根据|按照|依据|落实|贯彻|为|的|和|及)+", "", issuer)
+        # 为深入贯彻落实国务院安委会《…》 / 和省安委会《…》: the issuer follows the last verb of citing
+        issuer = re.sub(r"^.*(?:根据|按照|依据|落实|贯彻|执行|对照|参照|遵照|结合)", "", issuer)
+        issuer = re.sub(r"^(为|的|和|及|与|以及)+", "", issuer)
         if year := re.match(r"^[（(]\s*(\d{4}\s*[-—–－]\s*\d{4}\s*年?)\s*[）)]$", after):
             title = f"{title}（{year.group(1)}）"
         doc.citations.append(Citation(title=title, doc_number=number.group(0) if number else "",

@@ -72,3 +72,21 @@ def test_corpus_page_renders():
     assert not at.exception
     heads = [s.value for s in at.subheader]
     assert "各方案 × 八大行动（任务数）" in heads and "文件引用关系" in heads
+
+
+def test_saved_web_page_shows_the_notice_metadata_escaped():
+    """Issue 16: a saved 政府信息公开 page: 发文机关/文号 from the page, the notice's demands as a caption."""
+    at = app()
+    page = (FIXTURES / "web" / "zj_county_emergency.html").read_bytes()
+    at.file_uploader[0].set_value(("安平县方案.html", page, "text/html"))
+    at.run()
+    assert not at.exception and not at.error
+    assert any("安应急〔2024〕21号" in m.value for m in at.markdown)
+    assert any("印发通知的要求" in c.value and "2024年6月20日前" in c.value for c in at.caption)
+    # a 文号 cell holding markup (written as entities in the page) is shown as text, not as HTML
+    evil = page.replace("安应急〔2024〕21号</td>".encode(), "&lt;b&gt;x&lt;/b&gt;</td>".encode(), 1)
+    at.file_uploader[0].set_value(("evil.html", evil, "text/html"))
+    at.run()
+    assert not at.exception
+    shown = [m.value for m in at.markdown if "发文字号" in m.value]
+    assert shown and all("&lt;b&gt;x&lt;/b&gt;" in v and "<b>x</b>" not in v for v in shown)

@@ -114,3 +114,33 @@ def test_offsets_point_into_the_original_text():
 
 def test_impossible_dates_are_dropped():
     assert extract("2024年13月底前") == []
+
+
+# Issue 16: the forms county plans use. Each row: clause text, its deadlines (text, start, end) and its frequencies
+# (period, count) — a recurring date or window is a frequency and never a deadline (ANNOTATION.md §2, §4).
+RECURRING = [
+    ("每年年底前报送年度工作总结。", [], [("year", 1)]),
+    ("每年11月至次年3月开展供暖季燃气安全检查。", [], [("year", 1)]),
+    ("每年6月15日、11月15日前将工作开展情况报送县安委办。", [], [("year", 2)]),
+    ("于每年6月20日、12月20日前报送工作进展情况。", [], [("year", 2)]),
+    ("每年3月底前报送上年度工作总结。", [], [("year", 1)]),
+    ("每季度末前报送工作进展。", [], [("quarter", 1)]),
+    # ranges written as a start and an end are one range
+    ("自2024年5月起，至2025年10月，开展城镇燃气安全专项整治。", [("自2024年5月起，至2025年10月", "2024-05-01", "2025-10-31")], []),
+    ("从2024年起至2026年底，持续开展打非治违。", [("从2024年起至2026年底", "2024-01-01", "2026-12-31")], []),
+    ("2024年3月15日起，至6月30日止，集中开展排查。", [("2024年3月15日起，至6月30日", "2024-03-15", "2024-06-30")], []),
+    # a year that dates an object scopes it: no deadline (2025年前 before a verb of the task still is one)
+    ("对2018年前建成的老旧燃气管网进行改造，2025年前全部完成。", [("2025年前", None, "2025-12-31")], []),
+    ("2020年以前建设的老旧小区要加装消防设施。", [], []),
+    # planning by period without a count is no frequency; a period with 定期 before the verb is one
+    ("分批次推进改造，分阶段组织实施，分年度制定计划。", [], []),
+    ("按月定期调度工作进展，按季度定期召开联席会议。", [], [("month", 1), ("quarter", 1)]),
+]
+
+
+@pytest.mark.parametrize("text,dls,freqs", RECURRING, ids=[c[0][:16] for c in RECURRING])
+def test_recurring_windowed_and_range_forms(text, dls, freqs):
+    from extract.extractors.frequencies import extract as frequencies
+
+    assert [(s.text, s.start, s.end) for s in extract(text)] == dls
+    assert [(s.period, s.count) for s in frequencies(text)] == freqs

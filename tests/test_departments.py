@@ -242,3 +242,74 @@ def test_member_line_of_a_leading_group_names_no_department():
     task = Clause(id="c2", path=[], marker="", text="镇应急办要会同镇派出所开展排查。", start=0, end=0)
     extract_clause(task)
     assert [d.text for d in task.departments] == ["镇应急办"]
+
+
+# --- issue 16: labelled role lines and the organization shape of a unit name ---------------------------------
+
+_DATA = yaml.safe_load((ROOT / "extract" / "rules" / "departments.yaml").read_text(encoding="utf-8"))
+
+# Role lines of county and department plans: the label word (牵头股室 …) is never a unit; the units after it take the
+# label's role, also when the line stands beside a sentence, in 【】, or after a semicolon.
+ROLE_LINES = [(ex["text"], [tuple(x) for x in ex["expect"]]) for ex in _DATA["label_examples"]] + [
+    ("牵头股室：办公室、综合股", [("办公室", "lead"), ("综合股", "lead")]),
+    ("配合股室：执法大队", [("执法大队", "support")]),
+    ("责任股室：安全生产股", [("安全生产股", "responsible")]),
+    ("分管领导：局党组成员、副局长", [("局党组成员", "responsible"), ("副局长", "responsible")]),
+    ("责任领导：分管副县长；牵头单位：县应急管理局；配合单位：县公安局、县交通运输局",
+     [("分管副县长", "responsible"), ("县应急管理局", "lead"), ("县公安局", "support"), ("县交通运输局", "support")]),
+    ("开展燃气安全检查。（牵头股室：城建股；配合股室：各乡（镇）人民政府）",
+     [("城建股", "lead"), ("各乡（镇）人民政府", "support")]),
+    ("牵头站所：县农机安全监理站", [("县农机安全监理站", "lead")]),
+    # a dash left between two units joins a list; a dash left by a cut is dropped
+    ("（责任单位：县消防救援大队—县住建局）", [("县消防救援大队", "responsible"), ("县住建局", "responsible")]),
+    ("（责任单位：县消防救援大队—）", [("县消防救援大队", "responsible")]),
+    # units separated by spaces, as role lines are often typed
+    ("牵头股室：办公室 综合股", [("办公室", "lead"), ("综合股", "lead")]),
+    ("牵头科室：安全生产科 配合科室：办公室　财务科", [("安全生产科", "lead"), ("办公室", "support"), ("财务科", "support")]),
+]
+ROLE_LINE_TRAPS = _DATA["label_traps"] + ["牵头股室：、", "配合股室：（略）"]
+
+
+@pytest.mark.parametrize("text,expected", ROLE_LINES)
+def test_role_line(text, expected):
+    got = [(s.text, s.role) for s in extract(text)]
+    assert got == expected
+    labels = set(_DATA["labels"]["lead"] + _DATA["labels"]["support"] + _DATA["labels"]["responsible"])
+    assert not labels & {name for name, _ in got}
+
+
+@pytest.mark.parametrize("text", ROLE_LINE_TRAPS)
+def test_role_line_without_units(text):
+    assert extract(text) == []
+
+
+@pytest.mark.parametrize("name", _DATA["unit_shapes"])
+def test_unit_shape(name):
+    from extract.extractors.departments import is_actor, is_fragment
+
+    assert not is_fragment(name) and is_actor(name)
+
+
+@pytest.mark.parametrize("name", _DATA["fragments"])
+def test_fragment_is_no_unit(name):
+    from extract.extractors.departments import is_actor
+
+    assert not is_actor(name)
+
+
+# Clause fragments that end in a unit word and were taken for units: a prohibition, a place phrase, a clause cut at
+# an open 责任单位 bracket. Only the units of the label block remain.
+FRAGMENT_CLAUSES = [
+    ("电动自行车一律不允许在单位、充电场所以外充电（责任单位：县消防救援大队—县住建局）",
+     [("县消防救援大队", "responsible"), ("县住建局", "responsible")]),
+    ("严禁在单位楼道、充电场所以外区域停放电动自行车。", []),
+    ("开展电动自行车专项检查（责任单位", []),
+    ("不得在人员密集场所违规使用明火。", []),
+    # a place is no organization: 充电场所 is where the work is done, not who does it
+    ("严禁电动自行车进楼入户，充电场所要配备灭火器材。", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", FRAGMENT_CLAUSES)
+def test_clause_fragments_are_no_units(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected

@@ -249,3 +249,16 @@ def test_rows_under_one_merged_task_cell_link_by_their_shared_title():
     res = align([body], ParentIndex(rows))
     assert {lk.parent for lk in res.links} == {"r0", "r1", "r2"}
     assert {lk.kind for lk in res.links} == {"merged"}
+
+
+def test_candidate_tfidf_equals_scikit_learn_transform():
+    """The parent index vectorizes child texts itself (one C-level pass over the n-grams); the matrix is the one
+    scikit-learn's transform gives, float for float, so candidates and their ties are unchanged."""
+    import numpy as np
+
+    parents = [clause(f"p{k}", t) for k, t in enumerate((P1, P2, P3))]
+    index = ParentIndex(parents)
+    texts = [mask(P1 + P3), mask("完善举报奖励制度"), "", "AB  cd 完善", mask(P2)[:7]]
+    want = index.vectorizer.transform(texts).toarray()
+    got = index.tfidf(texts).toarray()
+    assert np.array_equal(got, want)

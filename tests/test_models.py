@@ -3,15 +3,14 @@ predicts what scikit-learn predicts; the run-time tokenizer agrees with the spaC
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import CORPUS
-from extract.classify import MODELS, clause_features, fast_tokens, feature_text, load_models, tokens
-from extract.classify.linear import export
+from extract.classify import MODELS, ModelMissing, clause_features, fast_tokens, feature_text, load_models, tokens
+from extract.classify.linear import export, load
 from extract.classify.train import GOLD, build_models, data_hash, examples, split_names, train
 
 
@@ -32,19 +31,88 @@ def test_retraining_from_committed_data_reproduces_the_models(tmp_path):
 
     assert Path(jieba.dt.dictionary).resolve() == (MODELS / "jieba_dict.txt").resolve()
     sample = [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:60]
-    for name in ("is_task.pkl", "action.pkl"):
-        committed = pickle.loads((MODELS / name).read_bytes())
-        fresh = pickle.loads((tmp_path / name).read_bytes())
+    for name in ("is_task", "action"):
+        committed, fresh = load(MODELS, name), load(tmp_path, name)
         assert committed.classes_ == fresh.classes_
         assert np.allclose(committed.predict_proba(sample), fresh.predict_proba(sample), atol=1e-6)
 
 
-def test_numpy_export_predicts_what_scikit_learn_predicts():
+def test_numpy_export_predicts_what_scikit_learn_predicts(tmp_path):
     data = examples(GOLD, split_names(GOLD)["train"])
     task, action = build_models(data)
     docs = [x for x, _, _ in data][:80] + ["完全没有见过的文本 开展 检查", ""]
-    assert np.allclose(export(task).predict_proba(docs), task.predict_proba(docs), atol=1e-9)
-    assert np.allclose(export(action).predict_proba(docs), action.predict_proba(docs), atol=1e-9)
+    for name, fitted in (("is_task", task), ("action", action)):
+        exported = export(fitted)
+        assert np.allclose(exported.predict_proba(docs), fitted.predict_proba(docs), atol=1e-9)
+        # saved as arrays + JSON and read back: the same predictions, the same classes
+        exported.save(tmp_path, name)
+        back = load(tmp_path, name)
+        assert back.classes_ == list(fitted.classes_)
+        assert np.allclose(back.predict_proba(docs), fitted.predict_proba(docs), atol=1e-9)
+        # one call for many documents gives what one call per document gives
+        one_by_one = np.vstack([back.predict_proba([d]) for d in docs])
+        assert np.allclose(back.predict_proba(docs), one_by_one, atol=1e-12)
+
+
+def test_models_are_arrays_and_json_without_pickles():
+    names = sorted(p.name for p in MODELS.iterdir())
+    assert not [n for n in names if n.endswith((".pkl", ".pickle"))]
+    for name in ("is_task", "action"):
+        meta = json.loads((MODELS / f"{name}.json").read_text(encoding="utf-8"))
+        assert meta["format"] == 1 and meta["parts"]
+        with np.load(MODELS / f"{name}.npz", allow_pickle=False) as z:  # no object arrays: nothing to unpickle
+            assert {"coef", "intercept"} <= set(z.files)
+
+
+def test_a_missing_model_is_a_clear_error_not_a_fallback(tmp_path, caplog):
+    load_models.cache_clear()
+    try:
+        with pytest.raises(ModelMissing, match="is_task"):
+            load_models(tmp_path)
+        assert any("is_task" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+    finally:
+        load_models.cache_clear()
+
+
+def test_the_command_line_names_a_missing_model(tmp_path, monkeypatch, capsys):
+    import extract.classify as classify
+    from extract.cli import main
+
+    load_models.cache_clear()
+    monkeypatch.setattr(classify, "MODELS", tmp_path)
+    try:
+        assert main(["extract", str(CORPUS / "001_6a215b8801cc0d63.txt")]) == 2
+    finally:
+        load_models.cache_clear()
+    err = capsys.readouterr().err
+    assert "is_task" in err and "planlink train" in err and "Traceback" not in err
+
+
+def test_the_wheel_ships_the_models_rules_and_families(tmp_path):
+    """A built wheel holds every model file (as extract/models), every rules file and every family, so an installed
+    planlink classifies as the source tree does (a wheel without them used to find other tasks)."""
+    import subprocess
+    import sys
+    import zipfile
+
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(tmp_path), str(root)], check=True, capture_output=True, timeout=300)
+    wheel = next(tmp_path.glob("planlink-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    want = [f"extract/models/{p.name}" for p in (root / "models").iterdir() if p.is_file()]
+    want += [f"extract/rules/{p.name}" for p in (root / "extract" / "rules").iterdir() if p.suffix in (".yaml", ".jsonl", ".txt", ".json")]
+    want += [p.relative_to(root).as_posix() for p in (root / "extract" / "families").glob("*/family.yaml")]
+    assert any(n.endswith(".npz") for n in want)
+    assert sorted(set(want) - names) == []
+
+
+def test_prefix_words_equal_the_words_of_the_prefix():
+    from extract.words import prefix_words, words
+
+    long = "".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("00[0-1]_*.txt")))[:5000]
+    for limit in (1, 37, 600, 601, 1999, 4999, 6000):
+        assert prefix_words(long, limit) == words(long[:limit])
 
 
 def test_runtime_tokens_equal_the_spacy_pipeline():

@@ -111,8 +111,64 @@ def test_openvino_sessions_run_in_float32(monkeypatch):
     ocr_mod._engine.cache_clear()
     try:
         engine = ocr_mod._engine()
-        for session in (engine.text_det.infer, engine.text_rec.session):
-            assert isinstance(session, ocr_mod._OpenVinoSession)
-            assert str(session.compiled.get_property("INFERENCE_PRECISION_HINT")) in ("<Type: 'float32'>", "f32")
+        assert isinstance(engine.text_det.infer, ocr_mod._OpenVinoSession)
+        assert isinstance(engine.text_rec, ocr_mod._StreamRecognizer)
+        for compiled in (engine.text_det.infer.compiled, engine.text_rec.compiled):
+            assert str(compiled.get_property("INFERENCE_PRECISION_HINT")) in ("<Type: 'float32'>", "f32")
+        # the recognizer's batches run on one stream per core (at most two)
+        assert int(engine.text_rec.compiled.get_property("NUM_STREAMS")) == ocr_mod.STREAMS
+        # the angle classifier is never run (use_cls=False), so its model is never compiled
+        assert isinstance(engine.text_cls.infer, ocr_mod._Deferred) and engine.text_cls.infer.session is None
     finally:
         ocr_mod._engine.cache_clear()
+
+
+def test_stream_recognizer_reads_what_rapidocr_reads(monkeypatch):
+    """The batches run on parallel streams give the text RapidOCR's own one-after-the-other loop gives."""
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr_openvino") is None:
+        pytest.skip("rapidocr_openvino not installed")
+    import pdfplumber
+
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_openvino")
+    ocr_mod._engine.cache_clear()
+    try:
+        engine = ocr_mod._engine()
+        with pdfplumber.open(FIXTURES / "scans" / "tieshan_001_scan_p1.pdf") as pdf:
+            image = ocr_mod.drop_red(pdf.pages[0].to_image(resolution=ocr_mod.DPI).original)
+        streams = engine.text_rec
+        got, _ = engine(image, use_cls=False)
+        plain = streams.rec
+        plain.session = ocr_mod._OpenVinoSession(str(streams.model_path))
+        engine.text_rec = plain
+        want, _ = engine(image, use_cls=False)
+        assert len(got) > 10
+        assert [t for _, t, _ in got] == [t for _, t, _ in want]
+    finally:
+        ocr_mod._engine.cache_clear()
+
+
+def test_red_header_page_gives_title_issuer_number_and_date(no_network):
+    """Issue 16: a 红头 first page. The red organ line above the red rule is read (the seal below is not), the title is
+    the plan its notice announces, and the 文号's brackets come out as 〔〕."""
+    (doc,) = process_file(SCANS / "redhead_notice_p1.pdf")
+    assert doc.title == "安平县应急管理系统安全生产治本攻坚三年行动实施方案（2024—2026年）"
+    assert (doc.issuer, doc.doc_number, doc.date) == ("安平县应急管理局", "安应急〔2024〕21号", "2024-05-10")
+    assert doc.recipients == "各乡（镇）人民政府、街道办事处，县级有关单位"
+    assert "各单位于2024年6月20日前将本单位实施方案报送县应急管理局。" in doc.notes
+
+
+def test_red_rule_keeps_the_header_above_it_on_a_first_page():
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", (400, 600), "white")
+    d = ImageDraw.Draw(img)
+    for x in range(60, 340, 40):  # red organ line: characters, not a bar
+        d.rectangle((x, 40, x + 24, 80), fill=(210, 20, 20))
+    d.rectangle((20, 120, 380, 124), fill=(210, 20, 20))  # red rule
+    d.ellipse((150, 400, 250, 500), outline=(210, 20, 20), width=6)  # seal
+    kept, dropped = drop_red(img, keep_header=True), drop_red(img)
+    assert (kept[60, 70] != 255).any() and (dropped[60, 70] == 255).all()
+    assert (kept[450, 150:160] == 255).all()  # the seal is dropped on the first page too

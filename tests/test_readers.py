@@ -155,3 +155,70 @@ def test_pdfium_char_source_leaves_ruled_pages_to_pdfplumber():
     assert any(p for p in per_page), "the body pages are read by PDFium"
     chars = next(p for p in per_page if p)
     assert {"text", "x0", "x1", "top", "bottom", "size", "upright"} <= set(chars[0])
+
+
+# --- issue 16: annex table rows across a PDF page break ---------------------------------------------------------
+
+_HEAD = ["序号", "重点任务", "责任单位", "完成时限"]
+
+
+def _pages(first_rows, next_rows, header=_HEAD):
+    from extract.model import Block, Table
+    from extract.readers.pdf import _merge_tables
+
+    t1 = Table(rows=[header] + first_rows, header=header, page=1)
+    t2 = Table(rows=next_rows, header=next_rows[0], page=2)
+    out = _merge_tables([Block(text="附件", page=1, bbox=(0, 0, 1, 1))], [(1, 10.0, t1), (2, 10.0, t2)])
+    return [b.table.rows for b in out if b.kind == "table"]
+
+
+@pytest.mark.parametrize("next_rows,want", [
+    # the next page's first row has no 序号: the rest of the broken row
+    ([["", "完成整改销号。", "", ""], ["23", "开展宣传。", "县应急局", "长期"]],
+     [["22", "开展燃气安全排查，督促企业完成整改销号。", "县住建局", "2024年底前"], ["23", "开展宣传。", "县应急局", "长期"]]),
+    # a numbered first row is a row of its own, even after a row that stops mid-sentence
+    ([["23", "开展宣传进企业", "县应急局", "长期"]],
+     [["22", "开展燃气安全排查，督促企业", "县住建局", "2024年底前"], ["23", "开展宣传进企业", "县应急局", "长期"]]),
+    # the header repeated on the next page is dropped
+    ([_HEAD, ["23", "开展宣传。", "县应急局", "长期"]],
+     [["22", "开展燃气安全排查，督促企业", "县住建局", "2024年底前"], ["23", "开展宣传。", "县应急局", "长期"]]),
+])
+def test_table_row_across_a_page_break_joins_only_without_its_own_seq(next_rows, want):
+    (rows,) = _pages([["21", "建立台账。", "县应急局", "长期"], ["22", "开展燃气安全排查，督促企业", "县住建局", "2024年底前"]],
+                     next_rows)
+    assert rows[2:] == want
+
+
+def test_table_without_seq_column_keeps_the_sentence_rule():
+    header = ["重点任务", "责任单位"]
+    (rows,) = _pages([["开展燃气安全排查，督促企业", "县住建局"]], [["完成整改销号。", ""], ["2.开展宣传。", "县应急局"]],
+                     header=header)
+    assert rows[1:] == [["开展燃气安全排查，督促企业完成整改销号。", "县住建局"], ["2.开展宣传。", "县应急局"]]
+
+
+def test_table_row_ids_follow_the_seq_column():
+    from extract.model import Block, Table
+    from extract.segment import segment
+
+    rows = [_HEAD, ["7", "建立隐患台账。", "县应急局", "长期"], ["9", "开展专项检查。", "县公安局", "2024年底前"],
+            ["10", "强化宣传教育。", "县委宣传部", "长期"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，结合实际，制定本方案。"),
+              Block(text="一、重点任务"), Block(text="（一）开展排查。各乡镇要开展排查。"), Block(text="附件：重点任务清单"),
+              Block(kind="table", table=Table(rows=rows, header=_HEAD))]
+    (doc,) = segment(blocks)
+    table = [c for c in doc.clauses if c.kind == "table_row"]
+    assert [(c.id, c.path) for c in table] == [("ca.7", ["附件", "7"]), ("ca.9", ["附件", "9"]), ("ca.10", ["附件", "10"])]
+
+
+@pytest.mark.parametrize("ext", ["docx", "pdf"])
+def test_annex_rows_broken_by_page_breaks_stay_23_rows_numbered_by_their_seq(ext):
+    """tests/fixtures/annex_pagebreak.*: 23 numbered rows without a final 。 that LibreOffice breaks across pages; a
+    page that starts with a numbered row starts a new row (joining by the sentence rule alone gave 22 rows)."""
+    from extract.segment import segment
+
+    path = FIXTURES / f"annex_pagebreak.{ext}"
+    (doc,) = segment(read_file(path).blocks, str(path))
+    rows = [c for c in doc.clauses if c.kind == "table_row"]
+    assert [c.path for c in rows] == [["附件", str(i)] for i in range(1, 24)]
+    assert all(c.text.startswith(f"第{i}项任务") for i, c in zip(range(1, 24), rows))
+    assert all(c.text.count("项任务") == 1 for c in rows)  # no row holds the start of the next

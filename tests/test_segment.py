@@ -214,3 +214,23 @@ def test_clause_offsets_point_into_document_text():
     for c in doc.clauses:
         if c.kind == "body" and "\n" not in c.text:
             assert doc.text[c.start:c.end] == c.text
+
+
+def test_role_lines_under_a_heading_assign_every_item_of_the_section_and_are_no_clauses():
+    """Issue 16: 牵头股室/配合股室 lines written once under a heading before its items."""
+    from extract.pipeline import extract_clause
+
+    text = ("某县交通运输局安全生产治本攻坚三年行动实施方案\n为做好工作，结合实际，制定本方案。\n一、重点任务\n"
+            "（一）开展隐患排查整治\n牵头股室：安全股\n配合股室：各股室、各乡（镇）人民政府\n"
+            "1.每月至少开展1次隐患排查。\n2.建立隐患台账，实行闭环管理。\n"
+            "（二）强化教育培训\n1.组织企业主要负责人参加培训。\n牵头股室：运输股\n")
+    (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
+    assert not any(c.text.startswith(("牵头股室", "配合股室")) for c in doc.clauses)
+    items = {tuple(c.path): c for c in doc.clauses}
+    for key in [("一", "（一）", "1"), ("一", "（一）", "2")]:
+        extract_clause(items[key])
+        assert [(d.text, d.role) for d in items[key].departments] == [
+            ("安全股", "lead"), ("各股室", "support"), ("各乡（镇）人民政府", "support")]
+    other = items[("一", "（二）", "1")]
+    extract_clause(other)
+    assert [(d.text, d.role) for d in other.departments] == [("运输股", "lead")]

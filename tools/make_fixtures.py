@@ -120,8 +120,44 @@ def bad_inputs(pdf: Path) -> None:
     img.save(bad / "scanned.pdf", "PDF", resolution=150)
 
 
+# Issue 16: an annex task table of 23 numbered rows whose long rows break across PDF pages.
+PAGEBREAK_TASKS = ["组织开展危险化学品企业主要负责人安全生产知识和管理能力考核，对考核不合格的责令限期重新参加培训",
+                   "督促企业对照重大事故隐患判定标准开展全面自查，建立隐患台账并实行动态更新和闭环销号管理",
+                   "推动重点企业安装安全风险监测预警系统，实现重大危险源温度、压力、液位等关键参数实时监测",
+                   "开展城镇燃气、液化石油气充装和经营场所专项执法检查，严厉打击非法经营和违规充装等行为"]
+
+
+def build_pagebreak_annex(target: Path) -> None:
+    """A county plan whose annex is one Word table (序号 / 重点任务 / 牵头股室 / 配合股室 / 完成时限) of 23 rows, long
+    enough that LibreOffice breaks rows across pages."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    d = docx.Document()
+    style = d.styles["Normal"]
+    style.font.name = "FangSong"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
+    style.font.size = Pt(14)
+    for line in ["白河县应急管理局安全生产治本攻坚三年行动实施方案", "为推进安全生产治本攻坚，结合我县实际，制定本方案。",
+                 "一、主要任务", "（一）压实企业主体责任。各企业要落实全员安全生产责任制。", "附件：重点任务清单"]:
+        d.add_paragraph(line)
+    header = ["序号", "重点任务", "牵头股室", "配合股室", "完成时限"]
+    t = d.add_table(rows=24, cols=5)
+    t.style = "Table Grid"
+    for j, h in enumerate(header):
+        t.cell(0, j).text = h
+    for i in range(1, 24):
+        task = "；".join(PAGEBREAK_TASKS[(i + k) % 4] for k in range(1 + i % 3))  # cells without a final 。
+        for j, cell in enumerate([str(i), f"第{i}项任务：{task}", "危化股", "执法大队", f"{2024 + i % 3}年底前"]):
+            t.cell(i, j).text = cell
+    d.save(target)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    build_pagebreak_annex(OUT / "annex_pagebreak.docx")
+    soffice_convert(OUT / "annex_pagebreak.docx", "pdf", OUT)
     sources = {"tieshan_001": ROOT / "corpus" / "001_6a215b8801cc0d63.txt",
                "youyang_000": ROOT / "corpus" / "000_74f15ec52f85c6cf.txt"}
     for name, txt in sources.items():

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "fixtures" / "scans"
 
 
-def red_seal(img, cx: int, cy: int, r: int):
+def red_seal(img, cx: int, cy: int, r: int, text: str = "铁峰乡人民政府"):
     from PIL import ImageDraw, ImageFont
 
     d = ImageDraw.Draw(img, "RGBA")
@@ -22,10 +22,63 @@ def red_seal(img, cx: int, cy: int, r: int):
     d.polygon(star, fill=red)
     try:
         font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", r // 5)
-        d.text((cx - r * 0.75, cy - r * 0.75), "铁峰乡人民政府", fill=red, font=font)
+        d.text((cx - r * 0.75, cy - r * 0.75), text, fill=red, font=font)
     except OSError:
         pass
     return img
+
+
+# A 红头 first page (issue 16): the issuing organ in large red type over a red rule, then 文号, title, notice, signature.
+REDHEAD = {
+    "organ": "安平县应急管理局文件",
+    "number": "安应急〔2024〕21号",
+    "title": ["安平县应急管理局关于印发《安平县", "应急管理系统安全生产治本攻坚三年", "行动实施方案（2024—2026年）》的通知"],
+    "body": ["各乡（镇）人民政府、街道办事处，县级有关单位：",
+             "    现将《安平县应急管理系统安全生产治本攻坚三年行动",
+             "实施方案（2024—2026年）》印发给你们，请结合实际认真贯彻落",
+             "实。各单位于2024年6月20日前将本单位实施方案报送县应急管",
+             "理局。"],
+    "signature": "安平县应急管理局",
+    "date": "2024年5月10日",
+}
+
+
+def red_header_page(dpi: int = 180):
+    from PIL import Image, ImageDraw, ImageFont
+
+    w, h = int(8.27 * dpi), int(11.69 * dpi)
+    img = Image.new("RGB", (w, h), "white")
+    d = ImageDraw.Draw(img)
+    serif = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
+    bold = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"
+    px = dpi / 72  # pixels per point
+    big, title, body = (ImageFont.truetype(bold, int(30 * px)), ImageFont.truetype(bold, int(18 * px)),
+                        ImageFont.truetype(serif, int(15 * px)))
+    red = (210, 20, 20)
+    left, y = int(w * 0.12), int(h * 0.10)
+
+    def centred(text, font, fill, y):
+        tw = d.textlength(text, font=font)
+        d.text(((w - tw) / 2, y), text, font=font, fill=fill)
+
+    centred(REDHEAD["organ"], big, red, y)
+    y += int(60 * px)
+    centred(REDHEAD["number"], body, "black", y)
+    y += int(26 * px)
+    d.rectangle((left, y, w - left, y + max(3, int(1.5 * px))), fill=red)  # the red rule under the header
+    y += int(40 * px)
+    for line in REDHEAD["title"]:
+        centred(line, title, "black", y)
+        y += int(30 * px)
+    y += int(18 * px)
+    for line in REDHEAD["body"]:
+        d.text((left, y), line, font=body, fill="black")
+        y += int(28 * px)
+    y += int(50 * px)
+    d.text((w * 0.55, y), REDHEAD["signature"], font=body, fill="black")
+    y += int(28 * px)
+    d.text((w * 0.57, y), REDHEAD["date"], font=body, fill="black")
+    return red_seal(img, int(w * 0.66), int(y - 10 * px), int(w * 0.11), REDHEAD["signature"])
 
 
 def degrade(img, seed: int, dpi: int, skew: float):
@@ -79,6 +132,8 @@ def main() -> None:
         w.write(fh)
     # the first page alone: the notice with the red seal over the signature
     scanned[0].save(OUT / "tieshan_001_scan_p1.pdf", "PDF", resolution=180)
+    # a 红头 first page with its red organ line and red rule
+    degrade(red_header_page(180), 7, 180, skew=0.3).save(OUT / "redhead_notice_p1.pdf", "PDF", resolution=180)
     print("scans written to", OUT)
 
 

@@ -1,17 +1,20 @@
-"""is_task and action classification: trained scikit-learn models over spaCy/jieba tokens, with a rule fallback."""
+"""is_task and action classification: trained scikit-learn models (exported to numpy) over jieba tokens."""
 from __future__ import annotations
 
 import json
-import pickle
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from .. import families
-from ..log import fallback
+from .. import families, words
+from ..errors import ModelMissing
 from ..model import Clause, Document
 
-MODELS = Path(__file__).resolve().parent.parent.parent / "models"
+MODELS = words.MODELS
+DICTIONARY = words.DICTIONARY
+MODEL_NAMES = ("is_task", "action")
+log = logging.getLogger(__name__)
 _PATTERNS = Path(__file__).resolve().parent.parent / "rules" / "actions.jsonl"
 ACTIONS = families.default().codes  # the classifiers are trained on the default family's actions
 
@@ -33,36 +36,17 @@ def patterns() -> list[tuple[str, re.Pattern]]:
     return out
 
 
-DICTIONARY = "jieba_dict.txt"  # the segmentation dictionary the models were trained with (models/, made by train)
+@lru_cache(maxsize=1)
+def _nlp():
+    import spacy
+
+    words.tokenizer()  # jieba pointed at the trained dictionary before spaCy's segmenter loads it
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def use_dictionary(path: Path | None = None) -> None:
-    """Segment with `path` (default: models/jieba_dict.txt when it exists, else jieba's own dictionary).
-    jieba's full dictionary (349,046 words) takes 0.8 s to load; the trained one keeps its common words and every
-    word of the training plans, and loads in a quarter of that."""
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    path = path or MODELS / DICTIONARY
-    if path.is_file():
-        jieba.set_dictionary(str(path))
-    _jieba.cache_clear()
+    words.use_dictionary(path)
     _nlp.cache_clear()
-
-
-@lru_cache(maxsize=1)
-def _nlp():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    _configure(jieba)
-    import spacy
-
-    return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
 
 
 def tokens(text: str) -> list[str]:
@@ -70,29 +54,11 @@ def tokens(text: str) -> list[str]:
     return [t.text for t in _nlp().make_doc(text) if not t.is_space]
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    _configure(jieba)
-    jieba.initialize()
-    return jieba
-
-
-def _configure(jieba) -> None:
-    """Point jieba at the trained dictionary once, unless use_dictionary() chose one already."""
-    if jieba.dt.dictionary == jieba.DEFAULT_DICT and (MODELS / DICTIONARY).is_file():
-        jieba.set_dictionary(str(MODELS / DICTIONARY))
-
-
 def fast_tokens(text: str) -> list[str]:
-    """The same tokens as tokens(), from jieba directly: spaCy's zh tokenizer with segmenter=jieba is
-    jieba.cut(text, cut_all=False) without white space (tests/test_models.py checks the two agree on the corpus).
-    The command line uses this so that it starts without importing spaCy."""
-    return [w for w in _jieba().cut(text, cut_all=False) if w.strip()]
+    """The same tokens as tokens(), from jieba directly and cached by text (words.py): spaCy's zh tokenizer with
+    segmenter=jieba is jieba.cut(text, cut_all=False) without white space (tests/test_models.py checks the two
+    agree on the corpus). The command line uses this so that it starts without importing spaCy."""
+    return words.words(text)
 
 
 def clause_features(c: Clause) -> dict:
@@ -101,10 +67,7 @@ def clause_features(c: Clause) -> dict:
             "heading": (c.heading or "").rsplit(" / ", 1)[-1]}
 
 
-@lru_cache(maxsize=4096)
-def _heading_tokens(heading: str) -> tuple[str, ...]:
-    """Section titles repeat over every clause under them: tokenized once."""
-    return tuple(fast_tokens(heading))
+TEXT_LIMIT = 600  # characters of a clause the models read
 
 
 def feature_text(f: dict, tokenizer=None) -> str:
@@ -115,22 +78,27 @@ def feature_text(f: dict, tokenizer=None) -> str:
     # the words of the section a clause stands in (工作目标, 保障措施, 开展重大事故隐患动态清零行动), marked apart from
     # its own words: in leave-one-fold-out runs on the training plans they raise action accuracy from 0.87 to 0.91
     heading = f.get("heading", "")
-    section = [f"H_{w}" for w in (_heading_tokens(heading) if tokenizer is None else tokenizer(heading))] \
-        if heading else ["H_NONE"]
-    return " ".join((tokenizer or fast_tokens)(f["text"][:600]) + hits + extra + section)
+    section = [f"H_{w}" for w in (tokenizer or fast_tokens)(heading)] if heading else ["H_NONE"]
+    own = words.prefix_words(f["text"], TEXT_LIMIT) if tokenizer is None else tokenizer(f["text"][:TEXT_LIMIT])
+    return " ".join(own + hits + extra + section)
 
 
 @lru_cache(maxsize=1)
-def load_models() -> tuple[object | None, object | None]:
-    """The exported models (numpy only, see linear.py); None where no model has been trained."""
-    task = MODELS / "is_task.pkl"
-    action = MODELS / "action.pkl"
-    m1 = pickle.loads(task.read_bytes()) if task.is_file() else None
-    m2 = pickle.loads(action.read_bytes()) if action.is_file() else None
-    for name, m in (("is_task", m1), ("action", m2)):
-        if m is None:
-            fallback(f"model-{name}", "no trained %s model in %s: rules classify instead", name, MODELS)
-    return m1, m2
+def load_models(directory: Path | None = None):
+    """The exported is_task and action models (numpy arrays + JSON, see linear.py). A missing or unreadable model
+    is an error: a rule fallback would quietly find other tasks."""
+    from .linear import load
+
+    directory = directory or MODELS
+    out = []
+    for name in MODEL_NAMES:
+        try:
+            out.append(load(directory, name))
+        except (OSError, ValueError, KeyError) as exc:
+            log.error("classifier %s cannot be loaded from %s: %s", name, directory, exc)
+            raise ModelMissing(f"the trained classifier {name!r} cannot be loaded from {directory} "
+                               f"({type(exc).__name__}: {exc}); reinstall planlink or run `planlink train`") from None
+    return tuple(out)
 
 
 # ANNOTATION.md §4: the member list of a 领导小组 inside the body is non-task clauses, whatever a model says.
@@ -155,62 +123,37 @@ def is_statement_section(c: Clause) -> bool:
     return c.kind == "body" and bool(_STATEMENT_SECTION.match((c.heading or "").rsplit(" / ", 1)[-1].strip()))
 
 
-def rule_is_task(c: Clause) -> tuple[bool, float]:
-    if _PREAMBLE.search(c.text):
-        return False, 0.1
-    if c.path and c.path[-1] in ("（一）",) and re.match(r"^(指导思想|总体要求|工作目标|主要目标)", c.text):
-        return False, 0.2
-    if re.match(r"^(通过|到20\d\d年)", c.text) and not re.search(r"要|应|须", c.text[:40]):
-        return False, 0.3
-    ok = bool(_DIRECTIVE.search(c.text))
-    return ok, 0.7 if ok else 0.3
-
-
-def rule_action(c: Clause) -> tuple[str, dict]:
-    votes: dict[str, float] = {}
-    for label, rx in patterns():
-        n = len(rx.findall(c.text))
-        if n:
-            votes[label] = votes.get(label, 0.0) + n
-    if not votes:
-        return "X", {}
-    total = sum(votes.values())
-    scores = {k: v / total for k, v in votes.items()}
-    return max(scores, key=scores.get), scores
+CHUNK = 256  # clauses scored per batch: the n-grams of a batch are held in memory at once
 
 
 def classify_documents(docs: list[Document]) -> None:
-    task_model, action_model = load_models()
     clauses = [c for d in docs for c in d.clauses]
+    for k in range(0, len(clauses), CHUNK):
+        _classify(clauses[k:k + CHUNK])
+
+
+def _classify(clauses: list[Clause]) -> None:
+    task_model, action_model = load_models()
     if not clauses:
         return
-    feats = [clause_features(c) for c in clauses]
-    if task_model is not None:
-        X = [feature_text(f) for f in feats]
-        probs = task_model.predict_proba(X)[:, 1]
-        for c, p in zip(clauses, probs):
-            c.is_task, c.task_score = bool(p >= 0.5), float(p)
-            # member lines of a 领导小组, and the opening paragraph that says why and by whom the plan was made
-            # (before the first section: 30 of 30 such paragraphs in the training plans are no task)
-            if c.is_task and (is_member_line(c) or (not c.path and c.kind == "body" and _PREAMBLE.search(c.text))
-                              or is_statement_section(c)):
-                c.is_task, c.task_score = False, 0.0
-    else:
-        X = None
-        for c in clauses:
-            c.is_task, c.task_score = rule_is_task(c)
-    tasks = [(i, c) for i, c in enumerate(clauses) if c.is_task]
+    X = [feature_text(clause_features(c)) for c in clauses]
+    grams = task_model.grams(X)  # both models cut the same feature texts into the same n-grams: cut once
+    probs = task_model.predict_proba(X, grams)[:, 1]
+    for c, p in zip(clauses, probs):
+        c.is_task, c.task_score = bool(p >= 0.5), float(p)
+        # member lines of a 领导小组, and the opening paragraph that says why and by whom the plan was made
+        # (before the first section: 30 of 30 such paragraphs in the training plans are no task)
+        if c.is_task and (is_member_line(c) or (not c.path and c.kind == "body" and _PREAMBLE.search(c.text))
+                          or is_statement_section(c)):
+            c.is_task, c.task_score = False, 0.0
+    tasks = [i for i, c in enumerate(clauses) if c.is_task]
     if not tasks:
         return
-    if action_model is not None:
-        X = X if X is not None else [feature_text(f) for f in feats]
-        Xt = [X[i] for i, _ in tasks]
-        probs = action_model.predict_proba(Xt)
-        labels = list(action_model.classes_)
-        for (_, c), row in zip(tasks, probs):
-            scores = {labels[k]: float(row[k]) for k in range(len(labels))}
-            c.action = max(scores, key=scores.get)
-            c.action_scores = {k: round(v, 4) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]}
-    else:
-        for _, c in tasks:
-            c.action, c.action_scores = rule_action(c)
+    sub = {k: [v[i] for i in tasks] for k, v in grams.items()}
+    probs = action_model.predict_proba([X[i] for i in tasks], sub)
+    labels = list(action_model.classes_)
+    for i, row in zip(tasks, probs):
+        c = clauses[i]
+        scores = {labels[k]: float(row[k]) for k in range(len(labels))}
+        c.action = max(scores, key=scores.get)
+        c.action_scores = {k: round(v, 4) for k, v in sorted(scores.items(), key=lambda kv: -kv[1])[:3]}

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from . import ACTIONS, DICTIONARY, MODELS, clause_features, feature_text, tokens, use_dictionary
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent  # the source checkout: corpus/ lives there
 GOLD = ROOT / "corpus" / "gold"
 
 
@@ -154,9 +153,9 @@ def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     from .linear import export
 
-    # what the pipeline loads: the fitted models as numpy weights (no scikit-learn import at run time)
-    (out_dir / "is_task.pkl").write_bytes(pickle.dumps(export(task), protocol=pickle.HIGHEST_PROTOCOL))
-    (out_dir / "action.pkl").write_bytes(pickle.dumps(export(action), protocol=pickle.HIGHEST_PROTOCOL))
+    # what the pipeline loads: the fitted models as numpy arrays + JSON (no scikit-learn or pickle at run time)
+    export(task).save(out_dir, "is_task")
+    export(action).save(out_dir, "action")
     import sklearn
 
     meta = {

@@ -11,6 +11,7 @@ from ..text import half_width, to_arabic
 
 _FILE = "deadlines.yaml"
 _NUM = re.compile(r"\d+")
+_CLOSING = re.compile(r"前|底|末|旬")
 _WINDOW_BEFORE = 16
 _WINDOW_AFTER = 12
 # day of month that ends 上旬 / 中旬 / 下旬 (下旬: the month's last day)
@@ -47,7 +48,7 @@ def _open_start(span: str) -> bool:
 
 def _closing(span: str) -> bool:
     """前 / 底 / 末 / 旬: the span names a deadline, so only its end counts."""
-    return bool(re.search(r"前|底|末|旬", span))
+    return bool(_CLOSING.search(span))
 
 
 def normalize(kind: str, span: str) -> dict | None:
@@ -58,6 +59,8 @@ def normalize(kind: str, span: str) -> dict | None:
         return {"start": None, "end": None, "ongoing": False, "optional": True}
     n = [int(x) for x in _NUM.findall(span)]
     try:
+        if kind == "from_to":
+            return _from_to(span)
         if kind == "label_years":
             return _interval(_iso(n[0], 1, 1), _iso(n[-1], 12, 31))
         if kind == "month_range_years":
@@ -105,6 +108,24 @@ def normalize(kind: str, span: str) -> dict | None:
     except (IndexError, ValueError):  # a month 13 or a day 32 is not a date
         return None
     raise ValueError(f"unknown deadline kind {kind!r} in {_FILE}")
+
+
+_TO = re.compile(r"至|到|截至|截止到?")
+_PART = re.compile(r"(?:(\d{4})\s*年)?\s*(?:(\d{1,2})\s*月份?)?\s*(?:(\d{1,2})\s*[日号])?")
+
+
+def _from_to(span: str) -> dict:
+    """自2024年5月起，至2025年10月: the start of the first date and the end of the second (its year the first's
+    when not written)."""
+    left, right = _TO.split(span, maxsplit=1)
+    a = _PART.search(left[left.index(next(c for c in left if c.isdigit())):])
+    b = _PART.search(right[right.index(next(c for c in right if c.isdigit())):])
+    y1, m1, d1 = (int(x) if x else None for x in a.groups())
+    y2, m2, d2 = (int(x) if x else None for x in b.groups())
+    y2 = y2 or y1
+    start = _iso(y1, m1 or 1, d1 or 1)
+    end = _iso(y2, m2 or 12, d2 or _last(y2, m2 or 12))
+    return _interval(start, end)
 
 
 def _inside_title(text: str, pos: int) -> bool:

@@ -5,25 +5,33 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from ..model import Department, Span
+from ..rules import read_yaml
 
 _RULES = Path(__file__).resolve().parent.parent / "rules" / "departments.yaml"
 _SPLIT = re.compile(r"[、，,；;/]")
-_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或")  # 安全总监及以上领导 is one actor
+_SPLIT_OR_BRACKET = re.compile(r"[、，,；;/（()）]")
+# 安全总监及以上领导 is one actor; 县消防救援大队—县住建局: a dash between two names joins a list, and so does a space
+# (牵头股室：办公室 综合股), each only where both sides are names
+_CONJ = re.compile(r"以及|和|及(?!以上|以下)|与|或|[—–－]+|[ 　]+")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _STOP = set("；;。\n")
 # 各村（社区）, 交通运输各级单位(部门): the head word stands before a closing bracket
 _TRAIL_BRACKET = re.compile(r"[（(][^()（）]{1,24}[)）]$")
+# patterns of the name tests, compiled once
+_NOT_A_NAME = re.compile(r"进一步|工作|任务|情况|问题|隐患|能力|水平|年|月")
+_DIGIT = re.compile(r"\d")
+_OPENING_WORD = re.compile(r"^(请|并|和|及|与|同时|另外|其中|此外|全年|每年|年内|今后|届时)")
+_ROLE_WORD_END = re.compile(r"(负责|牵头|配合|主要负责)$")
+_TIME_WORD = re.compile(r"\d{4}年|长期|月底|年底")
+_LIST_JOINERS = re.compile(r"[、，,和及与或]")
 # 725油库: a unit's number opens its name; 10家企业, 100%培训 are counts
 _UNIT_NUMBER = re.compile(r"^\d{2,5}(?![\d家个项次条批名人%％年月日号.．])")
 
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    with open(_RULES, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(_RULES)
     suffixes = sorted(data["actor_suffixes"], key=len, reverse=True)
     label_role = {lab: role for role, labs in data["labels"].items() for lab in labs}
     labels = sorted(label_role, key=len, reverse=True)
@@ -44,11 +52,20 @@ def rules() -> dict:
     data["_governing_re"] = re.compile(data["governing_words"])
     data["_author_re"] = re.compile(data["author_sentence_pattern"])
     data["_tails"] = sorted(data["list_tails"], key=len, reverse=True)
+    # tuples for str.endswith, made once (building them per call cost more than the test)
+    data["_list_tails_t"] = tuple(t for t in data["_tails"] if t != "等")
+    data["_tails_t"] = tuple(data["_tails"])
+    for key in ("not_actor_endings", "actor_endings", "person_suffixes", "shared_heads"):
+        data[f"_{key}_t"] = tuple(data[key])
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
     data["_admin_re"] = re.compile(data["admin_unit_pattern"])
+    # the Chinese characters of the level-of-government pattern: a name it matches holds at least one of them
+    data["_admin_chars_re"] = re.compile("[" + "".join(sorted({ch for ch in data["admin_unit_pattern"]
+                                                               if "\u4e00" <= ch <= "\u9fff"})) + "]")
     data["_opener_re"] = re.compile(data["supervising_openers"])
     data["_bad_start"] = re.compile(data["not_actor_starts"])
     data["_bad_inside"] = re.compile(data["not_actor_inside"])
+    data["_fragment_re"] = re.compile(data["fragment_pattern"])
     return data
 
 
@@ -73,19 +90,31 @@ _BARE = {"系统", "场所", "平台", "机制", "体系"}
 
 
 @lru_cache(maxsize=8192)
+def is_fragment(name: str) -> bool:
+    """A span that cannot be a unit name whatever it ends with (departments.yaml fragment_pattern): clause grammar,
+    or an unbalanced or bare bracket. (A role label is no unit in a label line, but may be a subject: 牵头部门要……)"""
+    r = rules()
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        return True
+    if re.fullmatch(r"[（(][^()（）]*[)）]", name):
+        return True
+    return bool(r["_fragment_re"].search(name))
+
+
+@lru_cache(maxsize=8192)
 def is_actor(name: str) -> bool:
     r = rules()
     if len(name) < 2 or len(name) > 40 or not _CJK.search(name):
         return False
-    if name in _BARE:
+    if name in _BARE or is_fragment(name):
         return False  # "系统" / "场所" alone names no one
     if r["_object_re"].match(name):
         return False
-    if r["_modal_re"].search(name) or re.search(r"进一步|工作|任务|情况|问题|隐患|能力|水平|年|月", name):
+    if r["_modal_re"].search(name) or _NOT_A_NAME.search(name):
         return False
-    if re.search(r"\d", _UNIT_NUMBER.sub("", name)):
+    if _DIGIT.search(_UNIT_NUMBER.sub("", name)):
         return False
-    if (name.endswith(tuple(r["not_actor_endings"])) and not name.endswith(tuple(r["actor_endings"]))) \
+    if (name.endswith(r["_not_actor_endings_t"]) and not name.endswith(r["_actor_endings_t"])) \
             or r["_bad_start"].match(name) or r["_bad_inside"].search(name):
         return False
     return bool(r["_suffix_re"].search(_TRAIL_BRACKET.sub("", name)) or r["_admin_re"].match(name))
@@ -101,7 +130,7 @@ def _same_actor(a: str, b: str) -> bool:
     if short not in long_:
         return False
     r = rules()
-    return not (long_.endswith(tuple(r["person_suffixes"])) and not short.endswith(tuple(r["person_suffixes"]))) \
+    return not (long_.endswith(r["_person_suffixes_t"]) and not short.endswith(r["_person_suffixes_t"])) \
         and short not in r["actor_suffixes"]
 
 
@@ -122,7 +151,7 @@ _REMARK = re.compile(r"(?<=.)[（(](?:以下|含|包括|注|不含|其中)[^()�
 
 @lru_cache(maxsize=8192)
 def _clean(name: str) -> str:
-    name = name.strip(" 　\t:：,，.。、\"“”")
+    name = name.strip(" 　\t:：,，.。、\"“”—–－~～")
     # brackets are stripped from the ends only when unbalanced: 各地(市) keeps its (市)
     while name and name[-1] in ")）" and name.count("(") + name.count("（") < name.count(")") + name.count("）"):
         name = name[:-1]
@@ -130,7 +159,9 @@ def _clean(name: str) -> str:
         name = name[1:]
     # 各乡镇政府(以下均需各地〈县〉政府落实,不再列出): a remark in brackets after the name is not part of it
     name = _REMARK.sub("", name)
-    for tail in rules()["_tails"]:
+    r = rules()
+    # the loop runs only when some tail ends the name (one C-level test for all of them first)
+    for tail in r["_tails"] if name.endswith(r["_tails_t"]) else ():
         if name.endswith(tail) and len(name) > len(tail):
             name = name[: -len(tail)]
             break
@@ -141,8 +172,8 @@ def _clean(name: str) -> str:
             name = name[: m.start()]
     if "由" in name:
         name = name[name.rindex("由") + 1:]
-    name = re.sub(r"^(请|并|和|及|与|同时|另外|其中|此外|全年|每年|年内|今后|届时)", "", name)
-    name = re.sub(r"(负责|牵头|配合|主要负责)$", "", name) if not name.endswith("负责人") else name
+    name = _OPENING_WORD.sub("", name)
+    name = _ROLE_WORD_END.sub("", name) if not name.endswith("负责人") else name
     # 城市建设处、城市管理监督处按职责分工负责 in a 责任部门 block: the manner of the work is no part of a name
     name = _BY_DUTY.sub("", name)
     return name.strip()
@@ -151,29 +182,38 @@ def _clean(name: str) -> str:
 def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]]:
     """Split a list of names on 、，和及或 — but not inside brackets (各地(市)、县(市、区)自然资源主管部门), and not where
     the items share one head word (特种设备生产、使用单位 / 电力、通讯、充电桩经营企业 / 乡所属办、站、所、中心)."""
+    if not offset:
+        return list(_split_names_at0(text, check))
+    return [(name, offset + pos) for name, pos in _split_names_at0(text, check)]
+
+
+@lru_cache(maxsize=16384)
+def _split_names_at0(text: str, check: bool) -> tuple[tuple[str, int], ...]:
+    """_split_names at offset 0, memoized: the subject rules ask about the same phrase several times (is it a list of
+    names, does it cover the subject, …) and plans repeat their phrases."""
+    offset = 0
     r = rules()
+    if check and not r["_suffix_any_re"].search(text) and not r["_admin_chars_re"].search(text) \
+            and not text.rstrip("。，, ").endswith(r["_list_tails_t"]):
+        # every name kept with check=True passes is_actor, which needs an actor suffix or a level of government
+        # (admin_unit_pattern) in it: a phrase with neither holds no name, and most phrases of a clause are such
+        return ()
     out: list[tuple[str, int]] = []
     # "消防等相关部门": the tail says the list holds departments, so its items need no actor suffix
-    if check and any(text.rstrip("。，, ").endswith(t) for t in r["_tails"] if t != "等"):
+    if check and text.rstrip("。，, ").endswith(r["_list_tails_t"]):
         check = False
     depth = 0
     start = 0
     pieces: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        ch = text[i]
+    for m in _SPLIT_OR_BRACKET.finditer(text):  # only brackets and separators change anything
+        ch = m.group()
         if ch in "（(":
             depth += 1
         elif ch in "）)":
             depth = max(0, depth - 1)
         elif depth == 0:
-            m = _SPLIT.match(text, i)
-            if m:
-                pieces.append((start, i))
-                start = m.end()
-                i = m.end()
-                continue
-        i += 1
+            pieces.append((start, m.start()))
+            start = m.end()
     pieces.append((start, len(text)))
     # 和/及/与/或 join two names only when the left part is a name itself: 住房和城乡建设厅 stays whole.
     refined: list[tuple[int, int]] = []
@@ -194,7 +234,7 @@ def _split_names(text: str, offset: int, *, check: bool) -> list[tuple[str, int]
         if not _CJK.search(name) or len(name) < 2:
             continue
         out.append((name, offset + (pos if pos >= 0 else s)))
-    return out
+    return tuple(out)
 
 
 _OWN_LEVEL = re.compile(r"^(?:各|全)?(?:自治区|省|市|州|盟|县|区|旗|乡|镇)?(?:级|直|属)")
@@ -217,7 +257,7 @@ def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
     for (s, e), name in zip(pieces, names):
         admin = bool(r["_admin_re"].match(name))
         # 各乡镇（街道）、县级有关部门: a name opened by its own level (县级/市直/各级) shares no head with the items before
-        shares = pending and not admin and not _OWN_LEVEL.match(name) and (name.endswith(tuple(r["shared_heads"]))
+        shares = pending and not admin and not _OWN_LEVEL.match(name) and (name.endswith(r["_shared_heads_t"])
                                             or all(r["_admin_re"].match(_clean(text[a:b])) for a, b in pending))
         if shares and is_actor(_clean(text[pending[0][0]:e])):
             out.append((pending[0][0], e, True))  # 各地(市)、县(区)林草局 / 特种设备生产、使用单位
@@ -268,7 +308,7 @@ def extract(text: str) -> list[Department]:
     for role, block, off, label_at in _label_blocks(text):
         covered.append((label_at, off + len(block)))
         for name, pos in _split_names(block, off, check=False):
-            if re.search(r"\d{4}年|长期|月底|年底", name):
+            if _TIME_WORD.search(name) or is_fragment(name) or name in rules()["_label_role"]:
                 continue
             mark = _ROLE_MARK.search(name)
             if mark and len(name) > mark.end() - mark.start() + 1:
@@ -324,6 +364,7 @@ _LEADING = re.compile(r"^(?:(?:20\d\d|[二][〇零][一二三四五六七八九�
 
 
 _SENTENCE_END = set("。；;！!？?\n")
+_SENTENCE_END_RE = re.compile("[。；;！!？?\n]")
 # adverbs between a subject and its modal: 主要负责人和“五职”矿长每年必须…… / 单位全部建成……
 _TRAILING = re.compile(r"(?:每年|每半年|每季度|每月|每周|定期|原则上|主要|具体|统一|共同|分别|切实|都|也|更|还|均|全部|按要求|"
                        + _DUTY_MANNER + r")+$")
@@ -337,7 +378,7 @@ def _is_subject(phrase: str) -> bool:
     if is_actor(phrase):
         return True
     names = _split_names(phrase, 0, check=True) if len(phrase) <= 40 else []
-    return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * len(re.sub(r"[、，,和及与或]", "", phrase))
+    return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * len(_LIST_JOINERS.sub("", phrase))
 
 
 def _head(body: str):
@@ -363,13 +404,27 @@ def _subject_role(body: str, head) -> str:
 
 def _depth(text: str, pos: int) -> int:
     """How many brackets are open at pos."""
-    depth = 0
-    for ch in text[:pos]:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)" and depth:
-            depth -= 1
-    return depth
+    return _Depth(text).at(pos)
+
+
+class _Depth:
+    """How many brackets are open at a position, for positions asked in increasing order: one pass over the text
+    in all (asking _depth at every segment would rescan the clause from its start each time)."""
+
+    def __init__(self, text: str):
+        self.text, self.pos, self.depth = text, 0, 0
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            self.pos, self.depth = 0, 0
+        depth = self.depth
+        for ch in self.text[self.pos:pos]:
+            if ch in "（(":
+                depth += 1
+            elif ch in "）)" and depth:
+                depth -= 1
+        self.pos, self.depth = pos, depth
+        return depth
 
 
 def _supervises(sentence: str) -> bool:
@@ -392,6 +447,7 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
     objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
     author = False
     duty_brackets = [m.span() for m in _DUTY_BRACKET.finditer(text)]
+    depth = _Depth(text)
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
@@ -404,10 +460,11 @@ def _subjects(text: str, covered: list[tuple[int, int]]):
         if opens_sentence:
             supervised = _supervises(stripped)
             objects = []
-            end = min((i for i in range(base, len(text)) if text[i] in _SENTENCE_END), default=len(text))
+            found_end = _SENTENCE_END_RE.search(text, base)
+            end = found_end.start() if found_end else len(text)
             # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
             author = bool(r["_author_re"].search(text, base, end))
-        if author or (_depth(text, base) > 0 and not any(a <= base < b for a, b in duty_brackets)):
+        if author or (depth.at(base) > 0 and not any(a <= base < b for a, b in duty_brackets)):
             # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……); a parenthesis that
             # assigns the work is read: （省应急厅牵头，各设区市应急管理局按职责分工负责）
             continue
@@ -526,7 +583,7 @@ def _post_clauses(body: str, after: int, offset: int):
         if head is None:
             continue
         subject = _TRAILING.sub("", rest[: head.start()])
-        if subject.endswith(tuple(r["person_suffixes"])) and is_actor(subject):
+        if subject.endswith(r["_person_suffixes_t"]) and is_actor(subject):
             yield subject, offset + prev, _subject_role(rest, head)
 
 

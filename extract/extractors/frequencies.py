@@ -67,6 +67,13 @@ def _count_after(text: str, start: int) -> tuple[int, bool, int, list[int]] | No
 
 def extract(text: str) -> list[Frequency]:
     """Every frequency of one clause's text, in text order, with offsets into `text`."""
+    return list(_extract(text))
+
+
+@lru_cache(maxsize=2048)
+def _extract(text: str) -> tuple[Frequency, ...]:
+    """extract(), memoized: the targets extractor asks for the same clause's frequencies again (fields are frozen,
+    so the cached ones can be shared)."""
     data, rx, _ = rules()
     periods = data["periods"]
     folded = half_width(text)  # same length: offsets stay valid
@@ -81,6 +88,8 @@ def extract(text: str) -> list[Frequency]:
 
     for m in rx["listed_dates"].finditer(folded):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
+    for m in rx["season"].finditer(folded):
+        add(m.start(), m.end(), "year", 1, False)
     for m in rx["slash"].finditer(folded):
         add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
     for m in rx["one_period"].finditer(folded):
@@ -139,4 +148,4 @@ def extract(text: str) -> list[Frequency]:
         for k, ch in enumerate("日周月"):
             add(m.start() + k, m.start() + k + 1, periods[ch], 1, False)
     out.sort(key=lambda s: s.span.start)
-    return out
+    return tuple(out)

@@ -10,6 +10,7 @@ from ..text import half_width, to_arabic
 from . import frequencies
 
 _FILE = "targets.yaml"
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?")
 _COUNT_UNITS = {"次", "场"}
 _REQUIREMENT = {"要求", "标准", "目标", "规定"}  # 不超过6人的要求: the quantity is the requirement itself
 _PHRASE_END = "，,。；;：:）)、"  # units a frequency may own (每年开展不少于2次)
@@ -22,7 +23,7 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
 
 
 def _number(word: str) -> float:
-    return float(word) if re.fullmatch(r"\d+(?:\.\d+)?", word) else float(to_arabic(word))
+    return float(word) if _DECIMAL.fullmatch(word) else float(to_arabic(word))
 
 
 def extract(text: str) -> list[Target]:

@@ -8,10 +8,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
+from itertools import chain, repeat
 from pathlib import Path
+
+import numpy as np
 
 from ..model import Clause, Link
 from ..text import fold
+from ..words import words
 from .diff import changes
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
@@ -19,8 +23,10 @@ from .diff import changes
 _NUM = re.compile(r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百]+(?=年|月|日|次|个|项)")
 _LEVEL = re.compile(r"[省市县区乡镇村州旗盟厅局委办]")
 _PUNCT = re.compile(r"[\W_]+")
+_WHITE = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds runs of white space
 
 
+@lru_cache(maxsize=1 << 15)
 def mask(text: str) -> str:
     t = fold(text)
     t = _NUM.sub("#", t)
@@ -67,6 +73,18 @@ class ParentIndex:
             self.matrix = None
             self.idf, self.default_idf = {}, 1.0
         self.grams = [bigrams(m) for m in self.masked]
+        self.folded = [fold(c.text) for c in clauses]
+        # every parent bigram a column: the IDF-weighted overlap of a child with every parent clause is one sparse
+        # product (an inverted index: only pairs that share a bigram are touched)
+        self.gram_cols: dict[str, int] = {}
+        rows, cols = [], []
+        for pi, grams in enumerate(self.grams):
+            for g in grams:
+                rows.append(pi)
+                cols.append(self.gram_cols.setdefault(g, len(self.gram_cols)))
+        gram_idf = np.array([self.idf.get(g, self.default_idf) for g in self.gram_cols], dtype=np.float64)
+        self.gram_matrix = _csr(rows, cols, gram_idf[cols] if cols else [], (len(clauses), len(self.gram_cols)))
+        self.grams_weight = [self.weight(g) for g in self.grams]
         self.titles = group_titles(clauses)
         groups: dict[str, list[int]] = {}
         for pi, t in enumerate(self.titles):
@@ -74,7 +92,18 @@ class ParentIndex:
                 groups.setdefault(t, []).append(pi)
         # (bigrams of a title, the parent clauses that carry it), for the title pass of align()
         self.title_groups = [(bigrams(t), pis) for t, pis in groups.items()]
+        self.title_cols: dict[str, int] = {}
+        rows, cols = [], []
+        for k, (grams, _) in enumerate(self.title_groups):
+            for g in grams:
+                rows.append(k)
+                cols.append(self.title_cols.setdefault(g, len(self.title_cols)))
+        self.title_matrix = _csr(rows, cols, [1] * len(cols), (len(self.title_groups), len(self.title_cols)),
+                                 dtype=np.int64)
+        self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
         self._word_vectors: list[dict[str, float]] | None = None
+        self._word_matrix = None
+        self._word_cols: dict[str, int] = {}
         self._word_idf: dict[str, float] | None = None
         self._word_default = 1.0
 
@@ -87,7 +116,54 @@ class ParentIndex:
             self._word_idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
             self._word_default = math.log(n + 1) + 1
             self._word_vectors = [self.word_vector(c) for c in counts]
+            rows, cols, vals = [], [], []
+            for pi, v in enumerate(self._word_vectors):
+                for w, x in v.items():
+                    rows.append(pi)
+                    cols.append(self._word_cols.setdefault(w, len(self._word_cols)))
+                    vals.append(x)
+            self._word_matrix = _csr(rows, cols, vals, (n, len(self._word_cols)))
         return self._word_vectors
+
+    def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
+        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
+        self.word_vectors()
+        rows, cols, vals = [], [], []
+        for i, v in enumerate(vectors):
+            for w, x in v.items():
+                j = self._word_cols.get(w)
+                if j is not None:  # a word the parent never uses adds nothing to a cosine
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(x)
+        m = _csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
+        return (m @ self._word_matrix.T).toarray()
+
+    def shared_weights(self, child_grams: list[set[str]]) -> np.ndarray:
+        """weight(child bigrams & parent bigrams) for every child × parent clause, in one sparse product."""
+        flat = list(chain.from_iterable(child_grams))
+        cols = np.fromiter(map(self.gram_cols.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(child_grams), dtype=np.int64), [len(g) for g in child_grams])
+        known = cols >= 0  # a bigram no parent clause has shares nothing
+        m = _csr(rows[known], cols[known], np.ones(int(known.sum())), (len(child_grams), len(self.gram_cols)))
+        return (m @ self.gram_matrix.T).toarray()
+
+    def title_dice(self, titles: list[str]) -> np.ndarray:
+        """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
+        rows, cols, sizes = [], [], []
+        for i, t in enumerate(titles):
+            grams = bigrams(t)
+            sizes.append(len(grams))
+            for g in grams:
+                j = self.title_cols.get(g)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        m = _csr(rows, cols, [1] * len(cols), (len(titles), len(self.title_cols)), dtype=np.int64)
+        inter = (m @ self.title_matrix.T).toarray()
+        total = np.add.outer(np.array(sizes, dtype=np.int64), self.title_sizes)
+        both = np.outer(np.array(sizes) > 0, self.title_sizes > 0)
+        return np.where(both, 2 * inter / np.maximum(total, 1), 0.0)
 
     def word_vector(self, counts: Counter) -> dict[str, float]:
         """A unit TF-IDF vector of word counts, with the parent's IDF."""
@@ -102,15 +178,42 @@ class ParentIndex:
         d = self.default_idf
         return sum(idf.get(g, d) for g in grams)
 
+    def tfidf(self, texts: list[str]):
+        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams looked up in one
+        C-level pass: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
+        vocab = self.vectorizer.vocabulary_
+        per_text = []
+        for t in texts:
+            t = _WHITE.sub(" ", t.lower())
+            n = len(t)
+            per_text.append([t[i:i + k] for k in (2, 3) if k <= n for i in range(n - k + 1)])
+        flat = list(chain.from_iterable(per_text))
+        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per_text])
+        known = cols >= 0
+        m = _csr(rows[known], cols[known], np.ones(int(known.sum())), (len(texts), len(vocab)))
+        m.sum_duplicates()  # counts per (text, n-gram), columns sorted as scikit-learn sorts them
+        m.data = (np.log(m.data) + 1) * self.vectorizer.idf_[m.indices]
+        from sklearn.preprocessing import normalize
+
+        return normalize(m, norm="l2", copy=False)  # scikit-learn's own row norms: the same floats, the same ties
+
     def candidates(self, texts: list[str]) -> list[list[tuple[int, float]]]:
         if self.matrix is None or not texts:
             return [[] for _ in texts]
-        sims = (self.vectorizer.transform(texts) @ self.matrix.T).toarray()
+        sims = (self.tfidf(texts) @ self.matrix.T).toarray()
         out = []
         for row in sims:
             order = row.argsort()[::-1][: self.top_k]
             out.append([(int(k), float(row[k])) for k in order if row[k] > 0.08])
         return out
+
+
+def _csr(rows, cols, vals, shape, dtype=np.float64):
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((np.asarray(vals, dtype=dtype), (np.asarray(rows, dtype=np.int64),
+                                                       np.asarray(cols, dtype=np.int64))), shape=shape)
 
 
 def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.42,
@@ -122,16 +225,17 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
     cands = parent.candidates(masked)
     result = Alignment()
     per_child: list[list[Scored]] = []
-    for ci, (m, cand) in enumerate(zip(masked, cands)):
-        cg = bigrams(m)
-        wc = parent.weight(cg)
+    child_grams = [bigrams(m) for m in masked]
+    child_weight = [parent.weight(g) for g in child_grams]
+    shared_all = parent.shared_weights(child_grams) if parent.clauses and children else None
+    for ci, (cg, cand) in enumerate(zip(child_grams, cands)):
+        wc = child_weight[ci]
         scored: list[Scored] = []
         for pi, _sim in cand:
-            pg = parent.grams[pi]
-            shared = parent.weight(cg & pg)
+            shared = float(shared_all[ci, pi])
             if shared < min_shared:
                 continue
-            wp = parent.weight(pg)
+            wp = parent.grams_weight[pi]
             child_cover = shared / wc if wc else 0.0
             parent_cover = shared / wp if wp else 0.0
             score = shared / min(wc, wp) if min(wc, wp) else 0.0
@@ -152,12 +256,12 @@ def align(children: list[Clause], parent: ParentIndex, *, threshold: float = 0.4
         result.pairs.extend(keep)
     _mutual_best(children, parent, per_child, result, low=mutual_threshold, parent_low=parent_threshold,
                  free=free_threshold)
-    _same_title(children, parent, masked, result)
+    _same_title(children, parent, child_grams, child_weight, shared_all, result)
     if word_threshold is not None:
         _reworded(children, parent, result, low=word_threshold)
     if word_parent_threshold is not None:
         _reworded_parents(children, parent, cands, result, low=word_parent_threshold)
-    _kinds(children, parent, result)
+    _kinds(children, parent, masked, result)
     return result
 
 
@@ -186,28 +290,28 @@ def group_titles(clauses: list[Clause]) -> list[str]:
     return out
 
 
-def _same_title(children: list[Clause], parent: ParentIndex, masked: list[str], result: Alignment) -> None:
+def _same_title(children: list[Clause], parent: ParentIndex, child_grams: list[set[str]], child_weight: list[float],
+                shared_all, result: Alignment) -> None:
     """A clause still unlinked whose title sentence is the title of a clause on the other side (the rows of an annex
     task list under one merged 任务 cell, the sub-items a plan rewrote under the parent's heading): link them."""
     linked_c = {s.child for s in result.pairs}
     linked_p = {s.parent for s in result.pairs}
     c_titles = group_titles(children)
     by_title = parent.title_groups
-    for ci, tc in enumerate(c_titles):
-        if len(tc) < 6:
-            continue
-        cg = bigrams(masked[ci])
-        tg = bigrams(tc)
-        for pt_grams, pis in by_title:
-            if _dice(tg, pt_grams) < 0.8:
-                continue
-            for pi in pis:
+    todo = [ci for ci, tc in enumerate(c_titles) if len(tc) >= 6]
+    if not todo or not by_title:
+        return
+    dice = parent.title_dice([c_titles[ci] for ci in todo])
+    for row, ci in enumerate(todo):
+        wc = child_weight[ci]
+        for k in np.flatnonzero(dice[row] >= 0.8):
+            for pi in by_title[k][1]:
                 if ci in linked_c and pi in linked_p:
                     continue
-                shared = parent.weight(cg & parent.grams[pi])
-                small = min(parent.weight(cg), parent.weight(parent.grams[pi])) or 1.0
-                result.pairs.append(Scored(ci, pi, shared / small, shared / (parent.weight(cg) or 1.0),
-                                           shared / (parent.weight(parent.grams[pi]) or 1.0)))
+                shared = float(shared_all[ci, pi])
+                wp = parent.grams_weight[pi]
+                small = min(wc, wp) or 1.0
+                result.pairs.append(Scored(ci, pi, shared / small, shared / (wc or 1.0), shared / (wp or 1.0)))
                 linked_c.add(ci)
                 linked_p.add(pi)
 
@@ -258,10 +362,8 @@ def _stopwords() -> frozenset[str]:
 
 
 def _words(text: str) -> Counter:
-    from ..classify import fast_tokens
-
     stop = _stopwords()
-    return Counter(w for w in fast_tokens(mask(text)) if len(w) >= 2 and w not in stop)
+    return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
 
 
 def _reworded(children: list[Clause], parent: ParentIndex, result: Alignment, *, low: float) -> None:
@@ -273,14 +375,15 @@ def _reworded(children: list[Clause], parent: ParentIndex, result: Alignment, *,
     rest = [ci for ci in range(len(children)) if ci not in linked]
     if not rest or not parent.clauses:
         return
-    vectors = parent.word_vectors()
-    for ci in rest:
-        cv = parent.word_vector(_words(children[ci].text))
+    vectors = [parent.word_vector(_words(children[ci].text)) for ci in rest]
+    cosines = parent.word_cosines(vectors)
+    for ci, cv, row in zip(rest, vectors, cosines):
         if not cv:
             continue
-        best, pi = max((_cosine(cv, pv), pi) for pi, pv in enumerate(vectors))
+        best = row.max()
+        pi = int(np.flatnonzero(row == best)[-1])  # the last of equals, as max() over (cosine, index) picks
         if best >= low:
-            result.pairs.append(Scored(ci, pi, best, best, best))
+            result.pairs.append(Scored(ci, pi, float(best), float(best), float(best)))
 
 
 def _reworded_parents(children: list[Clause], parent: ParentIndex, candidates: list[list[tuple[int, float]]],
@@ -298,14 +401,13 @@ def _reworded_parents(children: list[Clause], parent: ParentIndex, candidates: l
     for ci, cand in enumerate(candidates):
         for pi, _sim in cand:
             near.setdefault(pi, []).append(ci)
-    vectors = parent.word_vectors()
-    child_vectors: dict[int, dict[str, float]] = {}
+    needed = sorted({ci for pi in rest for ci in near.get(pi, [])})
+    if not needed:
+        return
+    row_of = {ci: k for k, ci in enumerate(needed)}
+    cosines = parent.word_cosines([parent.word_vector(_words(children[ci].text)) for ci in needed])
     for pi in rest:
-        scored = []
-        for ci in near.get(pi, []):
-            if ci not in child_vectors:
-                child_vectors[ci] = parent.word_vector(_words(children[ci].text))
-            scored.append((_cosine(child_vectors[ci], vectors[pi]), ci))
+        scored = [(float(cosines[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
         best, ci = max(scored, default=(0.0, -1))
         if best >= low:
             result.pairs.append(Scored(ci, pi, best, best, best))
@@ -323,25 +425,30 @@ def _ratio_at_least(a: str, b: str, bound: float) -> bool:
     return sm.real_quick_ratio() >= bound and sm.quick_ratio() >= bound and sm.ratio() >= bound
 
 
-def _kinds(children: list[Clause], parent: ParentIndex, result: Alignment) -> None:
+def _kinds(children: list[Clause], parent: ParentIndex, masked: list[str], result: Alignment) -> None:
     per_child: dict[int, int] = {}
     per_parent: dict[int, int] = {}
     for s in result.pairs:
         per_child[s.child] = per_child.get(s.child, 0) + 1
         per_parent[s.parent] = per_parent.get(s.parent, 0) + 1
+    folded: dict[int, str] = {}
     for s in result.pairs:
         c, p = children[s.child], parent.clauses[s.parent]
+        ch = changes(c, p)
         if per_child[s.child] > 1:
             kind = "merged"
         elif per_parent[s.parent] > 1:
             kind = "split"
         else:
-            ch = changes(c, p)
-            if fold(c.text) == fold(p.text) or (not ch and _ratio_at_least(fold(c.text), fold(p.text), 0.98)):
+            fc = folded.get(s.child)
+            if fc is None:
+                fc = folded[s.child] = fold(c.text)
+            fp = parent.folded[s.parent]
+            if fc == fp or (not ch and _ratio_at_least(fc, fp, 0.98)):
                 kind = "verbatim"
-            elif _ratio_at_least(mask(c.text), parent.masked[s.parent], 0.85):
+            elif _ratio_at_least(masked[s.child], parent.masked[s.parent], 0.85):
                 kind = "localized"
             else:
                 kind = "paraphrased"
         result.links.append(Link(child=c.id, parent=p.id, score=round(s.score, 4), kind=kind,
-                                 changes=tuple(changes(c, p)), child_text=c.text, parent_text=p.text))
+                                 changes=tuple(ch), child_text=c.text, parent_text=p.text))

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 
 from ..log import fallback
+from .ocr_lexicon import correct
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
 
@@ -39,28 +41,116 @@ def _engine():
     # A 200-dpi A4 page is 1654 x 2339 px. Recognition resizes every line crop to 48 px high whatever the page size,
     # so the page is cut to 1600 px on its long side (from RapidOCR's 2000) and the detector works on 1024 px: 20-25%
     # less time on the fixture, the same characters.
-    engine = import_module(name).RapidOCR(max_side_len=1600, det_limit_side_len=1024, det_limit_type="max")
-    if name == "rapidocr_openvino":
-        _openvino_f32(engine)
+    module = import_module(name)
+    if name != "rapidocr_openvino":
+        return module.RapidOCR(max_side_len=1600, det_limit_side_len=1024, det_limit_type="max")
+    with _sessions_deferred():
+        engine = module.RapidOCR(max_side_len=1600, det_limit_side_len=1024, det_limit_type="max")
+    _openvino_f32(engine)
     return engine
 
 
-class _OpenVinoSession:
-    """An OpenVINO session compiled for float32. On a CPU with AVX512-BF16 but no AMX, OpenVINO picks bfloat16 by
+class _Deferred:
+    """RapidOCR's OpenVINO session, compiled on first use: RapidOCR compiles its three models when it is made, and
+    two of them are replaced at once by float32 sessions and the angle classifier is never run (1.7 s of start-up
+    went to compiling models twice)."""
+
+    def __init__(self, make, config):
+        self.make, self.config, self.session = make, config, None
+
+    def __call__(self, x):
+        if self.session is None:
+            self.session = self.make(self.config)
+        return self.session(x)
+
+
+@contextmanager
+def _sessions_deferred():
+    from importlib import import_module
+
+    modules = [import_module(f"rapidocr_openvino.{m}") for m in
+               ("ch_ppocr_det.text_detect", "ch_ppocr_cls.text_cls", "ch_ppocr_rec.text_recognize")]
+    saved = [(m, m.OpenVINOInferSession) for m in modules if hasattr(m, "OpenVINOInferSession")]
+    for m, make in saved:
+        m.OpenVINOInferSession = lambda config, make=make: _Deferred(make, config)
+    try:
+        yield
+    finally:
+        for m, make in saved:
+            m.OpenVINOInferSession = make
+
+
+def _compile_f32(model_path: str, config: dict | None = None):
+    """An OpenVINO model compiled for float32. On a CPU with AVX512-BF16 but no AMX, OpenVINO picks bfloat16 by
     default and converts at every layer: recognition takes 1.7-1.8 s per page instead of 1.2-1.3 s, and reads a few
     characters worse. RapidOCR's own session has no setting for the precision, so its sessions are replaced."""
+    import openvino as ov
+
+    core = ov.Core()
+    return core.compile_model(core.read_model(model_path), "CPU", {"INFERENCE_PRECISION_HINT": "f32", **(config or {})})
+
+
+class _OpenVinoSession:
+    """A float32 session with RapidOCR's session interface (session(x) -> output array)."""
 
     def __init__(self, model_path: str):
-        import openvino as ov
-
-        core = ov.Core()
-        compiled = core.compile_model(core.read_model(model_path), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-        self.compiled = compiled
-        self.request = compiled.create_infer_request()
+        self.compiled = _compile_f32(model_path)
+        self.request = self.compiled.create_infer_request()
 
     def __call__(self, x):
         self.request.infer(inputs=[x])
         return self.request.get_output_tensor().data
+
+
+STREAMS = max(1, min(2, os.cpu_count() or 1))
+
+
+class _StreamRecognizer:
+    """RapidOCR's TextRecognizer with its batches of line crops run on OpenVINO's parallel streams (one per core)
+    instead of one after the other: the same batches (lines sorted by width, six at a time), the same padding and
+    decoding, so the same text; a page's lines use both cores."""
+
+    def __init__(self, rec, model_path: str):
+        import openvino as ov
+
+        self.rec = rec  # RapidOCR's TextRecognizer: its image shape, batch size, resizing and CTC decoder
+        self.model_path = model_path
+        self.compiled = _compile_f32(model_path, {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(STREAMS)})
+        self.queue = ov.AsyncInferQueue(self.compiled, STREAMS)
+
+    def __call__(self, img_list, return_word_box: bool = False):
+        import time
+
+        import numpy as np
+
+        if isinstance(img_list, np.ndarray):
+            img_list = [img_list]
+        rec = self.rec
+        order = np.argsort(np.array([img.shape[1] / float(img.shape[0]) for img in img_list]))
+        _, img_h, img_w = rec.rec_image_shape[:3]
+        batches = []
+        for beg in range(0, len(img_list), rec.rec_batch_num):
+            idx = order[beg:beg + rec.rec_batch_num]
+            ratios = [img_list[i].shape[1] * 1.0 / img_list[i].shape[0] for i in idx]
+            widest = max([img_w / img_h] + ratios)
+            x = np.concatenate([rec.resize_norm_img(img_list[i], widest)[np.newaxis, :] for i in idx]).astype(np.float32)
+            batches.append((idx, ratios, widest, x))
+        outputs: list = [None] * len(batches)
+        start = time.time()
+
+        def done(request, k):
+            outputs[k] = request.get_output_tensor().data.copy()
+
+        self.queue.set_callback(done)
+        for k, (_, _, _, x) in enumerate(batches):
+            self.queue.start_async([x], k)
+        self.queue.wait_all()
+        result = [("", 0.0)] * len(img_list)
+        for (idx, ratios, widest, _), preds in zip(batches, outputs):
+            decoded = rec.postprocess_op(preds, return_word_box, wh_ratio_list=ratios, max_wh_ratio=widest)
+            for i, one in zip(idx, decoded):
+                result[i] = one
+        return result, time.time() - start
 
 
 def _openvino_f32(engine) -> None:
@@ -69,11 +159,11 @@ def _openvino_f32(engine) -> None:
     import rapidocr_openvino
 
     models = Path(rapidocr_openvino.__file__).parent / "models"
-    stages = (("text_det", "infer", "ch_PP-OCRv4_det_infer.onnx"), ("text_rec", "session", "ch_PP-OCRv4_rec_infer.onnx"))
-    for part, attr, model in stages:
-        stage = getattr(engine, part, None)
-        if stage is not None and hasattr(stage, attr) and (models / model).is_file():
-            setattr(stage, attr, _OpenVinoSession(str(models / model)))
+    det, rec = models / "ch_PP-OCRv4_det_infer.onnx", models / "ch_PP-OCRv4_rec_infer.onnx"
+    if getattr(engine, "text_det", None) is not None and hasattr(engine.text_det, "infer") and det.is_file():
+        engine.text_det.infer = _OpenVinoSession(str(det))
+    if getattr(engine, "text_rec", None) is not None and hasattr(engine.text_rec, "resize_norm_img") and rec.is_file():
+        engine.text_rec = _StreamRecognizer(engine.text_rec, str(rec))
 
 
 def available() -> bool:
@@ -86,13 +176,19 @@ def ocr_page_or_none():
     return ocr_page if available() else None
 
 
-def drop_red(img):
-    """Red seals and stamps over the signature must not become text: red-dominant pixels are whitened."""
+def drop_red(img, *, keep_header: bool = False):
+    """Red seals and stamps over the signature must not become text: red-dominant pixels are whitened. On a first
+    page (`keep_header`) the 红头 above the red rule is kept: its red line names the issuing organ (XX文件)."""
     import numpy as np
 
     a = np.array(img.convert("RGB"))
     r, g, b = (a[..., k].astype(np.int16) for k in range(3))
     red = (r > 100) & (r - g > 40) & (r - b > 40)
+    if keep_header:
+        # the red rule: the first row in the top half whose red pixels span most of the text width
+        rows = np.flatnonzero(red[: a.shape[0] // 2].sum(axis=1) > 0.5 * a.shape[1])
+        if rows.size:
+            red[: rows[0]] = False
     a[red] = 255
     return a
 
@@ -102,6 +198,8 @@ _CONFUSABLE = [
     (re.compile(r"丶"), "、"),
     (re.compile(r"(?<=[\u4e00-\u9fff）)”])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
     (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
+    # 安应急[2024]21号: the year of a 文号 between mixed or square brackets
+    (re.compile(r"[〔\[［【]\s*(\d{4})\s*[\]］】〕](?=\s*\d{1,5}\s*号)"), r"〔\1〕"),
 ]
 
 
@@ -124,10 +222,10 @@ def recognize(img, scale: float, page_no: int):
     from .pdf import Line
 
     # 公文 lines are upright: the per-line 180° angle classifier costs ~20% of the time and changes nothing here
-    result, _ = _engine()(drop_red(img), use_cls=False)
+    result, _ = _engine()(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []
     for box, text, score in result or []:
-        text = clean_text((text or "").strip())
+        text = correct((clean_text((text or "").strip())))
         if not text or float(score) < 0.5:
             continue
         xs = [p[0] for p in box]

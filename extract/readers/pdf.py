@@ -328,7 +328,8 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
     if not lines:
         return []
     lefts = Counter(round(ln.x0) for ln in lines)
-    left = min(x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] * 0.3))
+    # the body's left edge: the leftmost x shared by several lines (a page of centred lines shares none)
+    left = min((x for x, n in lefts.items() if n >= max(2, lefts.most_common(1)[0][1] * 0.3)), default=min(lefts))
     right = sorted(ln.x1 for ln in lines)[int(0.9 * (len(lines) - 1))]
     size = statistics.median(ln.size for ln in lines) or 12.0
     blocks: list[Block] = []
@@ -370,9 +371,20 @@ _NO_START = "。，、；：？！）》」』”’〕】,.;:?!)"
 _NO_END = "（《「『“‘〔【("
 
 
-def _row_continues(last: list[str], first: list[str]) -> bool:
-    """A table row broken by a page break: its longest cell stops mid-sentence and the next page's first
-    row starts no new numbered item."""
+_SEQ_HEADER = re.compile(r"^\s*(?:序\s*号|编\s*号)\s*$")
+
+
+def _seq_column(header: list[str]) -> int | None:
+    """The table's own 序号 column, if it has one."""
+    return next((k for k, h in enumerate(header) if _SEQ_HEADER.match(h or "")), None)
+
+
+def _row_continues(last: list[str], first: list[str], seq: int | None = None) -> bool:
+    """A table row broken by a page break. With a 序号 column: exactly when the next page's first row has no 序号 of
+    its own (a numbered row is a new row, however the one before it ends). Without: the last row's longest cell stops
+    mid-sentence and the next page's first row starts no new numbered item."""
+    if seq is not None and seq < len(first):
+        return not (first[seq] or "").strip() and any((c or "").strip() for c in first)
     longest = max(last, key=len, default="")
     if not longest or longest[-1] in "。；！？）)":
         return False
@@ -413,7 +425,7 @@ def _merge_tables(blocks: list[Block], tables: list[tuple[int, float, Table]]) -
         if (b.kind == "table" and prev is not None and prev.kind == "table"
                 and len(prev.table.rows[-1]) == len(b.table.rows[0])):
             rows = b.table.rows[1:] if b.table.rows[0] == prev.table.header else b.table.rows
-            if rows and _row_continues(prev.table.rows[-1], rows[0]):
+            if rows and _row_continues(prev.table.rows[-1], rows[0], _seq_column(prev.table.header or prev.table.rows[0])):
                 last = prev.table.rows[-1]
                 prev.table.rows[-1] = [x + y for x, y in zip(last, rows[0])]
                 rows = rows[1:]

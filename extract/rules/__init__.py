@@ -11,11 +11,20 @@ HERE = Path(__file__).resolve().parent
 _PIECE = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
+# libyaml's parser when PyYAML was built with it (the same safe constructor, a fifth of the start-up time)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_yaml(path: Path) -> dict:
+    """A YAML file parsed with the safe loader."""
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=_LOADER)  # noqa: S506 - a safe loader
+
+
 @lru_cache(maxsize=None)
 def load(name: str) -> dict:
     """The parsed rule file `name` (e.g. "deadlines.yaml"). Cached and shared: callers must not mutate it."""
-    with open(HERE / name, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(HERE / name)
 
 
 def expand(pattern: str, pieces: dict[str, str]) -> str:

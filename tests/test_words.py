@@ -1,0 +1,68 @@
+"""Tokenize once: every text is handed to jieba at most once per process, whoever needs its words (the
+classifiers, the section titles, the linker's word passes)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from conftest import CORPUS
+from extract import words
+
+
+class _Recording:
+    """Stands in for jieba and records every text it is asked to segment."""
+
+    def __init__(self, real):
+        self.real = real
+        self.texts: Counter = Counter()
+
+    def cut(self, text, cut_all=False):
+        self.texts[text] += 1
+        return self.real.cut(text, cut_all=cut_all)
+
+
+@pytest.fixture()
+def recording(monkeypatch):
+    real = words._jieba()
+    rec = _Recording(real)
+    words.cut.cache_clear()
+    words._prefix_words.cache_clear()
+    monkeypatch.setattr(words, "_jieba", lambda: rec)
+    yield rec
+    words.cut.cache_clear()
+    words._prefix_words.cache_clear()
+
+
+def test_each_text_is_segmented_once_through_pipeline_and_linker(recording):
+    from extract.link.report import link_documents
+    from extract.pipeline import process_file
+
+    child = process_file(CORPUS / "001_6a215b8801cc0d63.txt", ocr=False)
+    parent = process_file(CORPUS / "000_74f15ec52f85c6cf.txt", ocr=False)
+    clauses = [c for d in child + parent for c in d.clauses]
+    texts = {c.text for c in clauses}
+    # the classifiers read each clause and the title of its section
+    assert texts <= set(recording.texts)
+    assert all(n == 1 for n in recording.texts.values()), recording.texts.most_common(3)
+    after_pipeline = sum(recording.texts.values())
+    # no more than one segmentation per clause, one per section title and one per clause cut at 600 characters
+    headings = {(c.heading or "").rsplit(" / ", 1)[-1] for c in clauses} - {""}
+    long = {c.text for c in clauses if len(c.text) > 600}
+    assert after_pipeline <= len(texts | headings) + len(long)
+
+    first = link_documents(child, parent)
+    linked_once = sum(recording.texts.values())
+    assert linked_once > after_pipeline  # the word passes ran (on the masked texts of unlinked clauses)
+    assert all(n == 1 for n in recording.texts.values())
+    # linking the same plans again segments nothing: the words are cached by content
+    again = link_documents(child, parent)
+    assert sum(recording.texts.values()) == linked_once
+    assert again == first
+
+
+def test_words_are_jieba_words_without_white_space():
+    text = "各乡镇要于2024年6月底前 完成重大事故隐患排查。"
+    assert "".join(words.cut(text)) == text
+    assert words.words(text) == [w for w in words.cut(text) if w.strip()]
+    assert " " not in words.words(text)
