@@ -88,8 +88,6 @@ def test_noise_measure_separates_plans_from_mojibake():
     assert "control" in noise_reason("\x01\x02\x03安全生产" * 50)
 
 
-@pytest.mark.xfail(strict=True, reason="departments._depth is quadratic on long clauses; the speed branch makes it "
-                                       "linear (remove this marker when that fix is merged)")
 def test_long_line_finishes_within_ten_seconds(tmp_path):
     path = inputs.long_line(tmp_path / "long.txt", 200_000)
     docs = load_documents(str(path), limits=Limits.from_env(timeout=10))
