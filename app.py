@@ -156,6 +156,10 @@ def page_tasks() -> None:
         st.dataframe(styled, use_container_width=True, hide_index=True,
                      column_config={"任务内容": st.column_config.TextColumn(width="large")})
     downloads([doc], "t")
+    st.subheader("人工更正")
+    from extract.review.ui import render_task_editor, review_store
+
+    render_task_editor(review_store(), doc)
     with st.expander("原文标注（时限、频次、单位、指标以颜色标出）"):
         st.markdown('<span style="background:#ffe08a">完成时限</span> <span style="background:#b8e0ff">频次</span> '
                     '<span style="background:#c8f0c0">责任单位</span> <span style="background:#f4c6f0">量化指标</span>',
@@ -255,6 +259,15 @@ def page_link() -> None:
         st.dataframe(pd.DataFrame(cov["novel_child_clauses"]).rename(columns={"id": "编号", "text": "内容"}),
                      hide_index=True, use_container_width=True)
 
+    st.subheader("人工审查")
+    from extract.review.ui import render_link_review, review_store
+
+    from extract.review.report import reviewed_report
+
+    rid = render_link_review(review_store(), child, parent_docs[0],
+                             parent_scope={"仅附件任务表": "table_row", "仅正文": "body"}.get(scope, ""))
+    report = {**report, "links": reviewed_report(review_store(), rid)["links"]}  # the graph shows the reviewed links
+
     st.subheader("衔接关系图")
     nodes, edges = [], []
     linked_parents = {lk["parent"] for lk in report["links"]}
@@ -264,7 +277,8 @@ def page_link() -> None:
     for c in child.tasks:
         nodes.append(("C:" + c.id, "下级 " + c.id, c.text[:120], "#a5d6a7"))
     for lk in report["links"]:
-        edges.append(("C:" + lk["child"], "P:" + lk["parent"], KIND_ZH[lk["kind"]], KIND_COLOURS[lk["kind"]]))
+        edges.append(("C:" + lk["child"], "P:" + lk["parent"],
+                      KIND_ZH[lk["kind"]] + ("（人工确认）" if lk.get("confirmed") else ""), KIND_COLOURS[lk["kind"]]))
     import streamlit.components.v1 as components
 
     components.html(pyvis_html(nodes, edges), height=540)

@@ -1,4 +1,4 @@
-"""The planlink command: extract, evaluate, train, link, batch; main(argv) is what tests call.
+"""The planlink command: extract, evaluate, train, link, batch, review; main(argv) is what tests call.
 
 Each subcommand imports what it needs when it runs (deliberately, not at module top), so that `planlink --version`
 and `--help` start without loading the pipeline, spaCy or the models."""
@@ -36,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--family", default=None,
                    help="plan family whose actions the tasks are classified against: a name under extract/families "
                         "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
+    e.add_argument("--db", default=None, help="apply the department names reviewers taught in this review store")
     _common(e)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
@@ -49,6 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="retrain the is_task and action classifiers from corpus/gold")
     t.add_argument("--gold", default=None)
     t.add_argument("--out", default=None)
+    t.add_argument("--with-reviews", action="store_true",
+                   help="also train on the task tables reviewers confirmed in the review store (--db)")
+    t.add_argument("--db", default=None, help="review database for --with-reviews (default: PLANLINK_DB, else "
+                                               "planlink-review.db)")
 
     lk = sub.add_parser("link", help="link a child plan's clauses to its parent plan(s)")
     lk.add_argument("child")
@@ -85,6 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="also read files with this extension (e.g. --include .text); by default only "
                         ".pdf .docx .doc .wps .txt .html .htm are read")
     _common(b)
+
+    from .review.cli import add_parser as review_parser
+
+    review_parser(sub)
     return p
 
 
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log.setup(getattr(args, "log_verbose", False))
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
-               "peers": _peers}
+               "peers": _peers, "review": _review}
     try:
         return handler[args.command](args)
     except ModelMissing as exc:
@@ -152,6 +161,13 @@ def _extract(args) -> int:
         return _fail(str(exc))
     if not docs:
         return _fail(f"{args.file}: no plan text was found in the file")
+    if args.db:
+        from .review.workflow import apply_store_lexicon
+
+        try:
+            apply_store_lexicon(args.db, docs)
+        except Exception as exc:  # noqa: BLE001 - an unreachable database is one line, not a traceback
+            return _fail(f"review database {args.db}: {str(exc).strip().splitlines()[0]}")
     if args.format == "json":
         out = {"documents": [_doc_json(d, args.text) for d in docs]}
         sys.stdout.write(json.dumps(out, ensure_ascii=False, indent=1) + "\n")
@@ -195,6 +211,19 @@ def _evaluate(args) -> int:
 
 
 def _train(args) -> int:
+    if getattr(args, "with_reviews", False):
+        from .classify.train import GOLD, MODELS
+        from .review.learn import train_with_reviews
+        from .review.workflow import ReviewStore
+
+        store = ReviewStore(args.db)
+        try:
+            meta = train_with_reviews(store, Path(args.gold) if args.gold else GOLD,
+                                      Path(args.out) if args.out else MODELS)
+        finally:
+            store.close()
+        print(json.dumps(meta, ensure_ascii=False, indent=1))
+        return 0
     from .classify.train import main as train_main
 
     return train_main(args)
@@ -273,6 +302,12 @@ def _peers(args) -> int:
         plans.append(docs)
     sys.stdout.write(json.dumps(compare_peers(plans), ensure_ascii=False, indent=1) + "\n")
     return 0
+
+
+def _review(args) -> int:
+    from .review.cli import main as review_main
+
+    return review_main(args)
 
 
 def _batch(args) -> int:
