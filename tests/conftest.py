@@ -20,3 +20,18 @@ def tibet_docs():
     from extract.segment import segment
 
     return segment(read_file(TIBET).blocks, str(TIBET))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _review_db(tmp_path_factory):
+    """The app and the CLI keep review decisions in PLANLINK_DB: a temporary database, never one in the checkout
+    (session-wide, so the app servers that module fixtures start inherit it too)."""
+    import os
+
+    old = os.environ.get("PLANLINK_DB")
+    os.environ["PLANLINK_DB"] = str(tmp_path_factory.getbasetemp() / "planlink-review.db")
+    yield
+    if old is None:
+        os.environ.pop("PLANLINK_DB", None)
+    else:
+        os.environ["PLANLINK_DB"] = old

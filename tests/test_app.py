@@ -40,7 +40,7 @@ def test_upload_pdf_gives_task_table_and_filters():
     years.set_value([2024]).run()
     assert all("2024" in v for v in frame(at)["时限（规范）"])
     labels = [b.label for b in at.get("download_button")]
-    assert labels == ["下载 Excel（xlsx）", "下载 CSV", "下载 JSON"]
+    assert labels[:3] == ["下载 Excel（xlsx）", "下载 CSV", "下载 JSON"]  # then the review editor's own download
 
 
 def test_bad_upload_names_the_file_in_chinese_and_the_rest_goes_through():
@@ -61,7 +61,7 @@ def test_linkage_page_shows_coverage():
     at.sidebar.radio[0].set_value("衔接审查").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert set(metrics) == {"已落实", "遗漏", "弱化", "强化", "新增"}
+    assert set(metrics) >= {"已落实", "遗漏", "弱化", "强化", "新增"}  # and the review panel's own counts
     assert int(metrics["已落实"]) > 0
     assert any("上级任务与下级条款对照" in s.value for s in at.subheader)
 

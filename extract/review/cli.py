@@ -1,0 +1,285 @@
+"""`planlink review …`: open a child/parent pair into the review store, decide links, correct fields, export."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_parser(sub) -> None:
+    """The `review` sub-command and its own sub-commands, for extract/cli.py's parser."""
+    r = sub.add_parser("review", help="review links and task tables; decisions persist in a database")
+    rs = r.add_subparsers(dest="review_command", metavar="REVIEW_COMMAND")
+
+    def cmd(name, help_):
+        p = rs.add_parser(name, help=help_)
+        p.add_argument("--db", default=None, help="database URL or SQLite path (default: PLANLINK_DB, else "
+                                                   "planlink-review.db in the current folder)")
+        return p
+
+    o = cmd("open", "ingest a child plan and its parent (a revision of a stored plan is recognised) and print the queue")
+    o.add_argument("child")
+    o.add_argument("--parent", required=True)
+    o.add_argument("--child-title", default=None, help="the plan to review when CHILD is a compilation")
+    o.add_argument("--parent-title", default=None, help="the plan to link against when PARENT is a compilation")
+    o.add_argument("--parent-scope", choices=("body", "table_row"), default=None,
+                   help="only the parent's body clauses or only its annex task-table rows")
+    o.add_argument("--format", choices=("table", "json"), default="table")
+
+    q = cmd("queue", "print the review queue, most uncertain first")
+    q.add_argument("--review", type=int, default=None, help="review id (default: the last opened)")
+    q.add_argument("--format", choices=("table", "json"), default="table")
+
+    d = cmd("decide", "confirm or reject a link")
+    d.add_argument("link")
+    d.add_argument("verdict", choices=("confirm", "reject"))
+    d.add_argument("--note", default=None)
+    d.add_argument("--reviewer", default=None)
+    d.add_argument("--version", type=int, default=None, help="the link version you saw (a newer one is a conflict)")
+
+    nt = cmd("note", "write a note on a link without deciding it")
+    nt.add_argument("link")
+    nt.add_argument("text")
+    nt.add_argument("--reviewer", default=None)
+    nt.add_argument("--version", type=int, default=None)
+
+    rl = cmd("relink", "link a child clause to another parent clause")
+    rl.add_argument("link")
+    rl.add_argument("parent_clause")
+    rl.add_argument("--note", default=None)
+    rl.add_argument("--reviewer", default=None)
+    rl.add_argument("--version", type=int, default=None)
+
+    a = cmd("add", "add a link the linker missed")
+    a.add_argument("child_clause")
+    a.add_argument("parent_clause")
+    a.add_argument("--kind", default="paraphrased", choices=("verbatim", "localized", "paraphrased", "merged", "split"))
+    a.add_argument("--note", default="")
+    a.add_argument("--reviewer", default=None)
+    a.add_argument("--review", type=int, default=None)
+
+    c = cmd("cover", "mark a parent task as carried out by another document")
+    c.add_argument("parent_clause")
+    c.add_argument("--by", required=True, help="the document that carries it out")
+    c.add_argument("--note", default="")
+    c.add_argument("--reviewer", default=None)
+    c.add_argument("--review", type=int, default=None)
+
+    f = cmd("correct", "correct a field of a clause of the task table (departments, deadlines, frequencies, action, "
+                       "is_task, split, merge)")
+    f.add_argument("clause")
+    f.add_argument("field", choices=("departments", "deadlines", "frequencies", "action", "is_task", "split", "merge"))
+    f.add_argument("value", help="JSON (departments may also be names joined by 、)")
+    f.add_argument("--plan", choices=("child", "parent"), default="child")
+    f.add_argument("--review", type=int, default=None)
+    f.add_argument("--reviewer", default=None)
+    f.add_argument("--version", type=int, default=None)
+
+    ct = cmd("confirm-table", "mark the corrected task table as checked (it then exports as a gold file)")
+    ct.add_argument("--plan", choices=("child", "parent"), default="child")
+    ct.add_argument("--review", type=int, default=None)
+    ct.add_argument("--reviewer", default=None)
+
+    s = cmd("status", "counts of links by state")
+    s.add_argument("--review", type=int, default=None)
+    s.add_argument("--format", choices=("table", "json"), default="table")
+
+    e = cmd("export", "the reviewed state as a report (docx, xlsx), decisions (json), the corrected task table "
+                      "(tasks) or gold files of confirmed task tables (gold: --out is a folder)")
+    e.add_argument("--format", choices=("docx", "xlsx", "json", "tasks", "gold"), required=True)
+    e.add_argument("--out", required=True)
+    e.add_argument("--review", type=int, default=None)
+    e.add_argument("--reviewer", default=None, help="name printed as 审查人 on the report")
+
+    lg = cmd("log", "the audit log (who, when, what, old -> new)")
+    lg.add_argument("--target", default=None)
+
+
+def main(args) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .workflow import Conflict, ReviewError
+
+    if not getattr(args, "review_command", None):
+        print("planlink: error: review needs a command: open, queue, decide, note, relink, add, cover, correct, "
+              "confirm-table, status, export, log", file=sys.stderr)
+        return 2
+    try:
+        return _HANDLERS[args.review_command](args)
+    except ReviewError as exc:
+        print(f"planlink: error: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, Conflict) else 2
+    except SQLAlchemyError as exc:
+        # a database that cannot be reached or refuses the request is one line naming it, not a traceback
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"planlink: error: review database {args.db or 'planlink-review.db'}: {reason}", file=sys.stderr)
+        return 2
+
+
+def _store(args):
+    from .workflow import ReviewStore
+
+    return ReviewStore(args.db)
+
+
+def _pick(path: str, title: str | None, role: str):
+    from ..api import pick_document
+    from ..guard import process_file_limited  # the per-file wall clock and memory limit, as in every entry point
+    from .workflow import ReviewError
+
+    docs = process_file_limited(path)
+    if not docs:
+        raise ReviewError(f"{path}: no plan text was found in the file")
+    if title:
+        doc = pick_document(docs, title)
+        if doc is None:
+            raise ReviewError(f"{path}: no plan titled {title!r} in the file")
+        return doc
+    if len(docs) > 1:
+        raise ReviewError(f"{path} holds {len(docs)} plans; choose one with --{role}-title "
+                          f"(e.g. {docs[0].title!r})")
+    return docs[0]
+
+
+def _open(args) -> int:
+    from ..errors import ReadError
+    from .workflow import scoped
+
+    try:
+        child = _pick(args.child, args.child_title, "child")
+        parent = _pick(args.parent, args.parent_title, "parent")
+    except ReadError as exc:
+        print(f"planlink: error: {exc}", file=sys.stderr)
+        return 2
+    store = _store(args)
+    scope = args.parent_scope or ""
+    rid = store.open(child, scoped(parent, scope), parent_scope=scope)
+    return _print_queue(store, rid, args.format)
+
+
+def _print_queue(store, rid, fmt) -> int:
+    queue = store.queue(rid)
+    if fmt == "json":
+        keys = ("id", "child", "child_text", "parent", "parent_text", "kind", "score", "state", "changes", "origin",
+                "note", "reviewer", "version")
+        sys.stdout.write(json.dumps([{k: q[k] for k in keys} for q in queue], ensure_ascii=False, indent=1) + "\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    from .workflow import STATE_ZH
+
+    t = Table(title=f"审查队列（review {rid}）")
+    for h in ("编号", "状态", "分数", "关系", "下级条款", "上级条款"):
+        t.add_column(h)
+    for q in queue:
+        t.add_row(q["id"], STATE_ZH[q["state"]], f"{q['score']:.2f}", q["kind"],
+                  f"{q['child']} {q['child_text'][:30]}", f"{q['parent']} {q['parent_text'][:30]}")
+    Console().print(t)
+    return 0
+
+
+def _queue(args) -> int:
+    store = _store(args)
+    return _print_queue(store, store.review(args.review).id, args.format)
+
+
+def _print(obj) -> int:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1) + "\n")
+    return 0
+
+
+def _decide(args) -> int:
+    return _print(_store(args).decide(args.link, args.verdict, reviewer=args.reviewer, note=args.note,
+                                      expected_version=args.version))
+
+
+def _note(args) -> int:
+    return _print(_store(args).annotate(args.link, args.text, reviewer=args.reviewer, expected_version=args.version))
+
+
+def _relink(args) -> int:
+    return _print(_store(args).relink(args.link, args.parent_clause, reviewer=args.reviewer, note=args.note,
+                                      expected_version=args.version))
+
+
+def _add(args) -> int:
+    return _print(_store(args).add(args.child_clause, args.parent_clause, review_id=args.review, kind=args.kind,
+                                   reviewer=args.reviewer, note=args.note))
+
+
+def _cover(args) -> int:
+    return _print(_store(args).cover_elsewhere(args.parent_clause, args.by, review_id=args.review,
+                                               reviewer=args.reviewer, note=args.note))
+
+
+def _plan_of(store, args) -> int:
+    rv = store.review(args.review)
+    return rv.child_plan if args.plan == "child" else rv.parent_plan
+
+
+def _correct(args) -> int:
+    store = _store(args)
+    value = args.value
+    if args.field == "is_task":
+        value = {"true": True, "false": False, "是": True, "否": False}.get(value.strip().lower(), value)
+    return _print(store.correct(_plan_of(store, args), args.clause, args.field, value, reviewer=args.reviewer,
+                                expected_version=args.version))
+
+
+def _confirm_table(args) -> int:
+    store = _store(args)
+    plan = _plan_of(store, args)
+    store.confirm_table(plan, reviewer=args.reviewer)
+    return _print({"plan": plan, "confirmed_by": args.reviewer})
+
+
+def _status(args) -> int:
+    from .workflow import STATE_ZH
+
+    counts = _store(args).status(args.review)
+    if args.format == "json":
+        return _print(counts)
+    for state, zh in STATE_ZH.items():
+        print(f"{state:<11}{zh:<8}{counts[state]:>5}")
+    print(f"{'total':<11}{'合计':<8}{counts['total']:>5}")
+    return 0
+
+
+def _export(args) -> int:
+    from . import report
+    from .learn import export_gold
+
+    store = _store(args)
+    out = Path(args.out)
+    if args.format == "gold":
+        paths = export_gold(store, out)
+        print("\n".join(str(p) for p in paths) or "no confirmed task table yet (planlink review confirm-table)")
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if args.format == "docx":
+        report.write_docx(store, out, args.review, reviewer=args.reviewer)
+    elif args.format == "xlsx":
+        report.write_xlsx(store, out, args.review)
+    elif args.format == "json":
+        report.write_json(store, out, args.review)
+    else:
+        report.write_task_table(store, store.review(args.review).child_plan, out)
+    print(out)
+    return 0
+
+
+def _log(args) -> int:
+    return _print(_store(args).audit_log(args.target))
+
+
+_HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "relink": _relink, "add": _add,
+             "cover": _cover, "correct": _correct, "confirm-table": _confirm_table, "status": _status,
+             "export": _export, "log": _log}
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(prog="planlink")
+    add_parser(p.add_subparsers(dest="command"))
+    raise SystemExit(main(p.parse_args()))
