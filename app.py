@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import html
 import json
 import tempfile
 import uuid
@@ -12,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from extract.errors import ReadError, reason_zh
+from extract.errors import Code, ReadError, reason_zh
 from extract.export import write_csv, write_xlsx
-from extract.present import STATUS_COLOURS, filter_records, highlight, table_records
+from extract.present import STATUS_COLOURS, esc, filter_records, highlight, meta_cell, table_records
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT / "corpus"
@@ -55,22 +54,22 @@ def corpus_documents() -> list:
 
 def process_upload(name: str, data: bytes, progress=None) -> list:
     """Process an upload in a private temporary folder, under a generated name (never the user's)."""
-    from extract.api import load_documents
+    from extract.guard import process_file_limited  # wall clock and memory limit per upload
 
     ext = Path(name).suffix.lower()
     if ext.lstrip(".") not in UPLOAD_TYPES:
-        raise ReadError(name, f"unsupported file type {ext!r}")
+        raise ReadError(name, f"unsupported file type {ext!r}", Code.UNSUPPORTED)
     with tempfile.TemporaryDirectory(prefix="planlink-upload-") as tmp:
         path = Path(tmp) / f"{uuid.uuid4().hex}{ext}"
         path.write_bytes(data)
         try:
-            docs = load_documents(str(path), progress=progress)
+            docs = process_file_limited(str(path), progress=progress)
         except ReadError as exc:
-            raise ReadError(name, exc.reason) from None
+            raise ReadError(name, exc.reason, exc.code, exc.zh_detail) from None
     for d in docs:
         d.source = name
     if not docs:
-        raise ReadError(name, "no plan text was found in the file")
+        raise ReadError(name, "no plan text was found in the file", Code.NO_TEXT)
     return docs
 
 
@@ -92,11 +91,10 @@ def downloads(docs: list, key: str) -> None:
 
 def metadata(doc) -> None:
     cols = st.columns(4)
-    # metadata read from an uploaded page is document text: escaped before it is shown as HTML
-    cols[0].markdown(f"**发文机关**<br>{html.escape(doc.issuer or '—')}", unsafe_allow_html=True)
-    cols[1].markdown(f"**发文字号**<br>{html.escape(doc.doc_number or '—')}", unsafe_allow_html=True)
-    cols[2].markdown(f"**成文日期**<br>{html.escape(doc.date or '—')}", unsafe_allow_html=True)
-    cols[3].markdown(f"**条款 / 任务**<br>{len(doc.clauses)} / {len(doc.tasks)}", unsafe_allow_html=True)
+    cols[0].markdown(meta_cell("发文机关", doc.issuer), unsafe_allow_html=True)
+    cols[1].markdown(meta_cell("发文字号", doc.doc_number), unsafe_allow_html=True)
+    cols[2].markdown(meta_cell("成文日期", doc.date), unsafe_allow_html=True)
+    cols[3].markdown(meta_cell("条款 / 任务", f"{len(doc.clauses)} / {len(doc.tasks)}"), unsafe_allow_html=True)
     if doc.citations:
         st.caption("引用的上级文件：" + "；".join(f"《{c.title}》{c.doc_number}" for c in doc.citations))
     if doc.notes:
@@ -122,7 +120,7 @@ def page_tasks() -> None:
             try:
                 docs.extend(process_upload(f.name, f.getvalue(), progress=step))
             except ReadError as exc:
-                st.error(f"文件「{f.name}」无法读取：{reason_zh(exc.reason)}")
+                st.error(f"文件「{f.name}」无法读取：{reason_zh(exc)}")
             bar.progress((k + 1) / len(files), text=f"已完成 {k + 1}/{len(files)} 个文件")
         bar.empty()
     elif use_sample:
@@ -167,7 +165,7 @@ def page_tasks() -> None:
                     '<span style="background:#c8f0c0">责任单位</span> <span style="background:#f4c6f0">量化指标</span>',
                     unsafe_allow_html=True)
         for r in shown:
-            st.markdown(f"<p><b>{r['编号']}</b>　{r['_html']}</p>", unsafe_allow_html=True)
+            st.markdown(f"<p><b>{esc(r['编号'])}</b>　{r['_html']}</p>", unsafe_allow_html=True)
 
 
 # --- page 2 ------------------------------------------------------------------------------------------------
@@ -210,7 +208,7 @@ def page_link() -> None:
         try:
             parent_docs = process_upload(parent_file.name, parent_file.getvalue())
         except ReadError as exc:
-            st.error(f"文件「{parent_file.name}」无法读取：{reason_zh(exc.reason)}")
+            st.error(f"文件「{parent_file.name}」无法读取：{reason_zh(exc)}")
             return
     if scope != "全部条款":
         from extract.model import Document
@@ -253,8 +251,8 @@ def page_link() -> None:
                 a, b = highlight_pair(lk["parent_text"], lk["child_text"])
                 changes = "、".join(CHANGE_ZH.get(x, x) for x in lk["changes"]) or "无"
                 l, r = st.columns(2)
-                l.markdown(f"**上级 {pid}**<br>{a}", unsafe_allow_html=True)
-                r.markdown(f"**下级 {lk['child']}**（{KIND_ZH[lk['kind']]}，相似度 {lk['score']:.2f}，变化：{changes}）<br>{b}",
+                l.markdown(f"**上级 {esc(pid)}**<br>{a}", unsafe_allow_html=True)
+                r.markdown(f"**下级 {esc(lk['child'])}**（{KIND_ZH[lk['kind']]}，相似度 {lk['score']:.2f}，变化：{esc(changes)}）<br>{b}",
                            unsafe_allow_html=True)
     if cov["novel_child_clauses"]:
         st.subheader("下级新增任务")

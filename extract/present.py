@@ -14,6 +14,16 @@ STATUS = {"overdue": "逾期", "due_soon": "临期", "on_track": "未到期", "o
 STATUS_COLOURS = {"逾期": "#f8d0d0", "临期": "#fff0b3", "未到期": "#d9f2d9", "长期": "#e0e8ff", "无时限": "#ffffff"}
 
 
+def esc(value) -> str:
+    """Any value shown through unsafe_allow_html, escaped (None and "" become "")."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def meta_cell(label: str, value) -> str:
+    """One metadata cell of the app: a bold label over the escaped value (— when empty)."""
+    return f"**{esc(label)}**<br>{esc(value) or '—'}"
+
+
 def highlight(c: Clause) -> str:
     """The clause text as HTML, escaped, with deadlines, frequencies, departments and targets in colour."""
     spans = sorted(
