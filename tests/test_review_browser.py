@@ -1,5 +1,6 @@
 """A reviewer's session in a real browser (Debian's Chromium driven by Playwright): confirm two links, reject one,
-correct a department in the task table, download the 衔接审查报告; screenshots go to docs/screenshots/."""
+correct a department in the task table, download the 衔接审查报告; screenshots go to tests/output/screenshots/ (docs/screenshots/ with
+PLANLINK_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
@@ -13,7 +14,8 @@ from conftest import ROOT
 from test_browser import CHROMIUM, browser, free_port
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
-SHOTS = ROOT / "docs" / "screenshots"
+# the README's screenshots are refreshed only on request; an ordinary run writes to the ignored tests/output
+SHOTS = ROOT / ("docs/screenshots" if os.environ.get("PLANLINK_SCREENSHOTS") == "1" else "tests/output/screenshots")
 
 
 @pytest.fixture(scope="module")
