@@ -94,8 +94,10 @@ def test_dask_killed_worker_fails_its_file_and_the_run_completes(tmp_path):
 
     cloudpickle.register_pickle_by_value(faults)
     src, out = folder(tmp_path, victim=True), tmp_path / "out"
-    # no resubmission after a worker death: the file that killed it fails at once (Dask retries 3 times by default)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+    # no resubmission after a worker death: the file that killed it fails at once (Dask retries 3 times by default);
+    # one task per worker thread, so no other file waits queued on the worker that dies
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
+                          "distributed.scheduler.worker-saturation": 1.0}):
         cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                            dashboard_address=None, processes=True)
     try:
