@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/batch_bench.py
+	$(BIN)/python bench/robustness.py
 	$(BIN)/python bench/scaling.py $(SCALING)
 
 fixtures: $(STAMP)

@@ -21,8 +21,9 @@ import pandas as pd
 import streamlit as st
 
 from extract import families
-from extract.api import link_documents, load_documents, process_file
+from extract.api import link_documents, process_file
 from extract.errors import ReadError, reason_zh
+from extract.guard import process_file_limited  # wall clock and memory limit per upload
 from extract.link.internal import fold
 from extract.link.reading import KINDS, change_words, diff_html
 from extract.link.reading import rows as reading_rows
@@ -36,6 +37,7 @@ from extract.present import (
     board,
     csv_bytes,
     filter_records,
+    meta_cell,
     milestones,
     status,
     table_records,
@@ -149,9 +151,9 @@ def parse_upload(name: str, sha: str, data: bytes, progress=None) -> Parsed:
         path = Path(tmp) / f"{uuid.uuid4().hex}{ext}"
         path.write_bytes(data)
         try:
-            docs = load_documents(str(path), progress=progress)
+            docs = process_file_limited(str(path), progress=progress)
         except ReadError as exc:
-            return Parsed(name, sha, error=reason_zh(exc.reason))
+            return Parsed(name, sha, error=reason_zh(exc))
     if not docs:
         return Parsed(name, sha, error=reason_zh("no plan text"))
     for d in docs:
@@ -305,10 +307,10 @@ def multi(where, label: str, options: list, key: str, **kw):
 def metadata(doc) -> None:
     cols = st.columns(4)
     # metadata read from an uploaded page is document text: escaped before it is shown as HTML
-    cols[0].markdown(f"**发文机关**<br>{html.escape(doc.issuer or '—')}", unsafe_allow_html=True)
-    cols[1].markdown(f"**发文字号**<br>{html.escape(doc.doc_number or '—')}", unsafe_allow_html=True)
-    cols[2].markdown(f"**成文日期**<br>{html.escape(doc.date or '—')}", unsafe_allow_html=True)
-    cols[3].markdown(f"**条款 / 任务**<br>{len(doc.clauses)} / {len(doc.tasks)}", unsafe_allow_html=True)
+    cols[0].markdown(meta_cell("发文机关", doc.issuer), unsafe_allow_html=True)
+    cols[1].markdown(meta_cell("发文字号", doc.doc_number), unsafe_allow_html=True)
+    cols[2].markdown(meta_cell("成文日期", doc.date), unsafe_allow_html=True)
+    cols[3].markdown(meta_cell("条款 / 任务", f"{len(doc.clauses)} / {len(doc.tasks)}"), unsafe_allow_html=True)
     if doc.citations:
         st.caption("引用的上级文件：" + "；".join(f"《{c.title}》{c.doc_number}" for c in doc.citations))
     if doc.notes:

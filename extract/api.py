@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import families
 from .classify.keywords import classify_by_family
-from .errors import ModelMissing, ReadError
+from .errors import Code, ModelMissing, ReadError
 from .link import report as link_report
 from .link.actions import link_with_parent_actions
 from .model import Document
@@ -29,10 +29,10 @@ def load_documents(path: str | Path, *, max_bytes: int | None = None, ocr: bool 
     except (ReadError, ModelMissing):  # a missing model is no fault of the file: the CLI names it
         raise
     except MemoryError:
-        raise ReadError(str(path), "the file is too large to process in memory") from None
+        raise ReadError(str(path), "the file is too large to process in memory", Code.MEMORY) from None
     except Exception as exc:  # noqa: BLE001 - bad input must never end in a traceback
         log.debug("processing %s failed", path, exc_info=True)
-        raise ReadError(str(path), f"could not be processed ({type(exc).__name__}: {exc})") from None
+        raise ReadError(str(path), f"could not be processed ({type(exc).__name__}: {exc})", Code.INTERNAL) from None
     if fam is not None and fam.name != families.default().name:
         classify_by_family(docs, fam)
     return docs

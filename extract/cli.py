@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 from . import __version__
+from .errors import ModelMissing, OutputError
+from .fileio import write_text
+from .limits import Limits
 
 FORMATS = ("json", "table", "xlsx", "csv")
 
@@ -18,6 +22,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="planlink", description="Turn Chinese policy plans (实施方案/子方案) into "
                                 "structured task tables and link them to their parent plans.")
     p.add_argument("--version", action="version", version=f"planlink {__version__}")
+    p.add_argument("-v", "--verbose", dest="log_verbose", action="store_true",
+                   help="log each step and every fallback to stderr")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     e = sub.add_parser("extract", help="read a plan (.pdf .docx .doc .wps .txt .html) and print its task table")
@@ -31,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="plan family whose actions the tasks are classified against: a name under extract/families "
                         "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
     e.add_argument("--db", default=None, help="apply the department names reviewers taught in this review store")
+    _common(e)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
@@ -53,22 +60,36 @@ def _parser() -> argparse.ArgumentParser:
     lk.add_argument("--parent", action="append", required=True)
     lk.add_argument("--parent-title", action="append", default=[],
                     help="the plan to link against when a parent file is a compilation (once per --parent, in order)")
+    lk.add_argument("--parent-all", action="store_true",
+                    help="a compilation given as --parent: link against all of its plans together")
     lk.add_argument("--actions-from-parent", action="store_true",
                     help="classify the child's tasks by the actions the parent groups its tasks under (e.g. a city's 九大行动)")
     lk.add_argument("--format", choices=("json", "table", "xlsx", "md", "html"), default="json")
     lk.add_argument("--out")
+    _common(lk)
 
     pe = sub.add_parser("peers", help="align plans of the same system to each other: shared and missing tasks")
     pe.add_argument("files", nargs="+")
     pe.add_argument("--title", action="append", default=[],
                     help="pick the plan with this title from a compilation (once per file, in order)")
+    _common(pe)
 
     b = sub.add_parser("batch", help="process a whole folder of plans")
     b.add_argument("dir")
     b.add_argument("--out", required=True)
     b.add_argument("--parent")
+    b.add_argument("--parent-title", default="", help="the plan to use when the parent file is a compilation")
+    b.add_argument("--parent-all", action="store_true", help="a compilation as --parent: use all of its plans")
     b.add_argument("--workers", type=int, default=None)
     b.add_argument("--scheduler", default=None, help="tcp://HOST:PORT of a Dask distributed scheduler")
+    b.add_argument("--wait-workers", type=float, default=60.0,
+                   help="seconds to wait for the Dask scheduler and its first worker (default 60)")
+    b.add_argument("--max-bytes", type=int, default=None, help="refuse files larger than this")
+    b.add_argument("--retry-failed", action="store_true", help="process again the files that failed before")
+    b.add_argument("--include", action="append", default=[], metavar="EXT",
+                   help="also read files with this extension (e.g. --include .text); by default only "
+                        ".pdf .docx .doc .wps .txt .html .htm are read")
+    _common(b)
 
     from .review.cli import add_parser as review_parser
 
@@ -76,15 +97,26 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _common(p: argparse.ArgumentParser) -> None:
+    """Options every file-processing command takes."""
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds one file may take (default 600, or PLANLINK_TIMEOUT)")
+    p.add_argument("--max-memory", type=int, default=None, metavar="MB",
+                   help="memory one file may take, in MB (default 2048, or PLANLINK_MAX_MEMORY_MB)")
+    p.add_argument("--verbose", dest="log_verbose", action="store_true", default=argparse.SUPPRESS,
+                   help="log each step and every fallback to stderr")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command is None:
         _parser().print_help()
         return 0
+    from . import log
+
+    log.setup(getattr(args, "log_verbose", False))
     handler = {"extract": _extract, "evaluate": _evaluate, "train": _train, "link": _link, "batch": _batch,
                "peers": _peers, "review": _review}
-    from .errors import ModelMissing
-
     try:
         return handler[args.command](args)
     except ModelMissing as exc:
@@ -94,6 +126,13 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OutputError as exc:
+        return _fail(str(exc))
+    except sqlite3.Error as exc:
+        return _fail(f"{getattr(exc, 'planlink_path', 'the batch store')}: {exc}")
+    except OSError as exc:
+        where = exc.filename or "output"
+        return _fail(f"{where}: {exc.strerror or exc}")
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -101,16 +140,23 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+def _load(path: str, args, **kw):
+    """One file through the pipeline in a child process under the per-file limits (time, memory)."""
+    from .guard import process_file_limited
+
+    return process_file_limited(path, limits=Limits.from_args(args), **kw)
+
+
 def _extract(args) -> int:
     from . import families
-    from .api import ReadError, load_documents
+    from .api import ReadError
 
     try:
         families.load(args.family)
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        docs = load_documents(args.file, max_bytes=args.max_bytes, ocr=not args.no_ocr, family=args.family)
+        docs = _load(args.file, args, ocr=not args.no_ocr, family=args.family)
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:
@@ -184,20 +230,28 @@ def _train(args) -> int:
 
 
 def _link(args) -> int:
-    from .api import ReadError, link_documents, load_documents, pick_document
+    from .api import ReadError, link_documents, pick_document
     from .link.report import to_html, to_markdown, write_xlsx
 
     try:
-        child = load_documents(args.child)
-        parents = [load_documents(p) for p in args.parent]
+        child = _load(args.child, args)
+        parents = [_load(p, args) for p in args.parent]
     except ReadError as exc:
         return _fail(str(exc))
-    for k, title in enumerate(getattr(args, "parent_title", []) or []):
-        if k < len(parents) and title:
-            doc = pick_document(parents[k], title)
+    titles = list(getattr(args, "parent_title", []) or [])
+    for k, docs in enumerate(parents):
+        title = titles[k] if k < len(titles) else ""
+        if title:
+            doc = pick_document(docs, title)
             if doc is None:
-                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file")
+                return _fail(f"{args.parent[k]}: no plan titled {title!r} in the file; its plans: "
+                             + "; ".join(d.title for d in docs))
             parents[k] = [doc]
+        elif len(docs) > 1 and not args.parent_all:
+            # pooling every plan of a compilation reports nearly all of them as dropped: make the user choose
+            return _fail(f"{args.parent[k]}: the parent file holds {len(docs)} plans; choose one with "
+                         "--parent-title TITLE (or link against all of them with --parent-all): "
+                         + "; ".join(d.title for d in docs))
     reports = [link_documents(child, p, actions_from_parent=args.actions_from_parent and k == 0)
                for k, p in enumerate(parents)]
     report = dict(reports[0])
@@ -213,6 +267,9 @@ def _link(args) -> int:
         print(f"{child_title} -> {parent_title}")
         print(f"parent tasks {cov['parent_clauses']}, covered {cov['covered']}, dropped {len(cov['dropped'])}, "
               f"novel {len(cov['novel_child_clauses'])}")
+        if cov.get("unrelated"):
+            print(f"the plans look unrelated: {cov['relatedness']:.0%} of the child's tasks resemble a parent task; "
+                  "no links are made")
         for lk in report["links"]:
             print(f"{lk['child']:>12} -> {lk['parent']:<12} {lk['kind']:<11} {lk['score']:.2f} {','.join(lk['changes'])}")
     else:
@@ -222,19 +279,19 @@ def _link(args) -> int:
         else:
             text = to_html(report, child_title, parent_title) if fmt == "html" else to_markdown(
                 report, child_title, parent_title)
-            target.write_text(text, encoding="utf-8")
+            write_text(target, text)
         print(target)
     return 0
 
 
 def _peers(args) -> int:
-    from .api import ReadError, load_documents, pick_document
+    from .api import ReadError, pick_document
     from .link.report import compare_peers
 
     plans = []
     for k, path in enumerate(args.files):
         try:
-            docs = load_documents(path)
+            docs = _load(path, args)
         except ReadError as exc:
             return _fail(str(exc))
         if k < len(args.title) and args.title[k]:

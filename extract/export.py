@@ -36,6 +36,21 @@ def rows(docs: list[Document], tasks_only: bool = False) -> list[list]:
     return out
 
 
+# OWASP CSV injection: a cell that starts with one of these is read as a formula by spreadsheet programs.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value):
+    """A value as it may go into a CSV cell: text that a spreadsheet would run as a formula gets a leading '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_rows(data):
+    return ([csv_safe(v) for v in r] for r in data)
+
+
 def fill_sheet(ws, header: list[str], data: list[list], widths: list[int] | None = None) -> None:
     """A readable sheet: bold frozen header, wrapped text, column widths, an autofilter."""
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -44,6 +59,9 @@ def fill_sheet(ws, header: list[str], data: list[list], widths: list[int] | None
     ws.append(header)
     for r in data:
         ws.append(r)
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # text that starts with "=": stored as text, never as a live formula
+                cell.data_type = "s"
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for cell in ws[1]:
@@ -82,12 +100,12 @@ def write_csv(docs: list[Document], target: str | Path | IO) -> None:
     if hasattr(target, "write"):
         w = csv.writer(target)
         w.writerow(COLUMNS)
-        w.writerows(rows(docs))
+        w.writerows(csv_rows(rows(docs)))
         return
     with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)  # the BOM makes Excel open it as UTF-8
         w.writerow(COLUMNS)
-        w.writerows(rows(docs))
+        w.writerows(csv_rows(rows(docs)))
 
 
 def print_table(docs: list[Document]) -> None:

@@ -4,24 +4,36 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sqlite3
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from .errors import OutputError
 
 TEMP_PREFIX = ".planlink-"
 
 
 @contextlib.contextmanager
 def atomic_path(target: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`, on any error it is removed."""
+    """Yield a temporary path beside `target`; on success it replaces `target`, on any error it is removed. An
+    OSError or sqlite error (a folder in the way, no permission, disk full) becomes one OutputError naming
+    `target`, never the temporary name."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=str(target.parent))
+    if target.is_dir():
+        raise OutputError(str(target), "is a folder, not a file")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=target.suffix, dir=str(target.parent))
+    except OSError as exc:
+        raise OutputError(str(target), exc.strerror or str(exc)) from None
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
         os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise OutputError(str(target), getattr(exc, "strerror", None) or str(exc)) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

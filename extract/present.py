@@ -25,6 +25,16 @@ ROLE_CHOICES = {"牵头或责任": {Role.LEAD, Role.RESPONSIBLE}, "仅牵头": {
                 "仅配合": {Role.SUPPORT}, "任意角色": set(Role)}
 
 
+def esc(value) -> str:
+    """Any value shown through unsafe_allow_html, escaped (None and "" become "")."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def meta_cell(label: str, value) -> str:
+    """One metadata cell of the app: a bold label over the escaped value (— when empty)."""
+    return f"**{esc(label)}**<br>{esc(value) or '—'}"
+
+
 def highlight(c: Clause) -> str:
     """The clause text as HTML, escaped, with deadlines, frequencies, departments and targets in colour."""
     spans = sorted(

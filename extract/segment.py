@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -11,6 +12,8 @@ from . import webpage
 from .model import Block, Citation, Clause, Document, Table
 from .rules.markers import INLINE_RE, RANK, match_marker
 from .text import fold, to_arabic
+
+_log = logging.getLogger("planlink.segment")
 
 # --- line classes -----------------------------------------------------------------------------------
 
@@ -134,20 +137,33 @@ def segment(blocks: list[Block], source: str = "") -> list[Document]:
     starts = _title_groups(paras)
     docs: list[Document] = []
     seen: dict[str, int] = {}
+    titles: dict[str, int] = {}
+    copies: dict[str, int] = {}
     for k, (i, j, title, notice) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(paras)
         doc = _build(text, paras, i, j, end, title, notice, source)
         if not doc.clauses:
             continue
-        key = fold(doc.title) + "|" + hashlib.sha1(fold(" ".join(c.text for c in doc.clauses[:5])).encode()).hexdigest()
-        if key in seen or fold(doc.title) in seen:
-            continue  # a plan repeated in the same file (a scraped page printed twice)
-        seen[key] = seen[fold(doc.title)] = len(docs)
+        key = fold(doc.title) + "|" + hashlib.sha1(fold(" ".join(c.text for c in doc.clauses)).encode()).hexdigest()
+        if key in seen:  # an identical copy (a scraped page printed twice): kept once, and said so
+            copies[key] = copies.get(key, 1) + 1
+            continue
+        seen[key] = len(docs)
+        n = titles[fold(doc.title)] = titles.get(fold(doc.title), 0) + 1
+        if n > 1:  # another plan under a title already used: kept, told apart by a suffix
+            original = doc.title
+            doc.title = f"{original}（{n}）"
+            doc.warnings.append(f"a second plan titled {original!r} in this file: kept as {doc.title!r}")
+            _log.warning("%s: a second plan titled %r: kept as %r", source, original, doc.title)
         for k2, v in meta.items():
             if not getattr(doc, k2):
                 setattr(doc, k2, v)
         doc.index = len(docs)
         docs.append(doc)
+    for key, n in copies.items():
+        d = docs[seen[key]]
+        d.warnings.append(f"this plan appears {n} times in the file (identical copies): kept once")
+        _log.info("%s: %r appears %d times (identical copies): kept once", source, d.title, n)
     if not docs and paras:
         doc = _build(text, paras, 0, 0, len(paras), web.get("title", ""), None, source)
         if doc.clauses:

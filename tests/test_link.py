@@ -262,3 +262,51 @@ def test_candidate_tfidf_equals_scikit_learn_transform():
     want = index.vectorizer.transform(texts).toarray()
     got = index.tfidf(texts).toarray()
     assert np.array_equal(got, want)
+
+
+def test_a_later_stage_beside_the_parents_date_is_a_later_deadline():
+    # 2024年 -> 2024年……2025年……2026年实现全覆盖: the work now ends later
+    kid = _with("c", P1, ends=["2024-12-31", "2025-12-31", "2026-12-31"])
+    assert changes(kid, _with("p", P1, ends=["2024-12-31"])) == ["deadline_later"]
+
+
+def test_in_a_merge_a_deadline_of_the_other_parent_clause_is_no_change():
+    kid = _with("c", P1 + P2, ends=["2024-09-30", "2026-12-31"])
+    first, second = _with("p1", P1, ends=["2024-12-31"]), _with("p2", P2, ends=["2026-12-31"])
+    # alone, the child's latest date (the second task's) would read as a later deadline of the first task
+    assert changes(kid, first) == ["deadline_later"]
+    assert changes(kid, first, (second,)) == ["deadline_earlier"]
+    assert changes(kid, second, (first,)) == []
+
+
+def test_an_annex_row_titled_with_a_phrase_of_one_body_clause_details_it():
+    body = [clause("p1", "提升从业人员安全素质。督促企业落实从业人员岗前培训和日常安全教育，推动驾驶员持证上岗，定期组织开展应急演练。"),
+            clause("p2", "深化精准执法。建立常态化联合执法机制，每月至少开展1次联合执法行动，严厉打击非法营运等违法行为。")]
+    row = clause("c1", "应急演练。客运站、客运企业应每半年至少开展一次演练，危险货物运输企业应每季度开展1次处置演练。"
+                       "（牵头单位：县交通运输局；完成时限：长期坚持）")
+    off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
+               word_threshold=None, word_parent_threshold=None, title_word_threshold=None)
+    assert align([row], ParentIndex(body), title_inside_min=None, **off).links == []
+    got = align([row], ParentIndex(body), **off).links
+    assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
+    # a title written inside two parent clauses says nothing about which one the row details
+    body[1].text = body[1].text.replace("严厉打击", "组织开展应急演练，严厉打击")
+    assert align([row], ParentIndex(body), **off).links == []
+
+
+def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_merged_into_it():
+    def task(cid, text, action):
+        c = clause(cid, text)
+        c.action = action
+        return c
+
+    parent = [task("p1", "强化统筹推进。各地体育行政部门要对照自治区方案，结合工作实际制定具体实施方案并抓好落实。", "O"),
+              task("p2", "强化安全宣传。利用广播电视开展安全生产宣传，普及安全知识。", "A8")]
+    kid = task("c1", "加强组织部署和统筹落实。市文化体育局召开专题会议作出部署，定期听取推进汇报。", "O")
+    off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
+               word_threshold=None, word_parent_threshold=None, title_inside_min=None)
+    assert align([kid], ParentIndex(parent), title_word_threshold=None, **off).links == []
+    got = align([kid], ParentIndex(parent), **off).links
+    assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
+    kid.action = "A8"  # another action: the titles alone do not link them
+    assert align([kid], ParentIndex(parent), **off).links == []

@@ -67,9 +67,9 @@ def test_cli_bad_input_is_one_line(capsys, tmp_path, monkeypatch):
     tibet = str(CORPUS / "004_2c798045eb65f6c7.partial.txt")
     code, _, err = run(capsys, "review", "open", tibet, "--parent", PARENT)
     assert code == 2 and "holds 27 plans" in err and "--child-title" in err
-    code, out, _ = run(capsys, "review", "open", tibet, "--child-title", "教育系统安全生产治本攻坚三年行动方案(2024-2026年)",
-                       "--parent", str(CORPUS / "000_74f15ec52f85c6cf.txt"), "--parent-scope", "table_row",
-                       "--format", "json")
+    # a related pair (the Tibet 工信 plan and the 工信 county plan 003; unrelated plans get no links by design)
+    code, out, _ = run(capsys, "review", "open", tibet, "--child-title", "工业和信息化系统安全生产治本攻坚三年行动方案(2024-2026年)",
+                       "--parent", str(CORPUS / "003_c1a48ebb466ecfa9.txt"), "--format", "json")
     assert code == 0 and json.loads(out)
     code, _, err = run(capsys, "review", "status", "--db", "postgresql://nobody@127.0.0.1:1/none")
     assert code == 2 and err.startswith("planlink: error: review database") and err.count("\n") == 1

@@ -42,14 +42,21 @@ def _pairwise(child: list, parent: list) -> int:
     return (1 if up else -1) if up != down else 0
 
 
-def changes(child: Clause, parent: Clause) -> list[str]:
+def changes(child: Clause, parent: Clause, others: tuple[Clause, ...] = ()) -> list[str]:
     """ANNOTATION/CONTRACT change codes: a later deadline or a lower frequency weakens, the reverse tightens.
-    A child that keeps the parent's value (and adds others, as a merge does) has not changed it; when both write
-    the same number of deadlines (or frequencies), one moved among them is a change too."""
+    The latest deadlines are compared, so a child that keeps the parent's date and adds a later stage (2024年 ->
+    2024年……2026年实现全覆盖) has moved the end later. In a merge, `others` are the child's other parent clauses: a
+    child deadline that is one of theirs and not this parent's belongs to them and is left out. When both write the
+    same number of deadlines (or frequencies), one moved among them is a change too. A child that keeps the
+    parent's frequency beside others has not changed it."""
     out: list[str] = []
-    ce, pe = latest_end(child), latest_end(parent)
     c_ends, p_ends = _end_list(child), _end_list(parent)
-    if ce and pe and ce != pe and pe not in c_ends:
+    if others:
+        own = set(p_ends)
+        theirs = {e for o in others for e in _end_list(o)} - own
+        c_ends = [e for e in c_ends if e not in theirs] or c_ends
+    ce, pe = (max(c_ends) if c_ends else None), (max(p_ends) if p_ends else None)
+    if ce and pe and ce != pe:
         out.append("deadline_earlier" if ce < pe else "deadline_later")
     elif (moved := _pairwise(c_ends, p_ends)) != 0:
         out.append("deadline_later" if moved > 0 else "deadline_earlier")

@@ -6,7 +6,8 @@ import zipfile
 
 import cn2an
 
-from ..errors import ReadError
+from ..errors import Code, ReadError
+from ..limits import Limits, check_table, check_zip
 from ..model import Block, Table
 
 
@@ -16,16 +17,20 @@ def read_docx(data: bytes, path: str) -> list[Block]:
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a hard dependency
-        raise ReadError(path, f"python-docx is not installed ({exc})") from None
+        raise ReadError(path, f"python-docx is not installed ({exc})", Code.INTERNAL) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ReadError(path, "not a valid Word .docx file (it is not a ZIP package; corrupt or mis-named)")
+        raise ReadError(path, "not a valid Word .docx file (it is not a ZIP package; corrupt or mis-named)",
+                        Code.UNREADABLE)
+    check_zip(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any parse failure is a corrupt file for the user
-        raise ReadError(path, f"not a valid Word .docx file ({type(exc).__name__}: {exc})") from None
+        raise ReadError(path, f"not a valid Word .docx file ({type(exc).__name__}: {exc})",
+                        Code.UNREADABLE) from None
 
     blocks: list[Block] = []
     body = document.element.body
+    _limit_spans(body, path)
     numbering = _Numbering(document)
     for child in body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
@@ -41,8 +46,30 @@ def read_docx(data: bytes, path: str) -> list[Block]:
             if table.rows:
                 blocks.append(Block(kind="table", table=table))
     if not blocks:
-        raise ReadError(path, "the Word document has no text")
+        raise ReadError(path, "the Word document has no text", Code.NO_TEXT)
     return blocks
+
+
+def _limit_spans(body, path: str) -> None:
+    """python-docx expands a cell once per grid column it spans: clamp gridSpan and bound the cells of each table
+    before it does (a 1 kB cell with gridSpan=100000000 would otherwise take gigabytes)."""
+    limits = Limits.from_env()
+    for tbl in body.iter(_W + "tbl"):
+        cells = 0
+        for tc in tbl.iter(_W + "tc"):
+            span = 1
+            pr = tc.find(_W + "tcPr")
+            gs = pr.find(_W + "gridSpan") if pr is not None else None
+            if gs is not None:
+                try:
+                    span = int(gs.get(_W + "val", "1"))
+                except ValueError:
+                    span = 1
+                if not 1 <= span <= limits.max_span:
+                    span = min(max(span, 1), limits.max_span)
+                    gs.set(_W + "val", str(span))
+            cells += span
+        check_table(path, cells, limits)
 
 
 def _read_table(table) -> Table:

@@ -6,6 +6,7 @@ import re
 from contextlib import contextmanager
 from functools import lru_cache
 
+from ..log import fallback
 from .ocr_lexicon import correct
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
@@ -23,9 +24,12 @@ def engine_name() -> str | None:
     from importlib.util import find_spec
 
     forced = os.environ.get("PLANLINK_OCR_ENGINE")
-    for name in (forced,) if forced else ENGINES:
+    for k, name in enumerate((forced,) if forced else ENGINES):
         if find_spec(name) is not None:
+            if k:
+                fallback("ocr-engine", "OCR with %s (%s is not installed)", name, ENGINES[0])
             return name
+    fallback("ocr-none", "no OCR engine installed: scanned pages are refused")
     return None
 
 

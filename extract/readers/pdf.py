@@ -10,8 +10,10 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import ReadError
+from ..errors import Code, ReadError
+from ..log import fallback
 from ..model import Block, Table
+from .quality import noise_reason
 from ..rules.markers import MARKER_RE
 
 # Page numbers as 公文 prints them: "— 3 —", "- 3 -", "3", "第 3 页", "3/12".
@@ -54,33 +56,48 @@ def page_is_garbage(text: str) -> tuple[bool, str]:
         return True, "unmapped glyphs (U+FFFD)"
     if len(stripped) > 40 and not _CJK.search(stripped):
         return True, "no Chinese characters in the text layer"
+    noise = noise_reason(stripped)
+    if noise:
+        return True, f"the text layer decodes to noise ({noise})"
     return False, ""
 
 
 def open_pdf(data: bytes, path: str):
     try:
         import pdfplumber
-        from pdfminer.pdfdocument import PDFPasswordIncorrect
+        from pdfminer.pdfdocument import PDFEncryptionError
     except ImportError as exc:  # pragma: no cover
-        raise ReadError(path, f"pdfplumber is not installed ({exc})") from None
+        raise ReadError(path, f"pdfplumber is not installed ({exc})", Code.INTERNAL) from None
     if not data.lstrip()[:1024].find(b"%PDF") >= 0:
-        raise ReadError(path, "not a PDF file (no %PDF header; corrupt or mis-named)")
+        raise ReadError(path, "not a PDF file (no %PDF header; corrupt or mis-named)", Code.UNREADABLE)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
         _ = pdf.pages  # forces the page tree to be parsed
         if not pdf.pages:
-            raise ReadError(path, "the PDF has no pages")
+            raise ReadError(path, "the PDF has no pages", Code.EMPTY)
         return pdf
     except ReadError:
         raise
-    except PDFPasswordIncorrect:
-        raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
-    except Exception as exc:  # noqa: BLE001
-        name = type(exc).__name__
-        inner = " ".join(type(a).__name__ for a in getattr(exc, "args", ())) + " " + type(exc.__context__).__name__
-        if any(w in name + inner for w in ("Password", "Encrypt")) or "password" in str(exc).lower():
-            raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again") from None
-        raise ReadError(path, f"the PDF is damaged or truncated and cannot be parsed ({name})") from None
+    except Exception as exc:  # noqa: BLE001 - any parse failure is a damaged file for the user
+        if _caused_by(exc, PDFEncryptionError):
+            raise ReadError(path, "the PDF is encrypted (password-protected); remove the password and try again",
+                            Code.ENCRYPTED) from None
+        raise ReadError(path, f"the PDF is damaged or truncated and cannot be parsed ({type(exc).__name__})",
+                        Code.UNREADABLE) from None
+
+
+def _caused_by(exc: BaseException, cls: type) -> bool:
+    """pdfplumber wraps pdfminer's errors: look through the arguments and the chain for the real cause."""
+    seen = 0
+    stack = [exc]
+    while stack and seen < 20:
+        e = stack.pop()
+        seen += 1
+        if isinstance(e, cls):
+            return True
+        stack.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+        stack.extend(x for x in (e.__cause__, e.__context__) if x is not None)
+    return False
 
 
 def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[Block], list[PageReport]]:
@@ -114,8 +131,10 @@ def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[B
             fast.close()
     if all(r.garbage for r in reports) and not lines:
         reasons = sorted({r.reason for r in reports})
+        scanned = all(r.reason == "no text layer" for r in reports)
         raise ReadError(path, "the PDF has no usable text layer (" + "; ".join(reasons)
-                        + "): it looks like a scan and needs OCR")
+                        + "): it looks like a scan and needs OCR",
+                        Code.SCANNED_WITHOUT_OCR if scanned else Code.GARBAGE)
     lines = _drop_page_chrome(lines, heights)
     blocks = _paragraphs(lines)
     return _merge_tables(blocks, tables), reports
@@ -154,7 +173,9 @@ class _Pdfium:
             import pypdfium2.raw as raw
 
             return cls(pdfium.PdfDocument(data), raw)
-        except Exception:  # noqa: BLE001 - any trouble: pdfplumber reads every page as before
+        except Exception as exc:  # noqa: BLE001 - any trouble: pdfplumber reads every page as before
+            fallback(f"pdfium-open-{type(exc).__name__}", "PDF characters from pdfplumber for the whole file "
+                     "(PDFium could not open it: %s)", type(exc).__name__)
             return None
 
     def close(self) -> None:
@@ -194,7 +215,9 @@ class _Pdfium:
             finally:
                 tp.close()
             return None if _has_doubled_chars(chars) else chars
-        except Exception:  # noqa: BLE001 - an odd page: pdfplumber reads it
+        except Exception as exc:  # noqa: BLE001 - an odd page: pdfplumber reads it
+            fallback(f"pdfium-page-{type(exc).__name__}", "PDF characters from pdfplumber for a page PDFium "
+                     "could not read (%s)", type(exc).__name__)
             return None
         finally:
             page.close()

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from ..errors import ReadError
+from ..errors import Code, ReadError
+from ..limits import Limits, check_table
 from ..model import Block, Table
 
 # Encodings tried in order; GB18030 is a superset of GBK and GB2312.
@@ -15,12 +16,12 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def decode(data: bytes, path: str) -> str:
     """Decode bytes as UTF-8 (with or without BOM) or GB18030/GBK, refusing binary data."""
     if not data.strip():
-        raise ReadError(path, "the file is empty")
+        raise ReadError(path, "the file is empty", Code.EMPTY)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     head = data[:65536]
     if b"\x00" in head:
-        raise ReadError(path, "this is a binary file, not text (it contains NUL bytes)")
+        raise ReadError(path, "this is a binary file, not text (it contains NUL bytes)", Code.BINARY)
     for enc in _ENCODINGS[:2]:
         try:
             text = data.decode(enc)
@@ -37,7 +38,8 @@ def decode(data: bytes, path: str) -> str:
         best = None
     if best is not None and _CJK.search(str(best)):
         return str(best)
-    raise ReadError(path, "the text encoding is not UTF-8 or GB18030/GBK and could not be detected")
+    raise ReadError(path, "the text encoding is not UTF-8 or GB18030/GBK and could not be detected",
+                    Code.ENCODING)
 
 
 def _control_ratio(text: str) -> float:
@@ -49,7 +51,7 @@ def _control_ratio(text: str) -> float:
 def read_txt(data: bytes, path: str) -> list[Block]:
     text = decode(data, path)
     if _control_ratio(text) > 0.01:
-        raise ReadError(path, "this is a binary file, not text")
+        raise ReadError(path, "this is a binary file, not text", Code.BINARY)
     if looks_like_html(text):
         return read_html_text(text, path)
     return text_to_blocks(text, path)
@@ -79,7 +81,7 @@ def text_to_blocks(text: str, path: str = "") -> list[Block]:
             blocks.append(Block(text=line.strip()))
         i += 1
     if not any(b.text or b.table for b in blocks):
-        raise ReadError(path, "the file has no text")
+        raise ReadError(path, "the file has no text", Code.NO_TEXT)
     return blocks
 
 
@@ -143,8 +145,11 @@ class _HTMLText(HTMLParser):
     BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"}
     SKIP = {"script", "style", "noscript", "head"}
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "") -> None:
         super().__init__(convert_charrefs=True)
+        self.path = path
+        self.limits = Limits.from_env()
+        self.cells = 0  # cells of the tables read so far, spans expanded
         self.blocks: list[Block] = []
         self.buf: list[str] = []
         self.skip = 0
@@ -169,8 +174,11 @@ class _HTMLText(HTMLParser):
             self.table_stack[-1].append([])
         elif tag in ("td", "th") and self.table_stack:
             self.cell = []
-            span = dict(attrs).get("colspan")
-            self._colspan = int(span) if span and span.isdigit() else 1
+            span = (dict(attrs).get("colspan") or "").strip()
+            # browsers clamp colspan to 1000; a page asking for 10^8 columns must not get them
+            self._colspan = min(int(span), self.limits.max_span) if span.isdigit() and int(span) > 0 else 1
+            self.cells += self._colspan
+            check_table(self.path, self.cells, self.limits)
         elif tag in self.BLOCK and not self.table_stack:
             self._flush()
 
@@ -200,12 +208,12 @@ class _HTMLText(HTMLParser):
 
 
 def read_html_text(text: str, path: str) -> list[Block]:
-    parser = _HTMLText()
+    parser = _HTMLText(path)
     parser.feed(text)
     parser.close()
     parser._flush()
     if not parser.blocks:
-        raise ReadError(path, "the HTML page has no text")
+        raise ReadError(path, "the HTML page has no text", Code.NO_TEXT)
     return parser.blocks
 
 

@@ -124,10 +124,11 @@ def _store(args):
 
 
 def _pick(path: str, title: str | None, role: str):
-    from ..api import load_documents, pick_document
+    from ..api import pick_document
+    from ..guard import process_file_limited  # the per-file wall clock and memory limit, as in every entry point
     from .workflow import ReviewError
 
-    docs = load_documents(path)
+    docs = process_file_limited(path)
     if not docs:
         raise ReviewError(f"{path}: no plan text was found in the file")
     if title:

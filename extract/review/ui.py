@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..model import Change, LinkKind
-from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes
+from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
 
 KIND_ZH = {k.value: k.label for k in LinkKind}
 CHANGE_ZH = {k.value: k.label for k in Change}
@@ -73,7 +73,8 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     from ..link.report import highlight_pair
 
     reviewer = reviewer_name()
-    rid = store.open(child, parent, parent_scope=parent_scope)
+    # the parent restricted to its body or its annex task table (a no-op when the caller already did it)
+    rid = store.open(child, scoped(parent, parent_scope), parent_scope=parent_scope)
     queue = store.queue(rid)
     status = store.status(rid)
     _show_message()
