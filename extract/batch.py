@@ -178,7 +178,7 @@ def process_one(path: str, parent_path: ParentSpec | str | None = None, limits: 
 
 
 def fingerprint(doc) -> str:
-    from .segment import fold
+    from .text import fold
 
     return hashlib.sha1("\n".join(fold(c.text) for c in doc.clauses).encode("utf-8")).hexdigest()
 
