@@ -11,13 +11,12 @@ from ..text import fold
 
 _log = logging.getLogger("planlink.segment")
 
+from ..extractors.departments import rules as dept_rules
 from .lines import CITE, DOC_NO_IN, ORG_END, same_title
 
 
 # 责任单位：… / 牵头股室：… / 责任领导：… on lines of their own after an item's text: the role labels of departments.yaml
 def _duty_res() -> tuple[re.Pattern, re.Pattern]:
-    from ..extractors.departments import rules as dept_rules
-
     r = dept_rules()
     if "_duty_lines_re" not in r:
         labels = "|".join(re.escape(x) for x in sorted(r["_label_role"], key=len, reverse=True) if len(x) > 2)
@@ -30,7 +29,6 @@ def _duty_res() -> tuple[re.Pattern, re.Pattern]:
 def is_role_line(text: str) -> bool:
     """牵头股室：办公室、综合股 / 【责任领导】分管副局长: a line that only assigns the work of its section."""
     _duty_res()
-    from ..extractors.departments import rules as dept_rules
 
     return bool(dept_rules()["_role_line_re"].match(text)) and not re.search(r"[。！？]", text)
 

@@ -9,6 +9,7 @@ from ..rules.markers import match_marker
 
 _log = logging.getLogger("planlink.segment")
 
+from ..extractors.departments import is_actor
 from .lines import Para, text_cell
 
 _COL_DEADLINE = re.compile(r"时限|时间|完成期限|进度")
@@ -86,7 +87,6 @@ def unit_cell(cell: str) -> str:
     longest, so not a wrap); otherwise the name was wrapped and the lines are joined."""
     if "\n" not in cell:
         return cell
-    from ..extractors.departments import is_actor
 
     lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
     widest = max(len(ln) for ln in lines)
