@@ -16,12 +16,21 @@ from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import families
+from . import families, guard
+from .api import pick_document
 from .errors import Code, OutputError, ReadError
+from .export import COLUMNS, WIDTHS, csv_rows, fill_sheet, rows, write_xlsx
 from .fileio import TEMP_PREFIX, atomic_path, write_text
-from .guard import close_in_child, keep_in_child
+from .guard import Child, close_in_child, failure, keep_in_child
 from .limits import Limits
+from .link.align import ParentIndex
+from .link.graph import build_graph, export
+from .link.report import link_documents, task_clauses
+from .model import TIGHTENING, WEAKENING, Document
+from .pipeline import process_file
 from .readers import SUPPORTED
+from .store import Store
+from .text import fold
 
 LOCK_NAME = ".planlink.lock"
 STATE_NAME = ".planlink.state"  # digest of the store state the summary outputs were built from
@@ -123,11 +132,6 @@ def _parent(spec: ParentSpec | str | None):
         spec = ParentSpec(spec)
     key = (spec.path, spec.title)
     if key not in _PARENT_CACHE:
-        from .api import pick_document
-        from .link.align import ParentIndex
-        from .link.report import task_clauses
-        from .pipeline import process_file
-
         docs = process_file(spec.path)
         if spec.title:
             doc = pick_document(docs, spec.title)
@@ -152,8 +156,6 @@ def process_one(path: str, parent_path: ParentSpec | str | None = None, limits: 
     """Worker: one file -> its documents (as JSON) and their links to the parent, or the reason it failed.
     `guarded` runs the file in a child process under the limits (Dask workers); the local pool's workers are
     themselves watched by the batch, so they run it here."""
-    from . import guard
-
     limits = limits or Limits.from_env()
     t = time.perf_counter()
     try:
@@ -169,8 +171,6 @@ def process_one(path: str, parent_path: ParentSpec | str | None = None, limits: 
     links = []
     parent = _parent(parent_path)
     if parent is not None:
-        from .link.report import link_documents
-
         for d in docs:
             links.append(link_documents([d], parent[0], parent[1]))
     return {"path": path, "error": None, "code": None, "docs": [d.to_json() for d in docs], "links": links,
@@ -178,14 +178,10 @@ def process_one(path: str, parent_path: ParentSpec | str | None = None, limits: 
 
 
 def fingerprint(doc) -> str:
-    from .segment import fold
-
     return hashlib.sha1("\n".join(fold(c.text) for c in doc.clauses).encode("utf-8")).hexdigest()
 
 
 def _write_plan(out: Path, plan_id: str, doc) -> None:
-    from .export import write_xlsx
-
     plans = out / "plans"
     write_xlsx([doc], plans / f"{plan_id}.xlsx")
     d = doc.to_json()
@@ -255,9 +251,6 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
         task=None, parent_title: str = "", parent_all: bool = False) -> int:
     """Process the folder; 1 when some file failed, 0 otherwise. `task` replaces process_one (fault-injection
     tests)."""
-    from .model import Document
-    from .store import Store
-
     limits = limits or Limits.from_env()
     settings = json.dumps(limits.settings(), sort_keys=True)
     spec = ParentSpec(str(parent), parent_title or "") if parent else None
@@ -336,7 +329,13 @@ def _outputs_current(out: Path, state: str) -> bool:
 
 
 def _progress(total: int, already: int):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     prog = Progress(TextColumn("[bold]处理中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                     TextColumn("{task.description}"), transient=False, disable=not sys.stderr.isatty())
@@ -363,7 +362,6 @@ def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, s
     if scheduler:
         yield from _execute_dask(paths, parent, scheduler, limits, fn, wait_workers)
         return
-    from . import guard
 
     workers = max(1, min(workers or os.cpu_count() or 2, len(paths)))
     if not guard.available():
@@ -378,8 +376,6 @@ def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, s
 def _execute_local(paths: list[str], parent: ParentSpec | None, workers: int, limits: Limits, fn):
     """A pool of forked workers, one file at a time each. A worker that dies fails its file (killed) and is
     replaced; one over the wall clock or the memory limit is killed and fails its file (timeout, memory)."""
-    from .guard import Child, failure
-
     pending = deque(paths)
     pool: list[Child] = []
     try:
@@ -475,8 +471,6 @@ def write_summary(store, out: Path, parent: ParentSpec | str | None) -> None:
     Documents come in path order; of identical files or plans the first path in sorted order is the original."""
     from openpyxl import Workbook
 
-    from .export import COLUMNS, WIDTHS, csv_rows, fill_sheet, rows
-    from .link.graph import build_graph, export
 
     view = store.current()
     docs = [d for _, d in view.originals]
@@ -511,10 +505,6 @@ def write_summary(store, out: Path, parent: ParentSpec | str | None) -> None:
 
 
 def _parent_matrix(wb, store, view, parent_docs) -> None:
-    from .export import fill_sheet
-    from .model import TIGHTENING, WEAKENING
-    from .link.report import task_clauses
-
     status: dict[str, dict[str, str]] = {}
     for doc_id, _child, parent, _kind, _score, changes in store.links():
         ch = set(filter(None, (changes or "").split(",")))
@@ -546,7 +536,6 @@ def main(args) -> int:
     except ReadError as exc:  # the parent plan
         print(f"planlink: error: {exc}", file=sys.stderr)
         return 2
-    from .store import Store
 
     store = Store(out / "planlink.db")
     try:

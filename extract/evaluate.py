@@ -12,6 +12,7 @@ from .gold import fold, load, resolve_source
 from .metrics import PRF, match_items, target_note
 from .model import Document
 
+
 @dataclass
 class Scores:
     is_task: PRF = field(default_factory=PRF)

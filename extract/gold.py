@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from . import families
+from .readers import read_file
 from .text import fold  # the comparison form of ANNOTATION.md
 
 ACTIONS = set(families.default().codes)
@@ -103,7 +104,6 @@ def source_text(src: Path) -> str:
     it, paragraphs and every table cell."""
     if src.suffix.lower() in (".txt", ".md", ""):
         return src.read_text(encoding="utf-8-sig", errors="replace")
-    from .readers import read_file
 
     parts = []
     for b in read_file(src).blocks:

@@ -13,9 +13,12 @@ import time
 import warnings
 from dataclasses import dataclass
 
+from .api import load_documents
+from .classify import fast_tokens, load_models
 from .errors import Code, ModelMissing, ReadError
 from .limits import Limits
 from .log import fallback
+from .readers.quality import word_share
 
 _log = logging.getLogger("planlink.guard")
 _HEADER = struct.Struct("!Q")
@@ -305,8 +308,6 @@ def process_file_limited(path: str, *, limits: Limits | None = None, ocr: bool =
 def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, progress=None,
               family: str | None = None) -> list:
     """api.load_documents in this process; a file without any plan is an error, not an empty list."""
-    from .api import load_documents
-
     t = time.perf_counter()
     _log.debug("%s: reading", path)
     docs = load_documents(path, max_bytes=max_bytes, ocr=ocr, progress=progress, family=family)
@@ -326,8 +327,6 @@ def warm() -> None:
     global _warm
     if _warm:
         return
-    from .classify import fast_tokens, load_models
-    from .readers.quality import word_share
 
     fast_tokens("安全生产")
     word_share("安全生产")

@@ -6,6 +6,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from .classify import classify_documents
 from .components import extract_clause
 from .model import Document
 from .readers import read_file
@@ -52,8 +53,6 @@ def process_file(path: str | Path, *, max_bytes: int | None = None, ocr: bool = 
 
 def enrich(docs: list[Document], timer: Timer | None = None) -> None:
     """Fill in deadlines, frequencies, departments, targets, is_task and action for every clause."""
-    from .classify import classify_documents
-
     timer = timer or Timer()
     t = time.perf_counter()
     for d in docs:

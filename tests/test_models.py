@@ -103,6 +103,8 @@ def test_the_wheel_ships_the_models_rules_and_families(tmp_path):
     want = [f"extract/models/{p.name}" for p in (root / "models").iterdir() if p.is_file()]
     want += [f"extract/rules/{p.name}" for p in (root / "extract" / "rules").iterdir() if p.suffix in (".yaml", ".jsonl", ".txt", ".json")]
     want += [p.relative_to(root).as_posix() for p in (root / "extract" / "families").glob("*/family.yaml")]
+    # every subpackage of extract/ (the package list in pyproject is explicit)
+    want += [p.relative_to(root).as_posix() for p in (root / "extract").rglob("*.py") if "__pycache__" not in p.parts]
     # the review store's code and its calibrated auto-accept threshold
     want += [f"extract/review/{p.name}" for p in (root / "extract" / "review").iterdir() if p.suffix in (".py", ".json")]
     assert any(n.endswith(".npz") for n in want)

@@ -160,7 +160,6 @@ def test_red_header_page_gives_title_issuer_number_and_date(no_network):
 
 
 def test_red_rule_keeps_the_header_above_it_on_a_first_page():
-    import numpy as np
     from PIL import Image, ImageDraw
 
     img = Image.new("RGB", (400, 600), "white")

@@ -9,7 +9,8 @@ from conftest import FIXTURES
 from extract.errors import ReadError
 from extract.readers import read_file
 from extract.readers.pdf import page_is_garbage
-from extract.segment import fold, segment
+from extract.segment import segment
+from extract.text import fold
 
 
 def _clauses(path):

@@ -62,11 +62,18 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
         page.get_by_text("衔接审查").first.click()
         page.get_by_text("已审 0 /").first.wait_for(timeout=180000)
         for n, verdict in enumerate(["确认", "确认", "否决"], 1):
-            button = page.locator("button:not([disabled])", has_text=verdict).filter(
-                has_not_text="改关联").first
-            button.scroll_into_view_if_needed()
-            button.click()
-            page.get_by_text(f"已审 {n} /").first.wait_for(timeout=60000)
+            for attempt in range(5):  # a rerun of the page may replace the button between finding and clicking it
+                try:
+                    button = page.locator("button:not([disabled])", has_text=verdict).filter(
+                        has_not_text="改关联").first
+                    button.scroll_into_view_if_needed()
+                    button.click()
+                    page.get_by_text(f"已审 {n} /").first.wait_for(timeout=60000)
+                    break
+                except sync_api.Error:
+                    if attempt == 4:
+                        raise
+                    time.sleep(1)
         page.get_by_text("人工审查").first.scroll_into_view_if_needed()
         time.sleep(1.5)
         page.screenshot(path=str(SHOTS / "review_links.png"))

@@ -7,7 +7,8 @@ import pytest
 
 from conftest import CORPUS
 from extract.readers import read_file, read_bytes
-from extract.segment import fold, segment
+from extract.segment import segment
+from extract.text import fold
 
 
 def _docs(name):
@@ -171,7 +172,7 @@ def test_table_title_cell_without_punctuation_is_a_sentence_before_the_content()
     ("各乡镇（街道）\n县级有关部门", "各乡镇（街道）、县级有关部门"),
 ])
 def test_unit_cell_lines_are_a_list_unless_a_name_wraps(cell, joined):
-    from extract.segment import _unit_cell
+    from extract.segment.tables import unit_cell as _unit_cell
 
     assert _unit_cell(cell) == joined
 

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from extract.readers.txt import text_to_blocks  # noqa: E402
 from extract.rules.markers import match_marker  # noqa: E402
-from extract.segment import clean_line  # noqa: E402
+from extract.segment.lines import clean_line  # noqa: E402
 
 OUT = ROOT / "tests" / "fixtures"
 

@@ -25,7 +25,7 @@ def main() -> int:
     import pdfplumber
 
     from extract.pipeline import process_file
-    from extract.segment import fold
+    from extract.text import fold
 
     fx = ROOT / "tests" / "fixtures"
     ref_docs = process_file(fx / "tieshan_001.pdf", ocr=False)

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import families, words
 from ..errors import ModelMissing
 from ..model import Clause, Document
+from .linear import load
 
 MODELS = words.MODELS
 DICTIONARY = words.DICTIONARY
@@ -87,8 +88,6 @@ def feature_text(f: dict, tokenizer=None) -> str:
 def load_models(directory: Path | None = None):
     """The exported is_task and action models (numpy arrays + JSON, see linear.py). A missing or unreadable model
     is an error: a rule fallback would quietly find other tasks."""
-    from .linear import load
-
     directory = directory or MODELS
     out = []
     for name in MODEL_NAMES:

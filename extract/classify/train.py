@@ -7,7 +7,19 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import ACTIONS, DICTIONARY, MODELS, clause_features, feature_text, tokens, use_dictionary
+from ..api import pick_document
+from ..gold import fold, load, resolve_source
+from ..pipeline import process_file
+from . import (
+    ACTIONS,
+    DICTIONARY,
+    MODELS,
+    clause_features,
+    feature_text,
+    tokens,
+    use_dictionary,
+)
+from .linear import export
 
 ROOT = Path(__file__).resolve().parent.parent.parent  # the source checkout: corpus/ lives there
 GOLD = ROOT / "corpus" / "gold"
@@ -24,10 +36,6 @@ def split_names(gold_dir: Path) -> dict[str, list[str]]:
 def gold_documents(gold_dir: Path, names: list[str]):
     """(gold file, the pipeline's document of its plan) for every named gold file whose source can be read;
     each source is segmented once (a compilation holds several plans)."""
-    from ..api import pick_document
-    from ..gold import load, resolve_source
-    from ..pipeline import process_file
-
     cache: dict[str, list] = {}
     for name in names:
         path = gold_dir / f"{name}.json"
@@ -47,8 +55,6 @@ def gold_documents(gold_dir: Path, names: list[str]):
 
 def examples(gold_dir: Path, names: list[str]) -> list[tuple[str, bool, list[str]]]:
     """(feature text, is_task, acceptable actions) for every gold clause found in the pipeline's segmentation."""
-    from ..gold import fold
-
     out = []
     for gold, doc in gold_documents(gold_dir, names):
         texts = [fold(c.text) for c in doc.clauses]
@@ -151,7 +157,6 @@ def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
         raise SystemExit(f"planlink: error: no training clauses found in {gold_dir}")
     task, action = build_models(train_set)
     out_dir.mkdir(parents=True, exist_ok=True)
-    from .linear import export
 
     # what the pipeline loads: the fitted models as numpy arrays + JSON (no scikit-learn or pickle at run time)
     export(task).save(out_dir, "is_task")

@@ -6,6 +6,7 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 
 from .. import families
+from ..export import fill_sheet
 from ..fileio import atomic_path
 from ..model import TIGHTENING, WEAKENING, Change, Clause, Document, Link, LinkKind
 from .align import ParentIndex, align
@@ -160,7 +161,6 @@ def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
 def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> None:
     from openpyxl import Workbook
 
-    from ..export import fill_sheet
 
     wb = Workbook()
     ws = wb.active
@@ -184,8 +184,6 @@ def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> Non
 def compare_peers(plans: list[list[Document]]) -> dict:
     """Plans of the same system aligned to each other: for each plan, which of its tasks each peer shares
     and which tasks no peer has."""
-    from .align import ParentIndex, align
-
     tasks = [task_clauses(docs, len(docs) > 1) for docs in plans]
     indexes = [ParentIndex(t) for t in tasks]
     out = []

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from ..log import fallback
 from .ocr_lexicon import correct
+from .pdf import Line
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
 
@@ -219,8 +220,6 @@ def clean_text(text: str) -> str:
 
 def recognize(img, scale: float, page_no: int):
     """Lines (with boxes in PDF points) recognized on one page image."""
-    from .pdf import Line
-
     # 公文 lines are upright: the per-line 180° angle classifier costs ~20% of the time and changes nothing here
     result, _ = _engine()(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from ..errors import Code, ReadError
 from ..log import fallback
 from ..model import Block, Table
-from .quality import noise_reason
 from ..rules.markers import MARKER_RE
+from .quality import noise_reason
 
 # Page numbers as 公文 prints them: "— 3 —", "- 3 -", "3", "第 3 页", "3/12".
 _PAGE_NO = re.compile(r"^[\s—\-－–―·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?[\s—\-－–―·]*$")

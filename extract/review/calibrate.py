@@ -6,6 +6,9 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from ..api import link_documents, pick_document, process_file
+from ..gold import fold
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 LINKS = ROOT / "corpus" / "links"
 CALIBRATION = Path(__file__).resolve().parent / "calibration.json"
@@ -17,9 +20,6 @@ MIN_SUPPORT = 30
 def labelled_links(gold_dir: Path = LINKS, split: str = "train") -> list[tuple[float, str, bool]]:
     """(score, kind, correct) for every link the linker makes on the gold pairs of one split; a link is correct
     when a gold link's anchors name its child and parent clauses (matched once, as `planlink evaluate --links`)."""
-    from ..api import link_documents, pick_document, process_file
-    from ..gold import fold
-
     def _resolve(name: str, gold_path: Path) -> Path | None:
         # as `planlink evaluate --links` finds a gold file's plans: from cwd, the gold folder or its parents
         for base in [Path.cwd(), gold_path.parent, *gold_path.parent.parents]:

@@ -6,6 +6,13 @@ import json
 import sys
 from pathlib import Path
 
+from ..api import pick_document
+from ..errors import ReadError
+from ..guard import process_file_limited
+from . import report
+from .learn import export_gold
+from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, scoped
+
 
 def add_parser(sub) -> None:
     """The `review` sub-command and its own sub-commands, for extract/cli.py's parser."""
@@ -99,7 +106,6 @@ def add_parser(sub) -> None:
 def main(args) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from .workflow import Conflict, ReviewError
 
     if not getattr(args, "review_command", None):
         print("planlink: error: review needs a command: open, queue, decide, note, relink, add, cover, correct, "
@@ -118,16 +124,10 @@ def main(args) -> int:
 
 
 def _store(args):
-    from .workflow import ReviewStore
-
     return ReviewStore(args.db)
 
 
 def _pick(path: str, title: str | None, role: str):
-    from ..api import pick_document
-    from ..guard import process_file_limited  # the per-file wall clock and memory limit, as in every entry point
-    from .workflow import ReviewError
-
     docs = process_file_limited(path)
     if not docs:
         raise ReviewError(f"{path}: no plan text was found in the file")
@@ -143,9 +143,6 @@ def _pick(path: str, title: str | None, role: str):
 
 
 def _open(args) -> int:
-    from ..errors import ReadError
-    from .workflow import scoped
-
     try:
         child = _pick(args.child, args.child_title, "child")
         parent = _pick(args.parent, args.parent_title, "parent")
@@ -168,7 +165,6 @@ def _print_queue(store, rid, fmt) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from .workflow import STATE_ZH
 
     t = Table(title=f"审查队列（review {rid}）")
     for h in ("编号", "状态", "分数", "关系", "下级条款", "上级条款"):
@@ -236,8 +232,6 @@ def _confirm_table(args) -> int:
 
 
 def _status(args) -> int:
-    from .workflow import STATE_ZH
-
     counts = _store(args).status(args.review)
     if args.format == "json":
         return _print(counts)
@@ -248,9 +242,6 @@ def _status(args) -> int:
 
 
 def _export(args) -> int:
-    from . import report
-    from .learn import export_gold
-
     store = _store(args)
     out = Path(args.out)
     if args.format == "gold":

@@ -7,7 +7,12 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..classify.train import split_names, train
+from ..extractors.departments import rules
+from ..gold import resolve_source
+from ..model import Department
 from ..text import fold
+from .store import fingerprint
 
 # a lexicon name found in a clause takes the role written right after it (X牵头 / X配合), else the reviewer's
 _AFTER_ROLE = [(re.compile(r"^(?:分别|共同|统一)?牵头"), "lead"), (re.compile(r"^(?:积极|主动)?(?:配合|协助|参与)"), "support")]
@@ -29,8 +34,6 @@ def learn_departments(machine: list[dict], corrected: list[dict]) -> list[dict]:
 
 def _object_before(text: str, pos: int) -> bool:
     """Whether the words right before `pos` make a name there the object of supervision (督促X / 配合X)."""
-    from ..extractors.departments import rules
-
     before = text[max(0, pos - 4):pos]
     return any(before.endswith(v) for v in rules()["object_verbs"])
 
@@ -73,8 +76,6 @@ def apply_lexicon(clauses: list[dict], entries: list[dict]) -> list[dict]:
 def apply_corrections(clauses: list[dict], corrections: list[dict]) -> list[dict]:
     """The task table with the reviewers' corrections winning over the machine's values. Each clause gets its
     "fingerprint", the list of "corrected" fields and the "machine" values of those fields."""
-    from .store import fingerprint
-
     by_fp: dict[str, dict[str, dict]] = {}
     for cor in corrections:
         by_fp.setdefault(cor["clause_fp"], {})[cor["field"]] = cor
@@ -194,9 +195,6 @@ def export_gold(store, out_dir: str | Path) -> list[Path]:
 
 def train_with_reviews(store, gold_dir: Path, out_dir: Path) -> dict:
     """Retrain the classifiers on corpus gold plus every confirmed task table of the review store."""
-    from ..classify.train import split_names, train
-    from ..gold import resolve_source
-
     with tempfile.TemporaryDirectory(prefix="planlink-train-") as tmp:
         tmp_gold = Path(tmp)
         for f in gold_dir.glob("*.json"):
@@ -224,8 +222,6 @@ class Lexicon:
 
     def apply(self, docs) -> None:
         """Rewrite each document's clause departments in place through the lexicon."""
-        from ..model import Department
-
         if not self.entries:
             return
         for d in docs:

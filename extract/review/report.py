@@ -6,8 +6,12 @@ import json
 import os
 from datetime import date
 
-from ..model import TIGHTENING, WEAKENING, Change, LinkKind
-from .workflow import STATE_ZH, ReviewStore
+from ..components import deadline_value, frequency_value
+from ..export import fill_sheet
+from ..families import action_label
+from ..link.diff import changes
+from ..model import TIGHTENING, WEAKENING, Change, Deadline, Frequency, LinkKind
+from .workflow import STATE_ZH, ReviewStore, clause_from_json
 
 _HIDDEN = ("rejected", "orphan")
 
@@ -15,9 +19,6 @@ _HIDDEN = ("rejected", "orphan")
 def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
     """Coverage of the parent plan in the reviewed state: rejected and orphan links left out, re-linked and added links
     in, parent tasks covered elsewhere not counted as 遗漏, changes recomputed from the corrected fields."""
-    from ..link.diff import changes
-    from .workflow import clause_from_json
-
     rv = store.review(review_id)
     child = store.task_table(rv.child_plan)
     parent = store.task_table(rv.parent_plan)
@@ -222,7 +223,6 @@ def write_xlsx(store: ReviewStore, target, review_id: int | None = None) -> None
     """The review as a workbook: every link with its state, 遗漏, 弱化, 新增 and the counts."""
     from openpyxl import Workbook
 
-    from ..export import fill_sheet
 
     rep = reviewed_report(store, review_id)
     cov = rep["coverage"]
@@ -263,10 +263,6 @@ def write_task_table(store: ReviewStore, plan_id: int, target) -> None:
     """The corrected task table of one plan as xlsx, with the corrected fields named in their own column."""
     from openpyxl import Workbook
 
-    from ..components import deadline_value, frequency_value
-    from ..export import fill_sheet
-    from ..families import action_label
-    from ..model import Deadline, Frequency
 
     FIELD_ZH = {"departments": "责任单位", "deadlines": "完成时限", "frequencies": "频次", "action": "行动类别",
                 "is_task": "是否任务", "split": "拆分", "merge": "合并"}

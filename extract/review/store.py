@@ -6,9 +6,26 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Float, ForeignKey, Index, Integer, MetaData, String, Table, Text,
-                        UniqueConstraint, create_engine, event, select, text)
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.engine import Engine
+
+from ..text import fold
 
 DEFAULT_DB = "planlink-review.db"
 
@@ -241,7 +258,6 @@ def fingerprint(text: str) -> str:
     """The fingerprint of a clause text: width-folded, white space dropped, hashed."""
     import hashlib
 
-    from ..text import fold
 
     return hashlib.sha256(fold(text).encode("utf-8")).hexdigest()[:16]
 

@@ -9,7 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..model import Change, LinkKind
+from ..components import extract_clause
+from ..link.report import highlight_pair
+from ..model import Change, Clause, LinkKind
+from . import report
+from .report import reviewed_report, write_task_table
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
 
 KIND_ZH = {k.value: k.label for k in LinkKind}
@@ -70,8 +74,6 @@ def _show_message() -> None:
 def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str = "", key: str = "lr") -> int:
     """Review the links of `child` to `parent`: progress, filters, confirm / reject / re-link / note on each link,
     covered-elsewhere and add-link on parent tasks and child clauses, and the report downloads. Returns the review id."""
-    from ..link.report import highlight_pair
-
     reviewer = reviewer_name()
     # the parent restricted to its body or its annex task table (a no-op when the caller already did it)
     rid = store.open(child, scoped(parent, parent_scope), parent_scope=parent_scope)
@@ -82,7 +84,6 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     st.progress(done / status["total"] if status["total"] else 1.0,
                 text=f"已审 {done} / {status['total']}（自动接受 {status['auto']}，待复核 {status['suspect']}，"
                      f"上级条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
-    from .report import reviewed_report
 
     cov = reviewed_report(store, rid)["coverage"]
     m = st.columns(6)
@@ -136,8 +137,6 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
 
 
 def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> None:
-    from .report import reviewed_report
-
     rep = reviewed_report(store, rid)
     cov = rep["coverage"]
     rv = store.review(rid)
@@ -181,8 +180,6 @@ def _export_bytes(suffix: str, write) -> bytes:
 
 def _downloads(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> None:
     """The report downloads, built only when clicked."""
-    from . import report
-
     st.subheader("导出")
     c1, c2, c3 = st.columns(3)
     c1.download_button("下载衔接审查报告（Word）", lambda: _export_bytes(".docx", lambda p: report.write_docx(
@@ -213,9 +210,6 @@ def _rows(table: list[dict]) -> list[dict]:
 
 def parse_spans(field: str, text: str) -> list[dict]:
     """Deadlines or frequencies typed by a reviewer (`2024年9月底前；长期坚持`), read by the same extractors as plans."""
-    from ..components import extract_clause
-    from ..model import Clause
-
     out = []
     for piece in [p.strip() for p in text.replace(";", "；").split("；") if p.strip()]:
         c = Clause.from_json({"id": "edit", "path": [], "text": piece})
@@ -260,7 +254,6 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
     stays), 确认任务清单 marks the table checked so it can train the models. Returns the plan id."""
     import pandas as pd
 
-    from .report import write_task_table
 
     reviewer = reviewer_name()
     plan_id = store.ingest(doc)

@@ -10,8 +10,15 @@ from difflib import SequenceMatcher
 from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from .. import families
+from ..api import link_documents
+from ..link import graph
+from ..link.diff import changes
+from ..model import Clause, Document, LinkKind
 from ..text import fold
 from . import store as S
+from .calibrate import threshold as calibrated
+from .learn import Lexicon, apply_corrections, apply_lexicon, learn_departments
 from .store import dumps, fingerprint, now
 
 STATES = ("unreviewed", "auto", "confirmed", "rejected", "suspect", "orphan")
@@ -55,9 +62,7 @@ def content_hash(doc_json: dict) -> str:
 
 
 def title_key(title: str) -> str:
-    from ..link.graph import title_key as key
-
-    return key(title or "")
+    return graph.title_key(title or "")
 
 
 def map_clauses(old: list[tuple[str, str, str]], new: list[tuple[str, str, str]]) -> dict[str, tuple[str | None, bool]]:
@@ -100,8 +105,6 @@ class ReviewStore:
     """The review database: one engine, every operation in its own transaction."""
 
     def __init__(self, db: str | None = None, *, threshold: float | None = None):
-        from .calibrate import threshold as calibrated
-
         self.url = S.database_url(db)
         self.engine = S.connect(db)
         self.threshold = calibrated() if threshold is None else threshold
@@ -173,8 +176,6 @@ class ReviewStore:
             return self._ingest(conn, doc, scope)[0]
 
     def plan_document(self, plan_id: int):
-        from ..model import Document
-
         with self.engine.connect() as conn:
             row = conn.execute(select(S.plans.c.doc_json).where(S.plans.c.id == plan_id)).first()
         if row is None:
@@ -217,8 +218,6 @@ class ReviewStore:
             return row.id
 
     def _machine_links(self, child_doc, parent_doc) -> list[dict]:
-        from ..api import link_documents
-
         return link_documents([child_doc], [parent_doc])["links"]
 
     def _insert_machine(self, conn, rid: int, lk: dict) -> int:
@@ -417,8 +416,6 @@ class ReviewStore:
 
     def add(self, child_clause: str, parent_clause: str, *, review_id: int | None = None, kind: str = "paraphrased",
             reviewer: str | None = None, note: str = "") -> dict:
-        from ..model import LinkKind
-
         if kind not in {k.value for k in LinkKind}:
             raise ReviewError(f"unknown link kind {kind!r}")
         rv = self.review(review_id)
@@ -486,8 +483,6 @@ class ReviewStore:
         return fp
 
     def _changes(self, conn, rv, child_id: str, parent_id: str) -> list[str]:
-        from ..link.diff import changes
-
         c = self._clause_json(conn, rv.child_plan, child_id)
         p = self._clause_json(conn, rv.parent_plan, parent_id)
         return changes(clause_from_json(c), clause_from_json(p)) if c and p else []
@@ -513,8 +508,6 @@ class ReviewStore:
                 expected_version: int | None = None) -> dict:
         """Store a correction of one field of one clause of the task table (the machine output stays as it was).
         `expected_version` is the correction's version the reviewer saw (0: none yet); a different one is a Conflict."""
-        from .learn import learn_departments
-
         value = validate_field(field, value, self.plan_family(plan_id))
         table = {c["id"]: c for c in self.task_table(plan_id)}
         if clause_id not in table:
@@ -597,8 +590,6 @@ class ReviewStore:
 
     def task_table(self, plan_id: int) -> list[dict]:
         """The plan's clauses as the reviewers see them: machine output, the user lexicon, then corrections."""
-        from .learn import apply_corrections, apply_lexicon
-
         clauses = self.machine_clauses(plan_id)
         apply_lexicon(clauses, self.lexicon())
         return apply_corrections(clauses, self.corrections(self.series_of(plan_id)))
@@ -606,15 +597,11 @@ class ReviewStore:
 
 def clause_from_json(d: dict):
     """A model Clause from clause JSON as the store keeps it (machine output with the reviewers' values)."""
-    from ..model import Clause
-
     return Clause.from_json({**d, "path": d.get("path", [])})
 
 
 def apply_store_lexicon(db: str | None, docs) -> None:
     """Apply the department names reviewers taught in the store at `db` to freshly extracted documents."""
-    from .learn import Lexicon
-
     store = ReviewStore(db)
     try:
         Lexicon(store.lexicon()).apply(docs)
@@ -630,8 +617,6 @@ def _link_state(lk) -> dict:
 
 def action_codes(family: str | None = None) -> tuple[str, ...]:
     """The action codes a plan of this family may take (the 八大行动 + O/X by default)."""
-    from .. import families
-
     try:
         return families.load(family or None).codes
     except ValueError:

@@ -1,0 +1,118 @@
+"""Clause ids from paths, duty lines written once for a group, and the parent plans a document cites."""
+from __future__ import annotations
+
+import logging
+import re
+
+import cn2an
+
+from ..model import Citation, Clause, Document
+from ..text import fold
+
+_log = logging.getLogger("planlink.segment")
+
+from ..extractors.departments import rules as dept_rules
+from .lines import CITE, DOC_NO_IN, ORG_END, same_title
+
+
+# 责任单位：… / 牵头股室：… / 责任领导：… on lines of their own after an item's text: the role labels of departments.yaml
+def _duty_res() -> tuple[re.Pattern, re.Pattern]:
+    r = dept_rules()
+    if "_duty_lines_re" not in r:
+        labels = "|".join(re.escape(x) for x in sorted(r["_label_role"], key=len, reverse=True) if len(x) > 2)
+        r["_duty_lines_re"] = re.compile(r"(?:\n\s*(?:" + labels + r")\s*[：:][^\n]*)+\s*$")
+        r["_any_duty_re"] = re.compile(labels + r"|牵头|负责(?!人|同志)")
+        r["_role_line_re"] = re.compile(r"^\s*(?:(?:" + labels + r")\s*[：:]|[【\[](?:" + labels + r")[】\]])")
+    return r["_duty_lines_re"], r["_any_duty_re"]
+
+
+def is_role_line(text: str) -> bool:
+    """牵头股室：办公室、综合股 / 【责任领导】分管副局长: a line that only assigns the work of its section."""
+    _duty_res()
+
+    return bool(dept_rules()["_role_line_re"].match(text)) and not re.search(r"[。！？]", text)
+
+
+def inherit_section_roles(clauses: list[Clause], roles: dict[tuple[str, ...], list[str]]) -> None:
+    """Role lines written under a heading, before its first item, assign every item of that section (as a trailing
+    block after the last sub-item does, ANNOTATION.md §4); they are not clauses themselves."""
+    for c in clauses:
+        lines = [t for path, texts in roles.items() if c.path[:len(path)] == list(path) and len(c.path) > len(path)
+                 for t in texts]
+        if lines:
+            c.inherited = "\n".join(x for x in (c.inherited, *lines) if x)
+
+
+def group_duty_lines(clauses: list[Clause]) -> list[Clause]:
+    """Numbered items under one heading of which only the last is followed by 责任单位/责任科室 lines, and no other
+    names any responsibility: the lines were written once for the group and apply to every item (as ANNOTATION.md §4
+    has it for a trailing block after inline sub-items)."""
+    i = 0
+    while i < len(clauses):
+        j = i
+        while j + 1 < len(clauses) and clauses[j + 1].marker and clauses[i].marker \
+                and len(clauses[j + 1].path) == len(clauses[i].path) and clauses[j + 1].path[:-1] == clauses[i].path[:-1]:
+            j += 1
+        if j > i:
+            duty_lines, any_duty = _duty_res()
+            tail = duty_lines.search(clauses[j].text)
+            if tail and not any(any_duty.search(c.text) or c.inherited for c in clauses[i:j]):
+                for c in clauses[i:j]:
+                    c.inherited = tail.group(0).strip()
+        i = j + 1
+    return clauses
+
+
+def finish(clauses: list[Clause]) -> list[Clause]:
+    """Stable ids from the path (c2.1.3), unique within the document."""
+    used: dict[str, int] = {}
+    for c in clauses:
+        base = "c" + ".".join(id_part(x) for x in c.path)
+        if not c.marker and c.kind != "table_row":
+            base += (".p" if c.path else "p")
+            n = used.get(base, 0) + 1
+            used[base] = n
+            c.id = f"{base}{n}"
+            continue
+        n = used.get(base, 0)
+        used[base] = n + 1
+        c.id = base if n == 0 else f"{base}-{n}"
+    return clauses
+
+
+def id_part(marker: str) -> str:
+    core = marker.strip("（）()第章节条")
+    if core.isdigit():
+        return core
+    if core == "附件":
+        return "a"
+    try:
+        return str(int(cn2an.cn2an(core, "normal")))
+    except Exception:  # noqa: BLE001
+        return re.sub(r"\W", "", core) or "x"
+
+
+def citations(doc: Document) -> None:
+    """Parent plans cited in the preamble or notice: 《title》 with its 文号 where given."""
+    head = "\n".join(c.text for c in doc.clauses[:4])
+    seen = set()
+    for m in CITE.finditer(head):
+        title = m.group(2)
+        if not re.search(r"方案|意见|通知|办法|规定|计划|规划|决定|措施|要点", title):
+            continue
+        if fold(title) == fold(doc.title) or same_title(fold(title), fold(doc.title)) or fold(title) in seen:
+            continue
+        seen.add(fold(title))
+        after = m.group(3) or ""
+        number = DOC_NO_IN.search(after)
+        if not number:
+            tail = head[m.end():m.end() + 40]
+            number = DOC_NO_IN.match(tail.lstrip("（("))
+        issuer = (m.group(1) or "")
+        # 为深入贯彻落实国务院安委会《…》 / 和省安委会《…》: the issuer follows the last verb of citing
+        issuer = re.sub(r"^.*(?:根据|按照|依据|落实|贯彻|执行|对照|参照|遵照|结合)", "", issuer)
+        issuer = re.sub(r"^(为|的|和|及|与|以及)+", "", issuer)
+        if year := re.match(r"^[（(]\s*(\d{4}\s*[-—–－]\s*\d{4}\s*年?)\s*[）)]$", after):
+            title = f"{title}（{year.group(1)}）"
+        doc.citations.append(Citation(title=title, doc_number=number.group(0) if number else "",
+                                      issuer=issuer if ORG_END.search(issuer) else ""))

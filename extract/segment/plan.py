@@ -1,0 +1,304 @@
+"""One plan: its header metadata (发文机关, 文号, 成文日期, 主送, notice wrapper) and its clause tree from list markers."""
+from __future__ import annotations
+
+import logging
+import re
+
+import cn2an
+
+from .. import webpage
+from ..model import Clause, Document
+from ..rules.markers import INLINE_RE, RANK, match_marker
+from ..text import to_arabic
+
+_log = logging.getLogger("planlink.segment")
+
+from .ids import (
+    citations,
+    finish,
+    group_duty_lines,
+    id_part,
+    inherit_section_roles,
+    is_role_line,
+)
+from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
+from .tables import table_clauses
+
+
+def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, notice: Para | None,
+           source: str) -> Document:
+    doc = Document(title=title, text="", source=source)
+    body_start = j
+    lo = paras[i].start if i < len(paras) else 0
+    hi = paras[end - 1].end if end - 1 < len(paras) and end > 0 else len(text)
+    doc.text = text[lo:hi]
+    off = lo
+    clauses: list[Clause] = []
+    # Header zone: the notice (issuer, 文号, recipients, its paragraphs, signature, date) up to the plan title.
+    header = paras[i:body_start] if notice is not None else []
+    if notice is not None:
+        for p in paras[max(0, i - 4):i]:
+            _take_meta(doc, p)  # a 文号 printed above the issuer's name
+        before = paras[i - 1].text if i > 0 else ""
+        if ORG_END.search(before) and not is_bodylike(before):
+            doc.issuer = doc.issuer or before
+        m = re.match(r"^(.{2,40}?)关于", notice.text)
+        if m and not doc.issuer:
+            doc.issuer = m.group(1)
+        _notice_zone(doc, paras, i, body_start, clauses, off, header)
+    elif i > 0:
+        # Metadata lines just above a plan title without a notice.
+        for p in paras[max(0, i - 6):i]:
+            _take_meta(doc, p)
+    body = paras[body_start:end]
+    _body(doc, body, clauses, off)
+    doc.clauses = finish(group_duty_lines(clauses))
+    citations(doc)
+    return doc
+
+
+def _take_meta(doc: Document, p: Para) -> bool:
+    t = p.text
+    if p.role == "doc_no":
+        doc.doc_number = doc.doc_number or t
+    elif p.role == "date":
+        doc.date = doc.date or _iso_date(t)
+    elif p.role == "note":
+        doc.note = t
+    elif p.role == "organ":
+        doc.issuer = doc.issuer or ORGAN_LINE.match(t).group(1).replace(" ", "")
+    else:
+        return False
+    return True
+
+
+def _iso_date(t: str) -> str | None:
+    """二〇二四年六月十日 / 2024年6月10日 -> 2024-06-10; None when the line is not a date."""
+    m = re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日", to_arabic(t))
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clauses: list[Clause], off: int,
+                 header: list[Para]) -> None:
+    zone = paras[i:body_start]
+    for k, p in enumerate(zone):
+        t = p.text
+        if _take_meta(doc, p) or p.role in ("chrome", "toc", "colophon", "meta"):
+            continue
+        if p.role == "attach":
+            doc.attachments.append(t)
+            continue
+        if t.endswith(("：", ":")) and not is_bodylike(t.rstrip("：:") + "。") and len(t) < 120:
+            doc.recipients = t.rstrip("：:")
+            continue
+        if t.endswith(("：", ":")) and len(t) < 120 and ("各" in t[:3] or "、" in t or "，" in t):
+            doc.recipients = t.rstrip("：:")
+            continue
+        if is_bodylike(t):
+            # the notice's paragraphs stay clauses (non-task, ANNOTATION.md §2); its demands are notes of the plan
+            doc.notes.extend(webpage.notice_demands(t))
+            clauses.append(Clause(id="", path=[], marker="", text=t, start=p.start - off, end=p.end - off,
+                                  page=p.page))
+            continue
+        if ORG_END.search(t) and len(t) <= 40:
+            doc.issuer = doc.issuer or t  # signature
+    if doc.issuer == "" and zone:
+        first = zone[0].text
+        m = re.match(r"^(.{2,40}?)关于", first)
+        if m:
+            doc.issuer = m.group(1)
+
+
+_NEXT_ITEM = re.compile(r"(?<=[。；;])\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
+
+
+def _sibling_split(p: Para) -> list[Para]:
+    """"(一)活动时间:2024-2026年;(二)活动安排:……" — the next items of the same list written on the same line,
+    after sentence punctuation, are paragraphs of their own (each a list item of ANNOTATION.md §1)."""
+    if p.table is not None or p.role:
+        return [p]
+    m = match_marker(p.text)
+    if not m or m[0] not in ("paren_cn", "paren_arabic") or not _NEXT_ITEM.search(p.text, m[2]):
+        return [p]
+    form, marker, _ = m
+    number = id_part(marker)
+    if not number.isdigit():
+        return [p]
+    n = int(number)
+    cuts: list[int] = []
+    pos = 0
+    while True:
+        n += 1
+        label = str(n) if form == "paren_arabic" else cn2an.an2cn(n)
+        nxt = re.compile(rf"(?<=[。；;])\s*[（(]{label}[）)]").search(p.text, pos)
+        if not nxt:
+            break
+        cuts.append(nxt.start() + len(nxt.group(0)) - len(nxt.group(0).lstrip()))
+        pos = nxt.end()
+    if not cuts:
+        return [p]
+    out: list[Para] = []
+    bounds = [0, *cuts, len(p.text)]
+    for a, b in zip(bounds, bounds[1:]):
+        piece = p.text[a:b]
+        stripped = piece.rstrip()
+        out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
+    return out
+
+
+def _signatures(doc: Document, body: list[Para]) -> None:
+    """A plan signed at its end (青溪县住房和城乡建设局 / 2024年4月28日): the organ's line before the date line is
+    the 发文机关, not a clause (ANNOTATION.md §1: signature and 成文日期 are metadata)."""
+    for k in range(len(body) - 1):
+        p, nxt = body[k], body[k + 1]
+        if p.role or p.table is not None or nxt.role != "date":
+            continue
+        t = p.text
+        if len(t) <= 40 and ORG_END.search(t) and not is_bodylike(t) and match_marker(t) is None:
+            p.role = "signature"
+            doc.issuer = doc.issuer or t
+
+
+def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> None:
+    body = [q for p in body for q in _sibling_split(p)]
+    _signatures(doc, body)
+    stack: list[Node] = []
+    nodes: list[Node | Para] = []  # document order: nodes and free paragraphs
+    in_annex = False
+    ended = False
+    for p in body:
+        if ended:
+            if p.role == "colophon":
+                continue
+            if p.table is None:
+                continue
+        if p.table is not None:
+            if p.role != "meta":
+                nodes.append(p)
+            continue
+        t = p.text
+        if p.role in ("toc", "chrome", "meta", "signature"):
+            continue
+        if p.role == "colophon":
+            ended = True
+            continue
+        if p.role in ("doc_no", "date", "note", "organ"):
+            _take_meta(doc, p)
+            continue
+        if p.role == "attach":
+            doc.attachments.append(t)
+            in_annex = True
+            continue
+        if in_annex:
+            # Annex furniture: its title, its "附件" label; the table itself arrives as a table block.
+            if not is_bodylike(t) or re.search(r"名单|成员", t):
+                continue
+        m = match_marker(t)
+        if m:
+            form, marker, length = m
+            rank = RANK[form]
+            while stack and stack[-1].rank >= rank:
+                stack.pop()
+            if stack:
+                stack[-1].has_children = True
+            node = Node(marker, form, rank, t[length:], p, [s.marker for s in stack] + [marker],
+                         heading=_stack_heading(stack))
+            stack.append(node)
+            nodes.append(node)
+            continue
+        last = nodes[-1] if nodes else None
+        if isinstance(last, Node) and stack and stack[-1] is last and not _is_bare_section(last):
+            last.extra.append(p)
+        elif isinstance(last, Node) and stack and stack[-1] is last:
+            nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(last.path),
+                              heading=_stack_heading(stack)))
+        elif not is_bodylike(t) and (is_title_fragment(t) or len(t) < 12) and not stack:
+            continue  # a stray title line before the body (a subtitle, an issuer)
+        else:
+            path = stack[-1].path if stack else []
+            if isinstance(last, Node) and last.extra and stack and stack[-1] is last:
+                last.extra.append(p)
+            else:
+                nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
+                                  heading=_stack_heading(stack)))
+    section_roles: dict[tuple[str, ...], list[str]] = {}
+    first = len(clauses)
+    for item in nodes:
+        if isinstance(item, Para):
+            if item.table is not None:
+                clauses.extend(table_clauses(item, off))
+                continue
+            path = item.role[5:].split("\x1f") if item.role[5:] else []
+            if path and is_role_line(item.text):
+                section_roles.setdefault(tuple(path), []).append(item.text)
+                continue
+            clauses.append(Clause(id="", path=path, marker="", text=item.text, start=item.start - off,
+                                  end=item.end - off, page=item.page, heading=item.heading))
+            continue
+        node = item
+        if node.has_children:
+            own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
+            for p in node.extra:
+                if is_role_line(p.text):
+                    section_roles.setdefault(tuple(node.path), []).append(p.text)
+                    continue
+                clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
+                                      end=p.end - off, page=p.page, heading=own))
+            continue
+        if _is_bare_section(node) and not node.extra:
+            continue
+        parts = [node.title] + [p.text for p in node.extra]
+        body_text = "\n".join(x for x in parts if x)
+        start = node.para.start + (len(node.para.text) - len(node.title)) - off
+        end = (node.extra[-1].end if node.extra else node.para.end) - off
+        clauses.extend(_split_inline(Clause(id="", path=list(node.path), marker=node.marker, text=body_text,
+                                            start=start, end=end, page=node.para.page,
+                                            heading=node.heading)))
+    if section_roles:
+        inherit_section_roles(clauses[first:], section_roles)
+
+
+def _stack_heading(stack: list[Node]) -> str:
+    """The short titles of the open sections, outermost first: what a paragraph without a marker stands under."""
+    return " / ".join(_short_title(s.title) for s in stack if _short_title(s.title))
+
+
+def _short_title(title: str) -> str:
+    """The title part of a heading line: up to its first 。 or ，, if that is short."""
+    head = re.split(r"[。；，,]", title, maxsplit=1)[0].strip()
+    return head if 0 < len(head) <= 30 else ""
+
+
+def _is_bare_section(node: Node) -> bool:
+    """一、工作目标: a top-level title with no sentence of its own heads the paragraphs under it."""
+    return node.rank <= RANK["cn"] and not is_bodylike(node.title) and len(node.title) <= 30
+
+
+def _split_inline(clause: Clause) -> list[Clause]:
+    """Inline sub-items （1）…（2）… inside one item become clauses of their own (ANNOTATION.md §4)."""
+    hits = list(INLINE_RE.finditer(clause.text))
+    seq = []
+    want = 1
+    for h in hits:
+        if int(h.group(1)) == want:
+            seq.append(h)
+            want += 1
+    if len(seq) < 2:
+        return [clause]
+    out = []
+    pieces = []
+    for k, h in enumerate(seq):
+        s = h.end()
+        e = seq[k + 1].start() if k + 1 < len(seq) else len(clause.text)
+        pieces.append((h.group(1), s, e))
+    # A trailing （责任单位：…） / 完成时限：… written once after the last sub-item applies to all of them.
+    last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
+    tail = re.search(r"[（(]\s*(责任|牵头|完成时限|时限|配合)[^（）()]*[）)]\s*[。]?\s*$|(完成时限|责任单位)[：:].*$", last_text)
+    inherited = tail.group(0) if tail else ""
+    for num, s, e in pieces:
+        piece = clause.text[s:e].strip()
+        lead = len(clause.text[s:e]) - len(clause.text[s:e].lstrip())
+        out.append(Clause(id="", path=clause.path + [f"（{num}）"], marker=f"（{num}）", text=piece,
+                          start=clause.start + s + lead, end=clause.start + s + lead + len(piece), page=clause.page,
+                          inherited="" if piece.endswith(inherited) else inherited))
+    return out

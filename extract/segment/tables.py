@@ -1,0 +1,162 @@
+"""Annex task tables (重点任务清单, 任务分工表): columns by role, one clause per row, cells inherited down merged rows."""
+from __future__ import annotations
+
+import logging
+import re
+
+from ..model import Clause
+from ..rules.markers import match_marker
+
+_log = logging.getLogger("planlink.segment")
+
+from ..extractors.departments import is_actor
+from .lines import Para, text_cell
+
+_COL_DEADLINE = re.compile(r"时限|时间|完成期限|进度")
+
+
+_COL_LEAD = re.compile(r"牵头")
+
+
+_COL_SUPPORT = re.compile(r"配合|协助|参与")
+
+
+_COL_RESP = re.compile(r"责任|负责|主体|分管领导|包保|包联")
+
+
+_COL_ACTION = re.compile(r"行动|类别|项目名称|领域")
+
+
+_COL_TASK = re.compile(r"任务|内容|措施|工作|事项|举措")
+
+
+_COL_SKIP = re.compile(r"^(序号|编号|备注)$")
+
+
+_PEOPLE = re.compile(r"姓名|职务|职称|电话|联系人")
+
+
+_SEQ_HEADER = re.compile(r"^(序号|编号)$")
+
+
+_SEQ_VALUE = re.compile(r"\d{1,3}|[一二三四五六七八九十]{1,3}")
+
+
+def _table_roles(header: list[str]) -> list[str]:
+    roles: list[str] = []
+    for h in header:
+        h2 = re.sub(r"\s+", "", h)
+        if not h2 and roles:
+            roles.append(roles[-1])  # an empty header cell is the right half of a merged header
+        elif _COL_SKIP.match(h2):
+            roles.append("skip")
+        elif _COL_DEADLINE.search(h2):
+            roles.append("deadline")
+        elif _COL_LEAD.search(h2):
+            roles.append("lead")
+        elif _COL_SUPPORT.search(h2):
+            roles.append("support")
+        elif _COL_RESP.search(h2):
+            roles.append("responsible")
+        elif _COL_ACTION.search(h2) and not _COL_TASK.search(h2.replace("行动", "")):
+            roles.append("action")
+        elif _COL_TASK.search(h2):
+            roles.append("task")
+        else:
+            roles.append("other")
+    return roles
+
+
+def _align(header: list[str], roles: list[str], width: int) -> tuple[list[str], list[str]]:
+    """More cells than header names (a merged 重点任务 header over title and content): the extra cells
+    belong to the task column, aligning the other columns from both ends."""
+    if width <= len(header):
+        return header[:width], roles[:width]
+    extra = width - len(header)
+    k = roles.index("task") if "task" in roles else len(roles) - 1
+    return (header[:k + 1] + [header[k]] * extra + header[k + 1:],
+            roles[:k + 1] + ["task"] * extra + roles[k + 1:])
+
+
+_LEVEL_START = re.compile(r"^(?:各|县|市|区|省|州|乡|镇|村|自治区)")
+
+
+def unit_cell(cell: str) -> str:
+    """A 责任/牵头/配合 cell often lists one unit per line. A line break is a list separator when the line before is a
+    name and the next line starts a name of its own (by its level word, or after a line shorter than the cell's
+    longest, so not a wrap); otherwise the name was wrapped and the lines are joined."""
+    if "\n" not in cell:
+        return cell
+
+    lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
+    widest = max(len(ln) for ln in lines)
+    out = lines[0]
+    for prev, ln in zip(lines, lines[1:]):
+        last = re.split(r"[、，,；;]", out)[-1]
+        head = re.split(r"[、，,；;（(]", ln)[0]
+        separate = is_actor(last) and is_actor(head) and (len(prev) < widest or bool(_LEVEL_START.match(ln)))
+        out += ("、" if separate and out[-1] not in "、，,；;" else "") + ln
+    return out
+
+
+def table_clauses(p: Para, off: int) -> list[Clause]:
+    table = p.table
+    if not table.rows or len(table.rows) < 2:
+        return []
+    header = [text_cell(h) for h in table.rows[0]]
+    if any(_PEOPLE.search(h) for h in header):
+        return []  # a list of people (领导小组成员名单) is metadata
+    roles = _table_roles(header)
+    if "task" not in roles:
+        return []
+    width = max(len(r) for r in table.rows[1:])
+    names, roles = _align(header, roles, width)
+    out: list[Clause] = []
+    carry: dict[int, str] = {}
+    action_marker, task_no = "", ""
+    seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.match(re.sub(r"\s+", "", h))]
+    for r, row in enumerate(table.rows[1:], start=1):
+        row = list(row) + [""] * (width - len(row))
+        row = [unit_cell(c) if roles[k] in ("lead", "support", "responsible") else text_cell(c)
+               for k, c in enumerate(row)]
+        if sum(1 for c in row if c) == 1 and re.match(r"^(备注|注)[：:]", next(c for c in row if c)):
+            continue
+        task_cols = [k for k, ro in enumerate(roles) if ro == "task"]
+        filled = []
+        for k, cell in enumerate(row):
+            if roles[k] == "task" and k == task_cols[-1]:
+                filled.append(cell)
+                continue
+            if cell:
+                carry[k] = cell
+                filled.append(cell)
+            else:
+                filled.append(carry.get(k, "") if roles[k] != "task" or row[k] == "" else cell)
+        # The task title cell (1.强化…) is inherited only as the path; the content is the row's own text.
+        titles = [row[k] for k in task_cols[:-1] if row[k]]
+        content = row[task_cols[-1]] if task_cols else ""
+        if not content and not titles:
+            continue
+        for k in task_cols[:-1]:
+            mm = match_marker(filled[k]) if filled[k] else None
+            if mm:
+                task_no = mm[1]
+        for k, ro in enumerate(roles):
+            if ro == "action" and filled[k]:
+                mm = match_marker(filled[k])
+                action_marker = mm[1] if mm else filled[k][:12]
+        titles = [t[mm[2]:] if (mm := match_marker(t)) else t for t in titles]
+        # a title cell without end punctuation (主要负责人安全培训) is a sentence of its own before the content
+        head = "".join(t if not t or t[-1] in "。；;：:，,！？" else t + "。" for t in titles)
+        body = head + content if not content.startswith("".join(titles)) else content
+        extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
+                  if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
+        text = body + ("（" + "；".join(extras) + "）" if extras else "")
+        # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
+        seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
+        path = ["附件"] + [x for x in (action_marker, seq or task_no) if x]
+        cells = {names[k]: filled[k] for k in range(width) if filled[k]}
+        heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
+        out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
+                          kind="table_row", cells=cells, heading=heading))
+    return out
