@@ -23,7 +23,8 @@ except ImportError:  # the tests skip without Playwright
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
 OUT = ROOT / "tests" / "output"
-SHOTS = ROOT / "docs" / "screenshots"
+# the README's screenshots are refreshed only on request; an ordinary run writes to the ignored tests/output
+SHOTS = ROOT / ("docs/screenshots" if os.environ.get("PLANLINK_SCREENSHOTS") == "1" else "tests/output/screenshots")
 LOG = OUT / "server.log"
 FILES = [FIXTURES / "tieshan_001.pdf", FIXTURES / "youyang_000.docx", FIXTURES / "restated_county.txt",
          CORPUS / "written" / "w04_county_transport.docx", CORPUS / "002_ce8df5c343f37550.txt"]
