@@ -36,6 +36,7 @@ from extract.present import (
     VIEW_COLUMNS,
     board,
     csv_bytes,
+    esc,
     filter_records,
     meta_cell,
     milestones,
@@ -266,8 +267,8 @@ def uploads_list(parsed: list[Parsed]) -> None:
                 c1.error(f"文件「{p.name}」无法读取：{p.error}")
             else:
                 tasks = sum(len(x.doc.tasks) for x in p.plans)
-                c1.markdown(f"{html.escape(p.name)}　<span style='color:#666'>{len(p.plans)} 个方案，"
-                            f"{tasks} 项任务</span>", unsafe_allow_html=True)
+                counts = f"{len(p.plans)} 个方案，{tasks} 项任务"
+                c1.markdown(f"{esc(p.name)}　<span style='color:#666'>{esc(counts)}</span>", unsafe_allow_html=True)
             c2.button("移除", key=f"rm_{p.sha[:16]}", on_click=remove_upload, args=(p.sha,))
         if len(parsed) > 1:
             st.button("全部移除", key="rm_all", on_click=remove_upload, args=(None,))
