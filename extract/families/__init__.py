@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from ..model import Role
+
 HERE = Path(__file__).resolve().parent
 DEFAULT = "safety2024"
 
@@ -80,7 +82,7 @@ def _from_data(data: dict) -> Family:
         raise ValueError(f"family {data.get('name')!r}: action codes repeat: {codes}")
     rules = {k: v for k, v in data.items() if k not in ("name", "title", "actions", "columns", "default")}
     return Family(name=data["name"], title=data.get("title", data["name"]), actions=actions,
-                  columns=dict(data.get("columns", {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"})),
+                  columns=dict(data.get("columns", {r.value: f"{r.label}单位" for r in Role})),
                   rules=rules)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from ..api import pick_document
 from ..errors import ReadError
 from ..guard import process_file_limited
+from ..model import LinkKind
 from . import report
 from .learn import export_gold
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, scoped
@@ -61,7 +62,7 @@ def add_parser(sub) -> None:
     a = cmd("add", "add a link the linker missed")
     a.add_argument("child_clause")
     a.add_argument("parent_clause")
-    a.add_argument("--kind", default="paraphrased", choices=("verbatim", "localized", "paraphrased", "merged", "split"))
+    a.add_argument("--kind", default="paraphrased", choices=[k.value for k in LinkKind])
     a.add_argument("--note", default="")
     a.add_argument("--reviewer", default=None)
     a.add_argument("--review", type=int, default=None)

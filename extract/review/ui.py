@@ -11,7 +11,7 @@ import streamlit as st
 
 from ..components import extract_clause
 from ..link.report import highlight_pair
-from ..model import Change, Clause, LinkKind
+from ..model import Change, Clause, LinkKind, Role
 from . import report
 from .report import reviewed_report, write_task_table
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
@@ -20,7 +20,7 @@ KIND_ZH = {k.value: k.label for k in LinkKind}
 CHANGE_ZH = {k.value: k.label for k in Change}
 STATE_COLOURS = {"unreviewed": "#9e9e9e", "auto": "#64b5f6", "confirmed": "#2e7d32", "rejected": "#c62828",
                  "suspect": "#ef6c00", "orphan": "#6d4c41"}
-ROLE_COLUMNS = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"}
+ROLE_COLUMNS = {r.value: f"{r.label}单位" for r in Role}  # the task table's columns (components.py)
 
 
 @st.cache_resource(show_spinner=False)
