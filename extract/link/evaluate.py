@@ -24,7 +24,8 @@ def _resolve(name: str, gold_path: Path) -> Path | None:
     return None
 
 
-def _find(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
+def find_anchor(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
+    """Ids of the (id, folded text) pairs whose text holds the anchor, compared after width folding."""
     a = fold(anchor)
     return {i for i, t in texts if a in t}
 
@@ -39,7 +40,7 @@ def score_file(gold: dict, report: dict) -> dict[str, PRF]:
     out = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
     used: set[int] = set()
     for g in gold.get("links", []):
-        cids, pids = _find(g["child_anchor"], child_texts), _find(g["parent_anchor"], parent_texts)
+        cids, pids = find_anchor(g["child_anchor"], child_texts), find_anchor(g["parent_anchor"], parent_texts)
         hit = next((k for k, lk in enumerate(links) if k not in used and lk["child"] in cids and lk["parent"] in pids),
                    None)
         if hit is None:
@@ -76,12 +77,10 @@ def score_file(gold: dict, report: dict) -> dict[str, PRF]:
     return out
 
 
-def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
-    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
-    split_file = gold_dir / "split.json"
-    if split != "all" and split_file.is_file():
-        names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
-        files = [f for f in files if f.stem in names]
+def gold_pairs(files: list[Path]):
+    """(gold file, its gold, child plans, parent plans) for each linkage gold file, every source read once and the
+    gold's scopes (child_scope / parent_scope: body or table_row) applied; a file whose sources are missing is
+    reported on standard error and skipped."""
     cache: dict[str, list] = {}
 
     def docs(name: str, title: str | None, gold_path: Path):
@@ -96,8 +95,6 @@ def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], 
             return [d] if d else []
         return cache[key]
 
-    total = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
-    per: dict[str, dict[str, PRF]] = {}
     for f in files:
         gold = json.loads(f.read_text(encoding="utf-8"))
         try:
@@ -110,6 +107,18 @@ def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], 
             child = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["child_scope"]]) for d in child]
         if gold.get("parent_scope"):
             parent = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["parent_scope"]]) for d in parent]
+        yield f, gold, child, parent
+
+
+def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
+    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
+    split_file = gold_dir / "split.json"
+    if split != "all" and split_file.is_file():
+        names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
+        files = [f for f in files if f.stem in names]
+    total = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
+    per: dict[str, dict[str, PRF]] = {}
+    for f, gold, child, parent in gold_pairs(files):
         report = link_documents(child, parent)
         s = score_file(gold, report)
         per[f.stem] = s

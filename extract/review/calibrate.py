@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 
-from ..api import link_documents, pick_document, process_file
+from ..api import link_documents
 from ..gold import fold
+from ..link.evaluate import find_anchor, gold_pairs
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LINKS = ROOT / "corpus" / "links"
@@ -20,52 +20,16 @@ MIN_SUPPORT = 30
 def labelled_links(gold_dir: Path = LINKS, split: str = "train") -> list[tuple[float, str, bool]]:
     """(score, kind, correct) for every link the linker makes on the gold pairs of one split; a link is correct
     when a gold link's anchors name its child and parent clauses (matched once, as `planlink evaluate --links`)."""
-    def _resolve(name: str, gold_path: Path) -> Path | None:
-        # as `planlink evaluate --links` finds a gold file's plans: from cwd, the gold folder or its parents
-        for base in [Path.cwd(), gold_path.parent, *gold_path.parent.parents]:
-            if (base / name).is_file():
-                return base / name
-        return None
-
-    def _find(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
-        a = fold(anchor)
-        return {i for i, t in texts if a in t}
-
     names = json.loads((gold_dir / "split.json").read_text(encoding="utf-8"))
     wanted = names["train"] + names["dev"] if split == "all" else names[split]
-    cache: dict[str, list] = {}
-
-    def docs(name: str, title: str | None, gold_path: Path):
-        path = _resolve(name, gold_path)
-        if path is None:
-            raise FileNotFoundError(name)
-        key = str(path.resolve())
-        if key not in cache:
-            cache[key] = process_file(path)
-        if title:
-            d = pick_document(cache[key], title)
-            return [d] if d else []
-        return cache[key]
-
     out: list[tuple[float, str, bool]] = []
-    for stem in sorted(wanted):
-        f = gold_dir / f"{stem}.json"
-        gold = json.loads(f.read_text(encoding="utf-8"))
-        try:
-            child = docs(gold["child"], gold.get("child_title"), f)
-            parent = docs(gold["parent"], gold.get("parent_title"), f)
-        except FileNotFoundError:
-            continue
-        if gold.get("child_scope"):
-            child = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["child_scope"]]) for d in child]
-        if gold.get("parent_scope"):
-            parent = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["parent_scope"]]) for d in parent]
+    for _f, gold, child, parent in gold_pairs([gold_dir / f"{stem}.json" for stem in sorted(wanted)]):
         links = link_documents(child, parent)["links"]
         child_texts = sorted({(lk["child"], fold(lk["child_text"])) for lk in links})
         parent_texts = sorted({(lk["parent"], fold(lk["parent_text"])) for lk in links})
         correct: set[int] = set()
         for g in gold.get("links", []):
-            cids, pids = _find(g["child_anchor"], child_texts), _find(g["parent_anchor"], parent_texts)
+            cids, pids = find_anchor(g["child_anchor"], child_texts), find_anchor(g["parent_anchor"], parent_texts)
             hit = next((k for k, lk in enumerate(links)
                         if k not in correct and lk["child"] in cids and lk["parent"] in pids), None)
             if hit is not None:
