@@ -144,10 +144,10 @@ def test_pdfium_characters_read_the_same_as_pdfplumber(name, monkeypatch):
 
 
 def test_pdfium_char_source_leaves_ruled_pages_to_pdfplumber():
-    from extract.readers.pdf import _Pdfium
+    from extract.readers.pdf.chars import PdfiumChars
 
     with open(FIXTURES / "youyang_000.pdf", "rb") as fh:
-        fast = _Pdfium.open(fh.read())
+        fast = PdfiumChars.open(fh.read())
     try:
         per_page = [fast.page_chars(i) for i in range(len(fast.doc))]
     finally:
@@ -165,11 +165,11 @@ _HEAD = ["序号", "重点任务", "责任单位", "完成时限"]
 
 def _pages(first_rows, next_rows, header=_HEAD):
     from extract.model import Block, Table
-    from extract.readers.pdf import _merge_tables
+    from extract.readers.pdf.tables import merge_tables
 
     t1 = Table(rows=[header] + first_rows, header=header, page=1)
     t2 = Table(rows=next_rows, header=next_rows[0], page=2)
-    out = _merge_tables([Block(text="附件", page=1, bbox=(0, 0, 1, 1))], [(1, 10.0, t1), (2, 10.0, t2)])
+    out = merge_tables([Block(text="附件", page=1, bbox=(0, 0, 1, 1))], [(1, 10.0, t1), (2, 10.0, t2)])
     return [b.table.rows for b in out if b.kind == "table"]
 
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..log import fallback
 from .ocr_lexicon import correct
-from .pdf import Line
+from .pdf.layout import Line
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
 
