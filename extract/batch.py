@@ -355,6 +355,9 @@ def _failed(path: str, err: ReadError) -> dict:
     return {"path": path, "error": err.reason, "code": err.code.value, "docs": [], "links": []}
 
 
+OCR_WORKERS = "PLANLINK_OCR_WORKERS"
+
+
 def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, scheduler: str | None, limits: Limits,
              fn, wait_workers: float = 60.0):
     if not paths:
@@ -370,7 +373,16 @@ def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, s
         return
     guard.warm()
     _parent(parent)  # read once here: every worker starts with it
-    yield from _execute_local(paths, parent, workers, limits, fn)
+    # the file workers keep the cores busy: a scanned file's pages are recognized in its own worker, not spread
+    # over a page pool of their own (forked workers inherit the setting)
+    saved = os.environ.get(OCR_WORKERS)
+    if workers > 1 and saved is None:
+        os.environ[OCR_WORKERS] = "1"
+    try:
+        yield from _execute_local(paths, parent, workers, limits, fn)
+    finally:
+        if saved is None:
+            os.environ.pop(OCR_WORKERS, None)
 
 
 def _execute_local(paths: list[str], parent: ParentSpec | None, workers: int, limits: Limits, fn):

@@ -32,9 +32,9 @@ def process_file(path: str | Path, *, max_bytes: int | None = None, ocr: bool = 
     t = time.perf_counter()
     ocr_fn = None
     if ocr:
-        from .readers.ocr import ocr_page_or_none
+        from .readers.ocr import ocr_pages_or_none
 
-        ocr_fn = ocr_page_or_none()
+        ocr_fn = ocr_pages_or_none()
     raw = read_file(path, max_bytes=max_bytes, ocr=ocr_fn, progress=progress)
     t = timer.add("read", t)
     docs = segment(raw.blocks, str(path))

@@ -1,6 +1,7 @@
 """Scanned pages: per-page detection, recognition with RapidOCR (models inside the wheel), the red-seal case."""
 from __future__ import annotations
 
+import os
 import socket
 
 import pytest
@@ -171,3 +172,42 @@ def test_red_rule_keeps_the_header_above_it_on_a_first_page():
     kept, dropped = drop_red(img, keep_header=True), drop_red(img)
     assert (kept[60, 70] != 255).any() and (dropped[60, 70] == 255).all()
     assert (kept[450, 150:160] == 255).all()  # the seal is dropped on the first page too
+
+
+def test_page_pool_reads_what_one_process_reads_and_is_kept_for_the_next_file(monkeypatch, no_network):
+    """Several pages are spread over a pool of worker processes (one engine each, on one core each); the lines are
+    those an engine in this process reads, and the pool (with its engines) serves the next file too."""
+    data = (SCANS / "tieshan_001_scan.pdf").read_bytes()
+    monkeypatch.setenv("PLANLINK_OCR_WORKERS", "1")
+    here = ocr_mod.ocr_pages(data, [2, 3])
+    monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
+    seen = []
+    pooled = ocr_mod.ocr_pages(data, [2, 3], progress=lambda k, n: seen.append((k, n)))
+    assert sorted(seen) == [(1, 2), (2, 2)]
+    assert set(pooled) == {2, 3} and all(len(pooled[p]) > 10 for p in pooled)
+    assert {p: [ln.text for ln in lines] for p, lines in pooled.items()} == \
+        {p: [ln.text for ln in lines] for p, lines in here.items()}
+    pool = ocr_mod._POOL[0][1]
+    pids = set(pool._processes)
+    next_file = data + b"\n% another file\n"  # other bytes: the workers open it, their engines stay
+    assert len(ocr_mod.ocr_pages(next_file, [4, 5])[5]) > 10
+    assert ocr_mod._POOL[0][1] is pool and set(pool._processes) == pids
+
+
+def _ocr_workers_setting(path, parent, limits):
+    return path, os.environ.get("PLANLINK_OCR_WORKERS")
+
+
+def test_batch_workers_recognize_pages_in_process(monkeypatch):
+    """With two file workers keeping the cores busy, a scan's pages are not spread over a page pool of their own;
+    one file worker keeps the page pool."""
+    from extract import batch
+    from extract.limits import Limits
+
+    monkeypatch.delenv("PLANLINK_OCR_WORKERS", raising=False)
+    assert ocr_mod.workers() == ocr_mod.STREAMS
+    two = dict(batch._execute(["a.pdf", "b.pdf"], None, 2, None, Limits.from_env(), _ocr_workers_setting))
+    assert two == {"a.pdf": "1", "b.pdf": "1"}
+    one = dict(batch._execute(["a.pdf"], None, 1, None, Limits.from_env(), _ocr_workers_setting))
+    assert one == {"a.pdf": None}
+    assert "PLANLINK_OCR_WORKERS" not in os.environ

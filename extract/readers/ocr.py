@@ -11,6 +11,13 @@ from .ocr_lexicon import correct
 from .pdf.layout import Line
 
 DPI = int(os.environ.get("PLANLINK_OCR_DPI", "200"))
+# Recognized lines scoring below this are noise (specks, seal fragments); RapidOCR's own default text_score.
+MIN_SCORE = 0.5
+# A detected box is some 1.18 times the type size (the detector pads each line), so the size is 0.85 of its height.
+BOX_TO_SIZE = 0.85
+# Boxes whose tops fall in the same 4-point band are one row, read left to right (skew moves a line's pieces by
+# less than that).
+ROW_BAND_PT = 4
 
 
 # RapidOCR's OpenVINO build runs the same PP-OCRv4 models (inside its wheel) faster than its onnxruntime build on this
@@ -34,8 +41,11 @@ def engine_name() -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _engine():
+@lru_cache(maxsize=2)
+def _engine(threads: int = 0):
+    """The RapidOCR engine of this process, made once and reused for every page and file. threads=0: one session
+    using every core (recognition on one OpenVINO stream per core); threads=1: a worker of the page pool, which runs
+    beside another worker on the other core."""
     from importlib import import_module
 
     name = engine_name()
@@ -43,12 +53,33 @@ def _engine():
     # so the page is cut to 1600 px on its long side (from RapidOCR's 2000) and the detector works on 1024 px: 20-25%
     # less time on the fixture, the same characters.
     module = import_module(name)
+    sizes = {"max_side_len": 1600, "det_limit_side_len": 1024, "det_limit_type": "max"}
     if name != "rapidocr_openvino":
-        return module.RapidOCR(max_side_len=1600, det_limit_side_len=1024, det_limit_type="max")
+        return module.RapidOCR(**sizes, **({"intra_op_num_threads": threads} if threads else {}))
     with _sessions_deferred():
-        engine = module.RapidOCR(max_side_len=1600, det_limit_side_len=1024, det_limit_type="max")
-    _openvino_f32(engine)
+        engine = module.RapidOCR(**sizes)
+    _openvino_f32(engine, threads)
+    _f32_detector_input(engine)
     return engine
+
+
+def _f32_detector_input(engine) -> None:
+    """RapidOCR normalizes the detector's input with float64 means (the page in float64, then cast to float32):
+    0.15-0.2 s of a page. The same arithmetic in float32 gives the same input to the model's precision."""
+    import numpy as np
+
+    det = getattr(engine, "text_det", None)
+    make = getattr(det, "get_preprocess", None)
+    if make is None:
+        return
+
+    def get_preprocess(max_wh, make=make):
+        op = make(max_wh)
+        op.mean, op.std = np.asarray(op.mean, np.float32), np.asarray(op.std, np.float32)
+        op.scale = np.float32(op.scale)
+        return op
+
+    det.get_preprocess = get_preprocess
 
 
 class _Deferred:
@@ -94,8 +125,8 @@ def _compile_f32(model_path: str, config: dict | None = None):
 class _OpenVinoSession:
     """A float32 session with RapidOCR's session interface (session(x) -> output array)."""
 
-    def __init__(self, model_path: str):
-        self.compiled = _compile_f32(model_path)
+    def __init__(self, model_path: str, threads: int = 0):
+        self.compiled = _compile_f32(model_path, {"INFERENCE_NUM_THREADS": str(threads)} if threads else None)
         self.request = self.compiled.create_infer_request()
 
     def __call__(self, x):
@@ -111,13 +142,16 @@ class _StreamRecognizer:
     instead of one after the other: the same batches (lines sorted by width, six at a time), the same padding and
     decoding, so the same text; a page's lines use both cores."""
 
-    def __init__(self, rec, model_path: str):
+    def __init__(self, rec, model_path: str, streams: int = STREAMS):
         import openvino as ov
 
         self.rec = rec  # RapidOCR's TextRecognizer: its image shape, batch size, resizing and CTC decoder
         self.model_path = model_path
-        self.compiled = _compile_f32(model_path, {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(STREAMS)})
-        self.queue = ov.AsyncInferQueue(self.compiled, STREAMS)
+        config = {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(streams)}
+        if streams == 1:  # a pool worker: one stream on one thread, the other core is the other worker's
+            config["INFERENCE_NUM_THREADS"] = "1"
+        self.compiled = _compile_f32(model_path, config)
+        self.queue = ov.AsyncInferQueue(self.compiled, streams)
 
     def __call__(self, img_list, return_word_box: bool = False):
         import time
@@ -154,7 +188,7 @@ class _StreamRecognizer:
         return result, time.time() - start
 
 
-def _openvino_f32(engine) -> None:
+def _openvino_f32(engine, threads: int = 0) -> None:
     from pathlib import Path
 
     import rapidocr_openvino
@@ -162,9 +196,9 @@ def _openvino_f32(engine) -> None:
     models = Path(rapidocr_openvino.__file__).parent / "models"
     det, rec = models / "ch_PP-OCRv4_det_infer.onnx", models / "ch_PP-OCRv4_rec_infer.onnx"
     if getattr(engine, "text_det", None) is not None and hasattr(engine.text_det, "infer") and det.is_file():
-        engine.text_det.infer = _OpenVinoSession(str(det))
+        engine.text_det.infer = _OpenVinoSession(str(det), threads)
     if getattr(engine, "text_rec", None) is not None and hasattr(engine.text_rec, "resize_norm_img") and rec.is_file():
-        engine.text_rec = _StreamRecognizer(engine.text_rec, str(rec))
+        engine.text_rec = _StreamRecognizer(engine.text_rec, str(rec), threads or STREAMS)
 
 
 def available() -> bool:
@@ -172,9 +206,10 @@ def available() -> bool:
     return os.environ.get("PLANLINK_NO_OCR") != "1" and engine_name() is not None
 
 
-def ocr_page_or_none():
-    """The page-OCR function when an engine is installed, else None (scans are then refused clearly)."""
-    return ocr_page if available() else None
+def ocr_pages_or_none():
+    """The OCR function (PDF bytes, page numbers -> lines per page) when an engine is installed, else None (scans
+    are then refused clearly)."""
+    return ocr_pages if available() else None
 
 
 def drop_red(img, *, keep_header: bool = False):
@@ -218,20 +253,21 @@ def clean_text(text: str) -> str:
     return text
 
 
-def recognize(img, scale: float, page_no: int):
+def recognize(img, scale: float, page_no: int, engine=None):
     """Lines (with boxes in PDF points) recognized on one page image."""
     # 公文 lines are upright: the per-line 180° angle classifier costs ~20% of the time and changes nothing here
-    result, _ = _engine()(drop_red(img, keep_header=page_no == 1), use_cls=False)
+    result, _ = (engine or _engine())(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []
     for box, text, score in result or []:
         text = correct((clean_text((text or "").strip())))
-        if not text or float(score) < 0.5:
+        if not text or float(score) < MIN_SCORE:
             continue
         xs = [p[0] for p in box]
         ys = [p[1] for p in box]
         top, bottom = min(ys) * scale, max(ys) * scale
-        lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * 0.85, page_no, ocr=True))
-    lines.sort(key=lambda ln: (round(ln.top / 4), ln.x0))
+        lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * BOX_TO_SIZE, page_no,
+                          ocr=True))
+    lines.sort(key=lambda ln: (round(ln.top / ROW_BAND_PT), ln.x0))
     return _merge_same_row(lines)
 
 
@@ -249,6 +285,140 @@ def _merge_same_row(lines):
     return out
 
 
-def ocr_page(page, page_no: int):
-    img = page.to_image(resolution=DPI).original
-    return recognize(img, 72.0 / DPI, page_no)
+def render(doc, page_no: int):
+    """A page as an RGB image at DPI, drawn by PDFium as pdfplumber's page.to_image draws it (no anti-aliasing)
+    without reopening the document for every page."""
+    page = doc[page_no - 1]
+    try:
+        return page.render(scale=DPI / 72.0, no_smoothtext=True, no_smoothpath=True, no_smoothimage=True,
+                           prefer_bgrx=True).to_pil().convert("RGB")
+    finally:
+        page.close()
+
+
+def _page(data: bytes, page_no: int, threads: int = 0):
+    """One page of a PDF recognized (what a pool worker runs; the engine and the open document are kept)."""
+    global _doc
+    import pypdfium2 as pdfium  # deferred: installed with pdfplumber, needed only for scans
+
+    key = (len(data), hash(data))
+    if _doc is None or _doc[0] != key:
+        if _doc is not None:
+            _doc[1].close()
+        _doc = (key, pdfium.PdfDocument(data))
+    return recognize(render(_doc[1], page_no), 72.0 / DPI, page_no, _engine(threads))
+
+
+_doc = None  # (key, document): the PDF a worker is reading, opened once for all of its pages
+
+
+def workers() -> int:
+    """Processes for the pages of one file: one per core, at most two (PLANLINK_OCR_WORKERS overrides; the batch
+    sets 1 in its workers, which already keep both cores busy)."""
+    forced = os.environ.get("PLANLINK_OCR_WORKERS", "")
+    if forced.isdigit() and int(forced) >= 1:
+        return int(forced)
+    return STREAMS
+
+
+def ocr_pages(data: bytes, pages: list[int], progress=None) -> dict[int, list[Line]]:
+    """The lines of the given pages (numbered from 1) of a PDF. Several pages run on a pool of worker processes, one
+    engine with one thread each, so that rendering, detection, recognition and RapidOCR's Python steps of two pages
+    run side by side; one page, or one worker, runs here on an engine that uses every core."""
+    n = min(workers(), len(pages))
+    out: dict[int, list[Line]] = {}
+    if n <= 1:
+        for k, pno in enumerate(pages, start=1):
+            out[pno] = _page(data, pno)
+            if progress:
+                progress(k, len(pages))
+        return out
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        pool = _pool(n)
+        with _main_hidden():
+            futures = {pool.submit(_page, data, pno, 1): pno for pno in pages}
+        for k, fut in enumerate(as_completed(futures), start=1):
+            out[futures[fut]] = fut.result()
+            if progress:
+                progress(k, len(pages))
+        return out
+    except (BrokenProcessPool, OSError) as exc:  # a worker died or could not start: this process does the pages
+        _POOL.clear()
+        fallback(f"ocr-pool-{type(exc).__name__}", "OCR pages in this process (the page pool failed: %s)",
+                 type(exc).__name__)
+        return {pno: out.get(pno) or _page(data, pno) for pno in pages}
+
+
+_POOL: list = []  # [(size, executor)]: the page pool of this process, started on the first multi-page scan
+
+
+def _pool(n: int):
+    """The page pool, kept for every later file of this process (its workers keep their engines)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    if _POOL:
+        size, pool, pid = _POOL.pop()
+        if pid == os.getpid() and size == n:
+            _POOL.append((size, pool, pid))
+            return pool
+        if pid == os.getpid():  # a forked child never touches its parent's pool
+            pool.shutdown(wait=False, cancel_futures=True)
+    # spawn, not fork: the workers must not inherit the OpenVINO threads of an engine already made here
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=_worker_start,
+                               initargs=(os.getpid(),))
+    _POOL.append((n, pool, os.getpid()))
+    if not _POOL_EXIT:
+        import atexit
+
+        atexit.register(_close_pool)
+        _POOL_EXIT.append(True)
+    return pool
+
+
+_POOL_EXIT: list = []
+
+
+def _close_pool() -> None:
+    """Workers stopped while the interpreter is still whole (else the executor's clean-up complains at exit)."""
+    while _POOL:
+        _, pool, pid = _POOL.pop()
+        if pid == os.getpid():
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def _main_hidden():
+    """Workers are started while pages are submitted; a spawned worker would run the caller's main script again
+    (an unguarded script would start workers of its own), so the script is hidden from them meanwhile: they need
+    nothing but this module."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
+    try:
+        if "__file__" in saved:
+            del main.__file__
+        if main is not None:
+            main.__spec__ = None
+        yield
+    finally:
+        for k, v in saved.items():
+            setattr(main, k, v)
+
+
+def _worker_start(parent: int) -> None:
+    """A pool worker ends when the process that started it is gone (killed by a time or memory limit, say),
+    instead of waiting for pages forever."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()

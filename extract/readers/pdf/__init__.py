@@ -59,10 +59,11 @@ def _caused_by(exc: BaseException, cls: type) -> bool:
 
 
 def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[Block], list[PageReport]]:
-    """Read a PDF. `ocr` (page, page number -> lines) is called for pages whose text layer is unusable."""
+    """Read a PDF. `ocr` (PDF bytes, page numbers, progress -> lines per page) is called once with every page whose
+    text layer is unusable, so that it can spread them over the cores."""
     pdf = open_pdf(data, path)
     fast = PdfiumChars.open(data)
-    all_lines: list[Line] = []
+    page_lines: list[list[Line]] = []
     tables: list[tuple[int, float, Table]] = []
     reports: list[PageReport] = []
     heights: list[float] = []
@@ -72,21 +73,23 @@ def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[B
                 progress(pno, len(pdf.pages))
             try:
                 chars = fast.page_chars(pno - 1) if fast else None
-                page_lines, page_tables, rep = _read_page(page, pno, chars)
+                found, page_tables, rep = _read_page(page, pno, chars)
             except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
-                page_lines, page_tables = [], []
+                found, page_tables = [], []
                 rep = PageReport(pno, 0, True, f"page could not be parsed ({type(exc).__name__})")
-            if rep.garbage and ocr is not None:
-                page_lines = ocr(page, pno)
-                page_tables = []
             reports.append(rep)
             heights.append(float(page.height))
-            all_lines.extend(page_lines)
+            page_lines.append(found)
             tables.extend((pno, top, t) for top, t in page_tables)
     finally:
         pdf.close()
         if fast:
             fast.close()
+    scans = [r.number for r in reports if r.garbage]
+    if scans and ocr is not None:
+        for pno, found in ocr(data, scans, progress).items():
+            page_lines[pno - 1] = found
+    all_lines = [ln for found in page_lines for ln in found]
     if all(r.garbage for r in reports) and not all_lines:
         reasons = sorted({r.reason for r in reports})
         scanned = all(r.reason == "no text layer" for r in reports)
