@@ -7,9 +7,10 @@ import io
 
 from ...errors import Code, ReadError
 from ...model import Block, Table
-from .chars import PageReport, PdfiumChars, may_hold_table, page_is_garbage, plumber_chars, report
+from .chars import PageReport, PdfiumChars, PdfiumPage, may_hold_table, page_is_garbage, plumber_chars, report
 from .layout import Line, drop_page_chrome, lines, paragraphs
 from .tables import find_tables, merge_tables
+from .thresholds import THRESHOLDS as T
 
 __all__ = ["Line", "PageReport", "open_pdf", "page_is_garbage", "read_pdf"]
 
@@ -72,8 +73,7 @@ def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[B
             if progress:
                 progress(pno, len(pdf.pages))
             try:
-                chars = fast.page_chars(pno - 1) if fast else None
-                found, page_tables, rep = _read_page(page, pno, chars)
+                found, page_tables, rep = _read_page(page, pno, fast.page(pno - 1) if fast else None)
             except Exception as exc:  # noqa: BLE001 - one bad page must not lose the others
                 found, page_tables = [], []
                 rep = PageReport(pno, 0, True, f"page could not be parsed ({type(exc).__name__})")
@@ -100,17 +100,21 @@ def read_pdf(data: bytes, path: str, *, ocr=None, progress=None) -> tuple[list[B
     return merge_tables(blocks, tables), reports
 
 
-def _read_page(page, pno: int,
-               fast_chars: list[dict] | None = None) -> tuple[list[Line], list[tuple[float, Table]], PageReport]:
-    """One page's lines outside tables, its tables (top, table) and its report. PDFium's characters are used when
-    given and usable; otherwise pdfplumber reads the page, and looks for ruled tables when it has drawn edges."""
-    if fast_chars is not None:
-        rep = report(pno, fast_chars)
+def _read_page(page, pno: int, fast: PdfiumPage | None = None) -> tuple[list[Line], list[tuple[float, Table]],
+                                                                        PageReport]:
+    """One page's lines outside tables, its tables (top, table) and its report. PDFium's characters and edges are
+    used when given and usable; otherwise pdfplumber reads the page. Tables are looked for where paths are drawn."""
+    if fast is not None:
+        rep = report(pno, fast.chars)
         if not rep.garbage:
-            return lines(fast_chars, [], pno), [], rep
+            found = find_tables(fast, pno) if fast.paths >= T.table_min_paths else []
+            return _page_result(fast.chars, found, pno, rep)
     page, chars = plumber_chars(page)
     rep = report(pno, chars)
     if rep.garbage:
         return [], [], rep
-    found = find_tables(page, pno) if may_hold_table(page) else []
+    return _page_result(chars, find_tables(page, pno) if may_hold_table(page) else [], pno, rep)
+
+
+def _page_result(chars: list[dict], found: list, pno: int, rep: PageReport):
     return lines(chars, [bbox for bbox, _ in found], pno), [(bbox[1], t) for bbox, t in found], rep

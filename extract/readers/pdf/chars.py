@@ -83,10 +83,10 @@ def may_hold_table(page) -> bool:
 
 
 class PdfiumChars:
-    """The characters of a page from PDFium (pypdfium2, installed with pdfplumber): the same text, boxes and sizes as
-    pdfplumber's page.chars, some thirty times faster, because pdfminer's interpreter is skipped. Pages with drawn
-    rules (possible tables) or doubled glyphs still go through pdfplumber (None is returned for them).
-    PLANLINK_PDF_CHARS=pdfplumber reads every page with pdfplumber."""
+    """The characters and drawn edges of a page from PDFium (pypdfium2, installed with pdfplumber): the same text,
+    boxes and sizes as pdfplumber's page.chars, and the same rules for its table finder, some thirty times faster,
+    because pdfminer's interpreter is skipped. Pages with doubled glyphs or odd geometry still go through
+    pdfplumber (None is returned for them). PLANLINK_PDF_CHARS=pdfplumber reads every page with pdfplumber."""
 
     def __init__(self, doc, raw) -> None:
         self.doc, self.raw = doc, raw
@@ -111,8 +111,9 @@ class PdfiumChars:
     def __len__(self) -> int:
         return len(self.doc)
 
-    def page_chars(self, index: int) -> list[dict] | None:
-        """The page's characters in pdfplumber's shape, or None when pdfplumber must read the page."""
+    def page(self, index: int) -> "PdfiumPage | None":
+        """The page's characters in pdfplumber's shape and the edges of its drawn paths, or None when pdfplumber must
+        read the page (doubled glyphs, a rotated page or one whose media box does not start at the origin)."""
         raw = self.raw
         try:
             page = self.doc[index]
@@ -121,11 +122,14 @@ class PdfiumChars:
                      "not load (%s)", type(exc).__name__)
             return None
         try:
-            paths = sum(1 for _ in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=T.table_path_depth))
-            if paths >= T.table_min_paths:
-                return None  # drawn rules: a possible table, which only pdfplumber finds
+            box = page.get_mediabox()
+            if page.get_rotation() or box[0] or box[1]:
+                return None
             chars = self._chars(page)
-            return None if has_doubled_chars(chars) else chars
+            if has_doubled_chars(chars):
+                return None
+            paths, edges = self._edges(page)
+            return PdfiumPage(chars, edges, paths, (0.0, 0.0, page.get_width(), page.get_height()))
         except Exception as exc:  # noqa: BLE001 - an odd page: pdfplumber reads it
             fallback(f"pdfium-page-{type(exc).__name__}", "PDF characters from pdfplumber for a page PDFium "
                      "could not read (%s)", type(exc).__name__)
@@ -152,8 +156,97 @@ class PdfiumChars:
                 raw.FPDFText_GetCharOrigin(tp.raw, i, ox, oy)
                 top = height - oy.value - T.ascent * size
                 chars.append({"text": chr(code), "x0": rect.left, "x1": rect.right,
-                              "top": top, "bottom": top + size, "size": size,
+                              "top": top, "bottom": top + size, "doctop": top, "size": size,
                               "upright": abs(raw.FPDFText_GetCharAngle(tp.raw, i)) < T.upright_angle})
             return chars
         finally:
             tp.close()
+
+    def _edges(self, page) -> tuple[int, list[dict]]:
+        """How many path objects the page draws (in form XObjects too), and the horizontal and vertical edges of
+        their subpaths in pdfplumber's edge shape (top-down coordinates), for pdfplumber's table finder."""
+        raw = self.raw
+        height = page.get_height()
+        edges: list[dict] = []
+        count = 0
+        stack = [(raw.FPDFPage_GetObject(page.raw, i), _IDENTITY, 0)
+                 for i in range(raw.FPDFPage_CountObjects(page.raw))]
+        matrix = raw.FS_MATRIX()
+        x, y = ctypes.c_float(), ctypes.c_float()
+        while stack:
+            obj, outer, depth = stack.pop()
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                continue
+            own = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+            if raw.FPDFPageObj_GetMatrix(obj, matrix):
+                own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+            m = _compose(own, outer)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                if depth + 1 < T.table_path_depth:
+                    stack.extend((raw.FPDFFormObj_GetObject(obj, i), m, depth + 1)
+                                 for i in range(raw.FPDFFormObj_CountObjects(obj)))
+                continue
+            count += 1
+            points: list[tuple[float, float]] = []  # the current subpath's on-curve points, in page space
+            start = None
+            bezier = 0
+            for i in range(raw.FPDFPath_CountSegments(obj)):
+                seg = raw.FPDFPath_GetPathSegment(obj, i)
+                raw.FPDFPathSegment_GetPoint(seg, x, y)
+                pt = _apply(m, x.value, y.value)
+                kind_seg = raw.FPDFPathSegment_GetType(seg)
+                if kind_seg == raw.FPDF_SEGMENT_MOVETO:
+                    _subpath_edges(points, height, edges)
+                    points, start, bezier = [pt], pt, 0
+                    continue
+                if kind_seg == raw.FPDF_SEGMENT_BEZIERTO:
+                    bezier += 1
+                    if bezier % 3:  # control points: pdfminer keeps only the end point of a curve segment
+                        continue
+                points.append(pt)
+                if raw.FPDFPathSegment_GetClose(seg) and start is not None and pt != start:
+                    points.append(start)
+            _subpath_edges(points, height, edges)
+        return count, edges
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: tuple, outer: tuple) -> tuple:
+    """The matrix applying `inner` then `outer` (PDF's row-vector convention: [a b c d e f])."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
+
+
+def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
+    a, b, c, d, e, f = m
+    return (a * x + c * y + e, b * x + d * y + f)
+
+
+def _subpath_edges(points: list[tuple[float, float]], height: float, out: list[dict]) -> None:
+    """The horizontal and vertical segments of one subpath as edges (what pdfplumber makes of its lines, rects and
+    curves); slanted segments are no table rule."""
+    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+        if y0 == y1:
+            orientation = "h"
+        elif x0 == x1:
+            orientation = "v"
+        else:
+            continue
+        top, bottom = height - max(y0, y1), height - min(y0, y1)
+        out.append({"object_type": "curve_edge", "x0": min(x0, x1), "x1": max(x0, x1), "top": top,
+                    "bottom": bottom, "doctop": top, "y0": min(y0, y1), "y1": max(y0, y1),
+                    "width": abs(x1 - x0), "height": abs(y1 - y0), "orientation": orientation})
+
+
+@dataclass(slots=True)
+class PdfiumPage:
+    """What PDFium gives of a page: its characters, its drawn edges, how many paths drew them, its box."""
+
+    chars: list[dict]
+    edges: list[dict]
+    paths: int
+    bbox: tuple[float, float, float, float]

@@ -17,9 +17,12 @@ _RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
 
 def find_tables(page, pno: int) -> list[tuple[tuple, Table]]:
-    """The ruled tables of a pdfplumber page: (bbox, table) each, empty rows dropped."""
+    """The ruled tables of a page: (bbox, table) each, empty rows dropped. `page` is a pdfplumber page, or anything
+    with its chars, edges and bbox (PDFium's page): pdfplumber's table finder needs nothing else."""
+    from pdfplumber.table import TableFinder, TableSettings  # deferred: a PDF is open, so this costs nothing
+
     found = []
-    for ft in page.find_tables(_RULED):
+    for ft in TableFinder(page, TableSettings.resolve(_RULED)).tables:
         rows = [[clean_cell(c) for c in row] for row in ft.extract()]
         rows = [r for r in rows if any(r)]
         if len(rows) >= T.table_min_rows and max(len(r) for r in rows) >= T.table_min_cols:
