@@ -37,3 +37,17 @@ def test_every_phrase_is_left_alone_and_a_confusable_of_it_corrected():
         if k is not None:
             misread = phrase[:k] + str(pairs[phrase[k]]) + phrase[k + 1:]
             assert correct(misread) == phrase, misread
+
+
+def test_a_run_two_phrases_could_claim_is_left_alone(monkeypatch):
+    """Uniqueness: 届 is read for 局 and for 厅 alike here, so 应急管理届 could be either unit; nothing is changed.
+    With one of the two phrases gone the same run is corrected."""
+    from extract.readers import ocr_lexicon
+
+    pairs = frozenset({frozenset("局届"), frozenset("厅届")})
+    both = (["应急管理局", "应急管理厅"], pairs, frozenset(), frozenset())
+    monkeypatch.setattr(ocr_lexicon, "_lexicon", lambda: both)
+    assert correct("县应急管理届要加强督导") == "县应急管理届要加强督导"
+    one = (["应急管理局"], pairs, frozenset(), frozenset())
+    monkeypatch.setattr(ocr_lexicon, "_lexicon", lambda: one)
+    assert correct("县应急管理届要加强督导") == "县应急管理局要加强督导"
