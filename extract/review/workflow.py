@@ -24,7 +24,7 @@ from .store import dumps, fingerprint, now
 
 STATES = ("unreviewed", "auto", "confirmed", "rejected", "suspect", "orphan")
 STATE_ZH = {"unreviewed": "待审", "auto": "自动接受", "confirmed": "已确认", "rejected": "已否决", "suspect": "待复核",
-            "orphan": "上级条款已删除"}
+            "orphan": "关联条款已删除"}  # the parent or the child clause is gone in a revision
 # suspect links come first, then the ones nobody has looked at, most uncertain first
 _QUEUE_RANK = {"suspect": 0, "orphan": 1, "unreviewed": 2, "auto": 3, "confirmed": 4, "rejected": 5}
 FIELDS = ("departments", "deadlines", "frequencies", "action", "is_task", "split", "merge")
@@ -254,6 +254,11 @@ class ReviewStore:
             nc, c_changed = cmap.get(lk.child, (None, True))
             np_, p_changed = pmap.get(lk.parent, (None, True))
             if lk.state == "orphan":
+                continue
+            if nc is None and lk.state in ("unreviewed", "auto") and lk.origin == "machine":
+                # the child clause is gone and nobody decided on the link: nothing is left to review
+                conn.execute(S.links.delete().where(S.links.c.id == lk.id))
+                self._log(conn, None, "revision_unlinked", f"link:{lk.id}", old, None)
                 continue
             if nc is None or np_ is None:
                 vals = {"state": "orphan", "prior_state": lk.state}
