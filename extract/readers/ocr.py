@@ -259,7 +259,7 @@ def recognize(img, scale: float, page_no: int, engine=None):
     result, _ = (engine or _engine())(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []
     for box, text, score in result or []:
-        text = correct((clean_text((text or "").strip())))
+        text = correct(clean_text((text or "").strip()))
         if not text or float(score) < MIN_SCORE:
             continue
         xs = [p[0] for p in box]
@@ -312,6 +312,13 @@ def _page(data: bytes, page_no: int, threads: int = 0):
 _doc = None  # (key, document): the PDF a worker is reading, opened once for all of its pages
 
 
+def _close_doc() -> None:
+    global _doc
+    if _doc is not None:
+        _doc[1].close()
+        _doc = None
+
+
 def workers() -> int:
     """Processes for the pages of one file: one per core, at most two (PLANLINK_OCR_WORKERS overrides; the batch
     sets 1 in its workers, which already keep both cores busy)."""
@@ -328,10 +335,13 @@ def ocr_pages(data: bytes, pages: list[int], progress=None) -> dict[int, list[Li
     n = min(workers(), len(pages))
     out: dict[int, list[Line]] = {}
     if n <= 1:
-        for k, pno in enumerate(pages, start=1):
-            out[pno] = _page(data, pno)
-            if progress:
-                progress(k, len(pages))
+        try:
+            for k, pno in enumerate(pages, start=1):
+                out[pno] = _page(data, pno)
+                if progress:
+                    progress(k, len(pages))
+        finally:
+            _close_doc()  # this process keeps its engine, not the file
         return out
     from concurrent.futures import as_completed
     from concurrent.futures.process import BrokenProcessPool
@@ -349,10 +359,13 @@ def ocr_pages(data: bytes, pages: list[int], progress=None) -> dict[int, list[Li
         _POOL.clear()
         fallback(f"ocr-pool-{type(exc).__name__}", "OCR pages in this process (the page pool failed: %s)",
                  type(exc).__name__)
-        return {pno: out.get(pno) or _page(data, pno) for pno in pages}
+        try:
+            return {pno: out[pno] if pno in out else _page(data, pno) for pno in pages}
+        finally:
+            _close_doc()
 
 
-_POOL: list = []  # [(size, executor)]: the page pool of this process, started on the first multi-page scan
+_POOL: list = []  # [(size, executor, pid)]: the page pool of this process, started on the first multi-page scan
 
 
 def _pool(n: int):

@@ -97,7 +97,7 @@ class PdfiumChars:
             return None
         try:
             import pypdfium2 as pdfium  # deferred: a text or Word file never needs PDFium
-            import pypdfium2.raw as raw
+            from pypdfium2 import raw
 
             return cls(pdfium.PdfDocument(data), raw)
         except Exception as exc:  # noqa: BLE001 - any trouble: pdfplumber reads every page as before
@@ -111,10 +111,9 @@ class PdfiumChars:
     def __len__(self) -> int:
         return len(self.doc)
 
-    def page(self, index: int) -> "PdfiumPage | None":
+    def page(self, index: int) -> PdfiumPage | None:
         """The page's characters in pdfplumber's shape and the edges of its drawn paths, or None when pdfplumber must
         read the page (doubled glyphs, a rotated page or one whose media box does not start at the origin)."""
-        raw = self.raw
         try:
             page = self.doc[index]
         except Exception as exc:  # noqa: BLE001
