@@ -144,6 +144,30 @@ def test_pdfium_pages_read_the_same_as_pdfplumber(name, monkeypatch):
     assert any(rows for *_, rows in fast) == (name != "tieshan_001.pdf")
 
 
+@pytest.mark.parametrize("name", ["tieshan_001.pdf", "youyang_000.pdf", "annex_pagebreak.pdf"])
+def test_pdfium_pages_give_the_same_task_table_as_pdfplumber(name, monkeypatch):
+    """The same clauses (ids, paths, pages, cells) and the same fields from either character source."""
+    import re as _re
+
+    from extract.pipeline import process_file
+
+    def table():
+        out = []
+        for d in process_file(FIXTURES / name, ocr=False):
+            for c in d.clauses:
+                fields = [(k, sorted(_re.sub(r"\s+", "", x.text) for x in getattr(c, k)))
+                          for k in ("deadlines", "frequencies", "departments", "targets")]
+                out.append((c.id, c.path, c.page, c.kind, _re.sub(r"\s+", "", c.text), c.cells, c.is_task, c.action,
+                            fields))
+        return out
+
+    monkeypatch.setenv("PLANLINK_PDF_CHARS", "pdfplumber")
+    slow = table()
+    monkeypatch.delenv("PLANLINK_PDF_CHARS")
+    fast = table()
+    assert len(fast) > 20 and fast == slow
+
+
 def test_pdfium_reads_ruled_pages_without_pdfminer(monkeypatch):
     """Pages with drawn rules are read from PDFium too: pdfminer's interpreter is never run on them."""
     import pdfplumber.page
