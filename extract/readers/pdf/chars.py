@@ -123,9 +123,13 @@ class PdfiumChars:
         try:
             box = page.get_mediabox()
             if page.get_rotation() or box[0] or box[1]:
+                fallback("pdfium-geometry", "PDF characters from pdfplumber for rotated pages or pages whose media "
+                         "box is not at the origin")
                 return None
             chars = self._chars(page)
             if has_doubled_chars(chars):
+                fallback("pdfium-doubled", "PDF characters from pdfplumber for pages with doubled glyphs (fake bold), "
+                         "which it deduplicates")
                 return None
             paths, edges = self._edges(page)
             return PdfiumPage(chars, edges, paths, (0.0, 0.0, page.get_width(), page.get_height()))
