@@ -97,6 +97,9 @@ def test_red_pixels_are_whitened():
     ("加强领导·推进工作", "加强领导。推进工作"),
     ("方案（2024一2026年）", "方案（2024—2026年）"),
     ('开展"五进"活动', "开展“五进”活动"),
+    ("巫山经信发〔2023〕5 号", "巫山经信发〔2023〕5号"),  # a gap of justified print is no space
+    ("2024 年 6 月底前", "2024年6月底前"),
+    ("执行 GB 6722 标准", "执行 GB 6722标准"),  # a space beside Latin letters stays
 ])
 def test_ocr_confusables(raw, clean):
     assert clean_text(raw) == clean
@@ -211,3 +214,14 @@ def test_batch_workers_recognize_pages_in_process(monkeypatch):
     one = dict(batch._execute(["a.pdf"], None, 1, None, Limits.from_env(), _ocr_workers_setting))
     assert one == {"a.pdf": None}
     assert "PLANLINK_OCR_WORKERS" not in os.environ
+
+
+def test_quotes_alternate_through_a_page_and_close_at_a_sentence_end():
+    """A quoted phrase wrapped to the next line: the line alone holds one quote of the pair."""
+    from extract.readers.ocr import balance_quotes
+    from extract.readers.pdf.layout import Line
+
+    lines = [Line(t, 0, 1, 0, 1, 1, 1, ocr=True) for t in (
+        "深入开展“安全生产月”、安全宣传教育“五进", "“等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", '开展"三查"活动')]
+    assert [ln.text for ln in balance_quotes(lines)] == [
+        "深入开展“安全生产月”、安全宣传教育“五进", "”等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", "开展“三查”活动"]

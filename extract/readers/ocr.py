@@ -236,6 +236,10 @@ _CONFUSABLE = [
     (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
     # 安应急[2024]21号: the year of a 文号 between mixed or square brackets
     (re.compile(r"[〔\[［【]\s*(\d{4})\s*[\]］】〕](?=\s*\d{1,5}\s*号)"), r"〔\1〕"),
+    # a gap in justified print read as a space (〔2023〕5 号): Chinese print has no spaces between a Chinese
+    # character or mark and another, or a digit
+    (re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff01-\uff60\d])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff01-\uff60])"
+                r"|(?<=[\u3000-\u303f\u4e00-\u9fff\uff01-\uff60])\s+(?=\d)"), ""),
 ]
 
 
@@ -268,7 +272,28 @@ def recognize(img, scale: float, page_no: int, engine=None):
         lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * BOX_TO_SIZE, page_no,
                           ocr=True))
     lines.sort(key=lambda ln: (round(ln.top / ROW_BAND_PT), ln.x0))
-    return _merge_same_row(lines)
+    return balance_quotes(_merge_same_row(lines))
+
+
+_SENTENCE_END = "。！？；"
+
+
+def balance_quotes(lines):
+    """Quotes alternate opening and closing through a page's lines in reading order: the recognizer often loses
+    their direction, and a quoted phrase may wrap to the next line (so a line alone may hold one quote of a pair).
+    A line that ends a sentence closes any quote left open (a lost quote flips no later sentence)."""
+    opened = False
+
+    def turn(_m) -> str:
+        nonlocal opened
+        opened = not opened
+        return "“" if opened else "”"
+
+    for ln in lines:
+        ln.text = _QUOTES.sub(turn, ln.text)
+        if ln.text[-1:] in _SENTENCE_END:
+            opened = False
+    return lines
 
 
 def _merge_same_row(lines):
