@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+from dataclasses import replace
 
 import pytest
 
@@ -99,6 +100,7 @@ def test_red_pixels_are_whitened():
     ('开展"五进"活动', "开展“五进”活动"),
     ("巫山经信发〔2023〕5 号", "巫山经信发〔2023〕5号"),  # a gap of justified print is no space
     ("2024 年 6 月底前", "2024年6月底前"),
+    ("行动计划（2023一2025年）》·按照部署", "行动计划（2023—2025年）》。按照部署"),
     ("执行 GB 6722 标准", "执行 GB 6722标准"),  # a space beside Latin letters stays
 ])
 def test_ocr_confusables(raw, clean):
@@ -209,9 +211,11 @@ def test_batch_workers_recognize_pages_in_process(monkeypatch):
 
     monkeypatch.delenv("PLANLINK_OCR_WORKERS", raising=False)
     assert ocr_mod.workers() == ocr_mod.STREAMS
-    two = dict(batch._execute(["a.pdf", "b.pdf"], None, 2, None, Limits.from_env(), _ocr_workers_setting))
+    # forked from this test process, whose OCR engines count in a child's resident memory: no memory limit here
+    limits = replace(Limits.from_env(), max_memory_mb=1 << 20)
+    two = dict(batch._execute(["a.pdf", "b.pdf"], None, 2, None, limits, _ocr_workers_setting))
     assert two == {"a.pdf": "1", "b.pdf": "1"}
-    one = dict(batch._execute(["a.pdf"], None, 1, None, Limits.from_env(), _ocr_workers_setting))
+    one = dict(batch._execute(["a.pdf"], None, 1, None, limits, _ocr_workers_setting))
     assert one == {"a.pdf": None}
     assert "PLANLINK_OCR_WORKERS" not in os.environ
 
@@ -225,3 +229,15 @@ def test_quotes_alternate_through_a_page_and_close_at_a_sentence_end():
         "深入开展“安全生产月”、安全宣传教育“五进", "“等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", '开展"三查"活动')]
     assert [ln.text for ln in balance_quotes(lines)] == [
         "深入开展“安全生产月”、安全宣传教育“五进", "”等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", "开展“三查”活动"]
+
+
+def test_a_line_cut_into_boxes_is_cleaned_once_joined():
+    """The recognizer may cut one printed line into boxes; the year span cut between them is only seen whole."""
+    from PIL import Image
+
+    def engine(img, use_cls=False):
+        return [([[0, 10], [90, 10], [90, 30], [0, 30]], "行动计划（2023一", 0.9),
+                ([[95, 11], [200, 11], [200, 31], [95, 31]], "2025年）》·按照部署", 0.9)], None
+
+    (line,) = ocr_mod.recognize(Image.new("RGB", (220, 60), "white"), 1.0, 2, engine)
+    assert line.text == "行动计划（2023—2025年）》。按照部署"

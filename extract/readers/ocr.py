@@ -232,7 +232,7 @@ def drop_red(img, *, keep_header: bool = False):
 # Characters the recognizer confuses in 公文 print: 丶 for 、, a middle dot for 。, 一 for the dash of a year span.
 _CONFUSABLE = [
     (re.compile(r"丶"), "、"),
-    (re.compile(r"(?<=[\u4e00-\u9fff）)”])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
+    (re.compile(r"(?<=[\u4e00-\u9fff）)”》])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
     (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
     # 安应急[2024]21号: the year of a 文号 between mixed or square brackets
     (re.compile(r"[〔\[［【]\s*(\d{4})\s*[\]］】〕](?=\s*\d{1,5}\s*号)"), r"〔\1〕"),
@@ -263,7 +263,7 @@ def recognize(img, scale: float, page_no: int, engine=None):
     result, _ = (engine or _engine())(drop_red(img, keep_header=page_no == 1), use_cls=False)
     lines = []
     for box, text, score in result or []:
-        text = correct(clean_text((text or "").strip()))
+        text = (text or "").strip()
         if not text or float(score) < MIN_SCORE:
             continue
         xs = [p[0] for p in box]
@@ -272,7 +272,11 @@ def recognize(img, scale: float, page_no: int, engine=None):
         lines.append(Line(text, min(xs) * scale, max(xs) * scale, top, bottom, (bottom - top) * BOX_TO_SIZE, page_no,
                           ocr=True))
     lines.sort(key=lambda ln: (round(ln.top / ROW_BAND_PT), ln.x0))
-    return balance_quotes(_merge_same_row(lines))
+    # cleaned once the pieces of a printed line are joined: a year span cut between two boxes (2023一 | 2025年) is
+    # only seen whole in the joined line
+    for ln in (merged := _merge_same_row(lines)):
+        ln.text = correct(clean_text(ln.text))
+    return balance_quotes([ln for ln in merged if ln.text])
 
 
 _SENTENCE_END = "。！？；"
