@@ -241,3 +241,10 @@ def test_a_line_cut_into_boxes_is_cleaned_once_joined():
 
     (line,) = ocr_mod.recognize(Image.new("RGB", (220, 60), "white"), 1.0, 2, engine)
     assert line.text == "行动计划（2023—2025年）》。按照部署"
+
+    def wrapped(img, use_cls=False):  # the span wrapped to the next printed line
+        return [([[0, 10], [90, 10], [90, 30], [0, 30]], "行动计划（2023一", 0.9),
+                ([[0, 41], [200, 41], [200, 61], [0, 61]], "2025年）》·按照部署", 0.9)], None
+
+    first, second = ocr_mod.recognize(Image.new("RGB", (220, 80), "white"), 1.0, 2, wrapped)
+    assert (first.text, second.text) == ("行动计划（2023—", "2025年）》。按照部署")

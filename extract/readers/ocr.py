@@ -276,7 +276,20 @@ def recognize(img, scale: float, page_no: int, engine=None):
     # only seen whole in the joined line
     for ln in (merged := _merge_same_row(lines)):
         ln.text = correct(clean_text(ln.text))
-    return balance_quotes([ln for ln in merged if ln.text])
+    return balance_quotes(_year_spans_across_lines([ln for ln in merged if ln.text]))
+
+
+_SPAN_OPEN = re.compile(r"(?<=\d)[一－-]$")
+_SPAN_CLOSE = re.compile(r"\d{4}")
+
+
+def _year_spans_across_lines(lines):
+    """A year span wrapped after its dash (2023一 | 2025年): the dash read as 一 at a line's end is a dash when the
+    next line starts with a year, as within a line."""
+    for a, b in zip(lines, lines[1:]):
+        if _SPAN_OPEN.search(a.text) and _SPAN_CLOSE.match(b.text):
+            a.text = a.text[:-1] + "—"
+    return lines
 
 
 _SENTENCE_END = "。！？；"
