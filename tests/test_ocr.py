@@ -101,6 +101,8 @@ def test_red_pixels_are_whitened():
     ("巫山经信发〔2023〕5 号", "巫山经信发〔2023〕5号"),  # a gap of justified print is no space
     ("2024 年 6 月底前", "2024年6月底前"),
     ("行动计划（2023一2025年）》·按照部署", "行动计划（2023—2025年）》。按照部署"),
+    ("合格率达到100%°开展培训", "合格率达到100%。开展培训"),
+    ("气温低于5°C时", "气温低于5°C时"),
     ("执行 GB 6722 标准", "执行 GB 6722标准"),  # a space beside Latin letters stays
 ])
 def test_ocr_confusables(raw, clean):
@@ -218,17 +220,6 @@ def test_batch_workers_recognize_pages_in_process(monkeypatch):
     one = dict(batch._execute(["a.pdf"], None, 1, None, limits, _ocr_workers_setting))
     assert one == {"a.pdf": None}
     assert "PLANLINK_OCR_WORKERS" not in os.environ
-
-
-def test_quotes_alternate_through_a_page_and_close_at_a_sentence_end():
-    """A quoted phrase wrapped to the next line: the line alone holds one quote of the pair."""
-    from extract.readers.ocr import balance_quotes
-    from extract.readers.pdf.layout import Line
-
-    lines = [Line(t, 0, 1, 0, 1, 1, 1, ocr=True) for t in (
-        "深入开展“安全生产月”、安全宣传教育“五进", "“等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", '开展"三查"活动')]
-    assert [ln.text for ln in balance_quotes(lines)] == [
-        "深入开展“安全生产月”、安全宣传教育“五进", "”等活动，营造浓厚氛围。", "落实“一岗双责", "要求。", "开展“三查”活动"]
 
 
 def test_a_line_cut_into_boxes_is_cleaned_once_joined():

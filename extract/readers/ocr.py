@@ -233,6 +233,7 @@ def drop_red(img, *, keep_header: bool = False):
 _CONFUSABLE = [
     (re.compile(r"丶"), "、"),
     (re.compile(r"(?<=[\u4e00-\u9fff）)”》])[·•](?=[\u4e00-\u9fff（(“]|$)"), "。"),
+    (re.compile(r"(?<=[%\u4e00-\u9fff])°(?=[\u4e00-\u9fff]|$)"), "。"),  # a degree sign between words: 100%°开展
     (re.compile(r"(?<=\d)[一－-](?=\d{4})"), "—"),
     # 安应急[2024]21号: the year of a 文号 between mixed or square brackets
     (re.compile(r"[〔\[［【]\s*(\d{4})\s*[\]］】〕](?=\s*\d{1,5}\s*号)"), r"〔\1〕"),
@@ -276,7 +277,7 @@ def recognize(img, scale: float, page_no: int, engine=None):
     # only seen whole in the joined line
     for ln in (merged := _merge_same_row(lines)):
         ln.text = correct(clean_text(ln.text))
-    return balance_quotes(_year_spans_across_lines([ln for ln in merged if ln.text]))
+    return _year_spans_across_lines([ln for ln in merged if ln.text])
 
 
 _SPAN_OPEN = re.compile(r"(?<=\d)[一－-]$")
@@ -289,27 +290,6 @@ def _year_spans_across_lines(lines):
     for a, b in zip(lines, lines[1:]):
         if _SPAN_OPEN.search(a.text) and _SPAN_CLOSE.match(b.text):
             a.text = a.text[:-1] + "—"
-    return lines
-
-
-_SENTENCE_END = "。！？；"
-
-
-def balance_quotes(lines):
-    """Quotes alternate opening and closing through a page's lines in reading order: the recognizer often loses
-    their direction, and a quoted phrase may wrap to the next line (so a line alone may hold one quote of a pair).
-    A line that ends a sentence closes any quote left open (a lost quote flips no later sentence)."""
-    opened = False
-
-    def turn(_m) -> str:
-        nonlocal opened
-        opened = not opened
-        return "“" if opened else "”"
-
-    for ln in lines:
-        ln.text = _QUOTES.sub(turn, ln.text)
-        if ln.text[-1:] in _SENTENCE_END:
-            opened = False
     return lines
 
 
