@@ -19,6 +19,18 @@ if ocr_mod.engine_name() is None:
     pytest.skip("no RapidOCR engine installed", allow_module_level=True)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _engines_released():
+    """The engines and the page pool leave with this module: later tests fork per-file children under a memory
+    limit, and a child's resident memory counts the engines it inherits."""
+    yield
+    import gc
+
+    ocr_mod._close_pool()
+    ocr_mod._engine.cache_clear()
+    gc.collect()
+
+
 @pytest.fixture()
 def no_network(monkeypatch):
     """Recognition must not reach out: any socket connection fails the test."""
