@@ -1,4 +1,5 @@
-"""OCR of scanned PDF pages with RapidOCR (its Chinese models ship inside the wheel: nothing is downloaded)."""
+"""OCR of scanned PDF pages with RapidOCR (its Chinese models ship inside the wheel: nothing is downloaded): one engine
+per process, reused for every page and file; the pages of one file spread over a pool of two worker processes."""
 from __future__ import annotations
 
 import os
