@@ -230,7 +230,10 @@ def test_batch_workers_recognize_pages_in_process(monkeypatch):
     from extract.limits import Limits
 
     monkeypatch.delenv("PLANLINK_OCR_WORKERS", raising=False)
-    assert ocr_mod.workers() == ocr_mod.STREAMS
+    assert ocr_mod.workers() == 1  # the engine in process unless a page pool is asked for
+    monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
+    assert ocr_mod.workers() == 2
+    monkeypatch.delenv("PLANLINK_OCR_WORKERS")
     # forked from this test process, whose OCR engines count in a child's resident memory: no memory limit here
     limits = replace(Limits.from_env(), max_memory_mb=1 << 20)
     two = dict(batch._execute(["a.pdf", "b.pdf"], None, 2, None, limits, _ocr_workers_setting))
