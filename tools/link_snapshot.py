@@ -16,12 +16,14 @@ sys.path.insert(0, str(ROOT))
 
 from extract.api import pick_document, process_file  # noqa: E402
 from extract.link.align import ParentIndex, align  # noqa: E402
+from extract.link.config import DEFAULT, RESTATEMENTS  # noqa: E402
 from extract.link.report import task_clauses  # noqa: E402
 from extract.model import Clause  # noqa: E402
 
 TARGET = ROOT / "tests" / "data" / "link_snapshot.json.gz"
-# the pass settings recorded: the default linker, and the character passes alone (what internal.py runs)
-SETTINGS = {"default": {}, "char_only": {"word_threshold": None, "word_parent_threshold": None}}
+# the configurations recorded: the default linker, and the one internal.py runs (the word passes that link
+# rewrites off)
+SETTINGS = {"default": DEFAULT, "char_only": RESTATEMENTS}
 
 
 def _docs(cache: dict, name: str, title: str | None, scope: str | None):
@@ -55,7 +57,7 @@ def main() -> int:
         out[pair.stem] = {
             "children": [c.to_json() for c in children],
             "parents": [c.to_json() for c in parents],
-            "links": {name: links_of(align(children, index, **kw)) for name, kw in SETTINGS.items()},
+            "links": {name: links_of(align(children, index, kw)) for name, kw in SETTINGS.items()},
         }
         print(pair.stem, len(children), len(parents), {k: len(v) for k, v in out[pair.stem]["links"].items()})
     # each pair's children against the next pair's parent as well: mostly unrelated plans, where the low-score and
@@ -67,7 +69,7 @@ def main() -> int:
         index = ParentIndex([Clause.from_json(c) for c in out[other]["parents"]])
         out[f"cross:{stem}:{other}"] = {
             "children_of": stem, "parents_of": other,
-            "links": {name: links_of(align(children, index, **kw)) for name, kw in SETTINGS.items()},
+            "links": {name: links_of(align(children, index, kw)) for name, kw in SETTINGS.items()},
         }
     TARGET.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(TARGET, "wt", encoding="utf-8") as fh:
