@@ -1,0 +1,240 @@
+"""The linker's candidate index: a parent plan's clauses masked, vectorized once (char n-gram TF-IDF, IDF-weighted
+bigrams, title groups, word vectors), and the sparse products that score many child clauses against all of them."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from itertools import chain, repeat
+from pathlib import Path
+
+import numpy as np
+
+from ..model import Clause
+from ..text import fold
+from ..words import words
+
+# Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
+# numbers and dates differ when deadlines move. Both are masked before comparing.
+_NUM = re.compile(r"\d+(?:\.\d+)?|[〇零一二三四五六七八九十百]+(?=年|月|日|次|个|项)")
+_LEVEL = re.compile(r"[省市县区乡镇村州旗盟厅局委办]")
+_PUNCT = re.compile(r"[\W_]+")
+_WHITE = re.compile(r"\s\s+")  # scikit-learn's char analyzer folds runs of white space
+_TITLE_END = re.compile(r"[。：:；;]")
+_STOPWORDS = Path(__file__).resolve().parent.parent / "rules" / "link_stopwords.txt"
+
+
+@lru_cache(maxsize=1 << 15)
+def mask(text: str) -> str:
+    t = fold(text)
+    t = _NUM.sub("#", t)
+    t = _LEVEL.sub("", t)
+    return _PUNCT.sub("", t)
+
+
+def bigrams(t: str) -> set[str]:
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def title(text: str) -> str:
+    """The short title sentence a clause opens with (强化宣传力度。……), masked; empty when there is none."""
+    head = _TITLE_END.split(text, maxsplit=1)[0]
+    return mask(head) if 3 <= len(head) <= 24 and len(head) < len(text) else ""
+
+
+def dice(a: str | set[str], b: str | set[str]) -> float:
+    ga = a if isinstance(a, set) else bigrams(a)
+    gb = b if isinstance(b, set) else bigrams(b)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def group_titles(clauses: list[Clause]) -> list[str]:
+    """Each clause's title sentence; a table row continuing a task of the row above (same path, no title of its
+    own: a merged 任务 cell) takes that row's title, as ANNOTATION.md inherits merged cells."""
+    out: list[str] = []
+    for i, c in enumerate(clauses):
+        t = title(c.text)
+        if not t and i and c.kind == "table_row" and clauses[i - 1].kind == "table_row" \
+                and clauses[i - 1].path == c.path:
+            t = out[-1]
+        out.append(t)
+    return out
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Words every plan of the campaign uses (rules/link_stopwords.txt): left out of the word vectors."""
+    lines = _STOPWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def word_counts(text: str) -> Counter:
+    """The words of a masked text the word passes compare (two characters or more, stop words left out)."""
+    stop = stopwords()
+    return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
+
+
+def csr(rows, cols, vals, shape, dtype=np.float64):
+    # scipy and scikit-learn are imported on first use, not with the module: the command line imports the linker
+    # for every command and most commands never link (a cold start budget, issue 18)
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((np.asarray(vals, dtype=dtype), (np.asarray(rows, dtype=np.int64),
+                                                       np.asarray(cols, dtype=np.int64))), shape=shape)
+
+
+class ParentIndex:
+    """The parent plan's clauses, vectorized once, so many children can be aligned against it."""
+
+    def __init__(self, clauses: list[Clause]):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.clauses = clauses
+        self.masked = [mask(c.text) for c in clauses]
+        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1)
+        if clauses:
+            self.matrix = self.vectorizer.fit_transform(self.masked)
+            vocab = self.vectorizer.vocabulary_
+            idf = self.vectorizer.idf_
+            self.idf = {g: idf[k] for g, k in vocab.items() if len(g) == 2}
+            self.default_idf = float(idf.max())
+        else:
+            self.matrix = None
+            self.idf, self.default_idf = {}, 1.0
+        self.grams = [bigrams(m) for m in self.masked]
+        self.folded = [fold(c.text) for c in clauses]
+        # every parent bigram a column: the IDF-weighted overlap of a child with every parent clause is one sparse
+        # product (an inverted index: only pairs that share a bigram are touched)
+        self.gram_cols: dict[str, int] = {}
+        rows, cols = [], []
+        for pi, grams in enumerate(self.grams):
+            for g in grams:
+                rows.append(pi)
+                cols.append(self.gram_cols.setdefault(g, len(self.gram_cols)))
+        gram_idf = np.array([self.idf.get(g, self.default_idf) for g in self.gram_cols], dtype=np.float64)
+        self.gram_matrix = csr(rows, cols, gram_idf[cols] if cols else [], (len(clauses), len(self.gram_cols)))
+        self.grams_weight = [self.weight(g) for g in self.grams]
+        self.titles = group_titles(clauses)
+        groups: dict[str, list[int]] = {}
+        for pi, t in enumerate(self.titles):
+            if len(t) >= 6:
+                groups.setdefault(t, []).append(pi)
+        # (bigrams of a title, the parent clauses that carry it), for the same_title pass
+        self.title_groups = [(bigrams(t), pis) for t, pis in groups.items()]
+        self.title_cols: dict[str, int] = {}
+        rows, cols = [], []
+        for k, (grams, _) in enumerate(self.title_groups):
+            for g in grams:
+                rows.append(k)
+                cols.append(self.title_cols.setdefault(g, len(self.title_cols)))
+        self.title_matrix = csr(rows, cols, [1] * len(cols), (len(self.title_groups), len(self.title_cols)),
+                                dtype=np.int64)
+        self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
+        self._word_vectors: list[dict[str, float]] | None = None
+        self._word_matrix = None
+        self._word_cols: dict[str, int] = {}
+        self._word_idf: dict[str, float] | None = None
+        self._word_default = 1.0
+
+    def word_vectors(self) -> list[dict[str, float]]:
+        """Unit TF-IDF word vectors of the parent clauses (computed on first use: most children never need them)."""
+        if self._word_vectors is None:
+            counts = [word_counts(c.text) for c in self.clauses]
+            df = Counter(w for c in counts for w in c)
+            n = len(counts)
+            self._word_idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+            self._word_default = math.log(n + 1) + 1
+            self._word_vectors = [self.word_vector(c) for c in counts]
+            rows, cols, vals = [], [], []
+            for pi, v in enumerate(self._word_vectors):
+                for w, x in v.items():
+                    rows.append(pi)
+                    cols.append(self._word_cols.setdefault(w, len(self._word_cols)))
+                    vals.append(x)
+            self._word_matrix = csr(rows, cols, vals, (n, len(self._word_cols)))
+        return self._word_vectors
+
+    def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
+        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
+        self.word_vectors()
+        rows, cols, vals = [], [], []
+        for i, v in enumerate(vectors):
+            for w, x in v.items():
+                j = self._word_cols.get(w)
+                if j is not None:  # a word the parent never uses adds nothing to a cosine
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(x)
+        m = csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
+        return (m @ self._word_matrix.T).toarray()
+
+    def shared_weights(self, child_grams: list[set[str]]) -> np.ndarray:
+        """weight(child bigrams & parent bigrams) for every child × parent clause, in one sparse product."""
+        flat = list(chain.from_iterable(child_grams))
+        cols = np.fromiter(map(self.gram_cols.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(child_grams), dtype=np.int64), [len(g) for g in child_grams])
+        known = cols >= 0  # a bigram no parent clause has shares nothing
+        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(child_grams), len(self.gram_cols)))
+        return (m @ self.gram_matrix.T).toarray()
+
+    def title_dice(self, titles: list[str]) -> np.ndarray:
+        """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
+        rows, cols, sizes = [], [], []
+        for i, t in enumerate(titles):
+            grams = bigrams(t)
+            sizes.append(len(grams))
+            for g in grams:
+                j = self.title_cols.get(g)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        m = csr(rows, cols, [1] * len(cols), (len(titles), len(self.title_cols)), dtype=np.int64)
+        inter = (m @ self.title_matrix.T).toarray()
+        total = np.add.outer(np.array(sizes, dtype=np.int64), self.title_sizes)
+        both = np.outer(np.array(sizes) > 0, self.title_sizes > 0)
+        return np.where(both, 2 * inter / np.maximum(total, 1), 0.0)
+
+    def word_vector(self, counts: Counter) -> dict[str, float]:
+        """A unit TF-IDF vector of word counts, with the parent's IDF."""
+        if self._word_idf is None:
+            self.word_vectors()
+        v = {w: (1 + math.log(k)) * self._word_idf.get(w, self._word_default) for w, k in counts.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {w: x / norm for w, x in v.items()}
+
+    def weight(self, grams: set[str]) -> float:
+        idf = self.idf
+        d = self.default_idf
+        return sum(idf.get(g, d) for g in grams)
+
+    def tfidf(self, texts: list[str]):
+        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams looked up in one
+        C-level pass: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
+        vocab = self.vectorizer.vocabulary_
+        per_text = []
+        for t in texts:
+            t = _WHITE.sub(" ", t.lower())
+            n = len(t)
+            per_text.append([t[i:i + k] for k in (2, 3) if k <= n for i in range(n - k + 1)])
+        flat = list(chain.from_iterable(per_text))
+        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+        rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per_text])
+        known = cols >= 0
+        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(texts), len(vocab)))
+        m.sum_duplicates()  # counts per (text, n-gram), columns sorted as scikit-learn sorts them
+        m.data = (np.log(m.data) + 1) * self.vectorizer.idf_[m.indices]
+        from sklearn.preprocessing import normalize
+
+        return normalize(m, norm="l2", copy=False)  # scikit-learn's own row norms: the same floats, the same ties
+
+    def candidates(self, texts: list[str], *, top_k: int = 6, floor: float = 0.08) -> list[list[tuple[int, float]]]:
+        """For each (masked) text, the `top_k` parent clauses nearest by TF-IDF cosine, those above `floor`."""
+        if self.matrix is None or not texts:
+            return [[] for _ in texts]
+        sims = (self.tfidf(texts) @ self.matrix.T).toarray()
+        out = []
+        for row in sims:
+            order = row.argsort()[::-1][:top_k]
+            out.append([(int(k), float(row[k])) for k in order if row[k] > floor])
+        return out
