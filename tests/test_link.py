@@ -310,3 +310,20 @@ def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_m
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
     kid.action = "A8"  # another action: the titles alone do not link them
     assert align([kid], ParentIndex(parent), **off).links == []
+
+
+def test_child_overlap_equals_the_bigram_sets():
+    """The index scores children from numpy bigram codes; the weights are those of the bigram sets, pair by pair."""
+    import numpy as np
+
+    from extract.link.index import bigrams
+
+    parents = [clause(f"p{k}", t) for k, t in enumerate((P1, P2, P3, P4))]
+    index = ParentIndex(parents)
+    texts = [mask(P1 + P3), mask("完善举报奖励制度"), "", "x", "ABab完善完善", mask(P5), mask(P2)[:7]]
+    weight, shared = index.child_overlap(texts)
+    for i, t in enumerate(texts):
+        assert weight[i] == pytest.approx(index.weight(bigrams(t)))
+        for pi, grams in enumerate(index.grams):
+            assert shared[i, pi] == pytest.approx(index.weight(bigrams(t) & grams))
+    assert np.all(shared[texts.index("")] == 0)

@@ -6,7 +6,6 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
@@ -75,6 +74,49 @@ def word_counts(text: str) -> Counter:
     return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
 
 
+_K = 0x110000  # Unicode code points: an n-gram of up to three characters is one int64 (c1·K² + c2·K + c3)
+
+
+def _code(gram: str) -> int:
+    out = 0
+    for ch in gram:
+        out = out * _K + ord(ch)
+    return out
+
+
+def _table(keys, values, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """A lookup table from n-grams to values: their codes sorted, and the values in that order."""
+    codes = np.fromiter(map(_code, keys), dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    return codes[order], np.asarray(values, dtype=dtype)[order]
+
+
+def _lookup(table: tuple[np.ndarray, np.ndarray], codes: np.ndarray, missing) -> np.ndarray:
+    keys, vals = table
+    if not len(keys):
+        return np.full(len(codes), missing, dtype=vals.dtype)
+    pos = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+    return np.where(keys[pos] == codes, vals[pos], missing)
+
+
+def ngrams(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, n-gram code) of every run of n characters within each text, in text order: the n-grams of
+    many texts in a few numpy operations instead of one Python slice each."""
+    joined = "\x00".join(texts)  # NUL never occurs in a text: no n-gram spans two texts
+    chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    m = len(chars) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64),
+                      np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:m]
+    codes = chars[:m].copy()
+    inside = chars[:m] != 0
+    for k in range(1, n):
+        codes = codes * _K + chars[k:m + k]
+        inside &= chars[k:m + k] != 0
+    return owner[inside], codes[inside]
+
+
 def csr(rows, cols, vals, shape, dtype=np.float64):
     # scipy and scikit-learn are imported on first use, not with the module: the command line imports the linker
     # for every command and most commands never link (a cold start budget, issue 18)
@@ -115,6 +157,12 @@ class ParentIndex:
         gram_idf = np.array([self.idf.get(g, self.default_idf) for g in self.gram_cols], dtype=np.float64)
         self.gram_matrix = csr(rows, cols, gram_idf[cols] if cols else [], (len(clauses), len(self.gram_cols)))
         self.grams_weight = [self.weight(g) for g in self.grams]
+        # the same vocabularies as code tables, for the numpy paths of tfidf() and child_overlap()
+        vocab = self.vectorizer.vocabulary_ if clauses else {}
+        self._vocab_codes = {n: _table([g for g in vocab if len(g) == n], [vocab[g] for g in vocab if len(g) == n],
+                                       np.int64) for n in (2, 3)}
+        self._idf_codes = _table(list(self.idf), list(self.idf.values()), np.float64)
+        self._gram_codes = _table(list(self.gram_cols), list(self.gram_cols.values()), np.int64)
         self.titles = group_titles(clauses)
         groups: dict[str, list[int]] = {}
         for pi, t in enumerate(self.titles):
@@ -169,14 +217,20 @@ class ParentIndex:
         m = csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
         return (m @ self._word_matrix.T).toarray()
 
-    def shared_weights(self, child_grams: list[set[str]]) -> np.ndarray:
-        """weight(child bigrams & parent bigrams) for every child × parent clause, in one sparse product."""
-        flat = list(chain.from_iterable(child_grams))
-        cols = np.fromiter(map(self.gram_cols.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        rows = np.repeat(np.arange(len(child_grams), dtype=np.int64), [len(g) for g in child_grams])
+    def child_overlap(self, masked: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
+        bigrams each shares with each parent clause (shared_weights), from one pass over their bigram codes."""
+        rows, codes = ngrams(masked, 2)
+        key = np.unique(rows * (_K * _K) + codes)  # each distinct bigram of a text once, as bigrams() is a set
+        rows, codes = key // (_K * _K), key % (_K * _K)
+        idf = _lookup(self._idf_codes, codes, self.default_idf)
+        weight = np.bincount(rows, weights=idf, minlength=len(masked))
+        if not self.clauses or not masked:
+            return weight, None
+        cols = _lookup(self._gram_codes, codes, -1)
         known = cols >= 0  # a bigram no parent clause has shares nothing
-        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(child_grams), len(self.gram_cols)))
-        return (m @ self.gram_matrix.T).toarray()
+        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(masked), len(self.gram_cols)))
+        return weight, (m @ self.gram_matrix.T).toarray()
 
     def title_dice(self, titles: list[str]) -> np.ndarray:
         """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
@@ -209,19 +263,17 @@ class ParentIndex:
         return sum(idf.get(g, d) for g in grams)
 
     def tfidf(self, texts: list[str]):
-        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams looked up in one
-        C-level pass: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
-        vocab = self.vectorizer.vocabulary_
-        per_text = []
-        for t in texts:
-            t = _WHITE.sub(" ", t.lower())
-            n = len(t)
-            per_text.append([t[i:i + k] for k in (2, 3) if k <= n for i in range(n - k + 1)])
-        flat = list(chain.from_iterable(per_text))
-        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per_text])
-        known = cols >= 0
-        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(texts), len(vocab)))
+        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams coded and looked
+        up in numpy: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
+        prepared = [_WHITE.sub(" ", t.lower()) for t in texts]
+        rows, cols = [], []
+        for n in (2, 3):
+            r, codes = ngrams(prepared, n)
+            c = _lookup(self._vocab_codes[n], codes, -1)
+            rows.append(r[c >= 0])
+            cols.append(c[c >= 0])
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        m = csr(rows, cols, np.ones(len(cols)), (len(texts), len(self.vectorizer.vocabulary_)))
         m.sum_duplicates()  # counts per (text, n-gram), columns sorted as scikit-learn sorts them
         m.data = (np.log(m.data) + 1) * self.vectorizer.idf_[m.indices]
         from sklearn.preprocessing import normalize

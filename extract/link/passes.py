@@ -37,11 +37,18 @@ class Context:
     config: AlignConfig
     masked: list[str]
     candidates: list[list[tuple[int, float]]]
-    child_grams: list[set[str]]
     child_weight: list[float]
     shared: np.ndarray | None  # IDF weight of the bigrams each child shares with each parent clause
     per_child: list[list[Scored]]
     result: Alignment = field(default_factory=Alignment)
+    _grams: dict[int, set[str]] = field(default_factory=dict)
+
+    def grams(self, ci: int) -> set[str]:
+        """The masked bigrams of a child clause (made when a pass needs them: few children do)."""
+        g = self._grams.get(ci)
+        if g is None:
+            g = self._grams[ci] = bigrams(self.masked[ci])
+        return g
 
     def scored(self, ci: int, pi: int, score: float | None = None) -> Scored:
         """The pair (ci, pi) with its containment score and covers; `score` replaces all three (a word cosine)."""
@@ -95,7 +102,7 @@ def containment(ctx: Context) -> None:
     for ci, scored in enumerate(ctx.per_child):
         if not scored or scored[0].score < cfg.threshold:
             continue
-        cg, wc = ctx.child_grams[ci], ctx.child_weight[ci]
+        cg, wc = ctx.grams(ci), ctx.child_weight[ci]
         best = scored[0]
         keep = [best]
         covered = parent.grams[best.parent] & cg
@@ -274,11 +281,10 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def new_context(children: list[Clause], parent: ParentIndex, config: AlignConfig) -> Context:
     """Mask and bigram the children, find their character candidates and score them: the passes' shared input."""
     masked = [mask(c.text) for c in children]
-    child_grams = [bigrams(m) for m in masked]
+    weight, shared = parent.child_overlap(masked)
     ctx = Context(
         children=children, parent=parent, config=config, masked=masked,
         candidates=parent.candidates(masked, top_k=config.top_k, floor=config.min_similarity),
-        child_grams=child_grams, child_weight=[parent.weight(g) for g in child_grams],
-        shared=parent.shared_weights(child_grams) if parent.clauses and children else None, per_child=[])
+        child_weight=weight.tolist(), shared=shared, per_child=[])
     score_candidates(ctx)
     return ctx
