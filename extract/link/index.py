@@ -118,12 +118,29 @@ def ngrams(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def csr(rows, cols, vals, shape, dtype=np.float64):
-    # scipy and scikit-learn are imported on first use, not with the module: the command line imports the linker
-    # for every command and most commands never link (a cold start budget, issue 18)
+    """A CSR matrix in canonical form (columns sorted within each row, duplicates summed) from coordinates, built
+    from its index arrays directly: scipy's COO route checks and converts, which costs more than the product itself
+    on the few dozen clauses of one plan."""
+    # scipy is imported on first use, not with the module: the command line imports the linker for every command
+    # and most commands never link (a cold start budget, issue 18)
     from scipy.sparse import csr_matrix
 
-    return csr_matrix((np.asarray(vals, dtype=dtype), (np.asarray(rows, dtype=np.int64),
-                                                       np.asarray(cols, dtype=np.int64))), shape=shape)
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    vals = np.asarray(vals, dtype=dtype)
+    key = rows * shape[1] + cols
+    if len(key) and not np.all(key[1:] > key[:-1]):  # unsorted or repeated: sort, and sum what repeats
+        key, inverse = np.unique(key, return_inverse=True)
+        vals = np.bincount(inverse, weights=vals, minlength=len(key)).astype(dtype)
+        rows, cols = key // shape[1], key % shape[1]
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return csr_matrix((vals, cols, indptr), shape=shape)
+
+
+def transposed(m):
+    """m.T as CSR, made once: a product with m.T (CSC) converts it to CSR on every call."""
+    return m.T.tocsr()
 
 
 class ParentIndex:
@@ -137,12 +154,13 @@ class ParentIndex:
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1)
         if clauses:
             self.matrix = self.vectorizer.fit_transform(self.masked)
+            self.matrix_t = transposed(self.matrix)
             vocab = self.vectorizer.vocabulary_
             idf = self.vectorizer.idf_
             self.idf = {g: idf[k] for g, k in vocab.items() if len(g) == 2}
             self.default_idf = float(idf.max())
         else:
-            self.matrix = None
+            self.matrix = self.matrix_t = None
             self.idf, self.default_idf = {}, 1.0
         self.grams = [bigrams(m) for m in self.masked]
         self.folded = [fold(c.text) for c in clauses]
@@ -156,6 +174,7 @@ class ParentIndex:
                 cols.append(self.gram_cols.setdefault(g, len(self.gram_cols)))
         gram_idf = np.array([self.idf.get(g, self.default_idf) for g in self.gram_cols], dtype=np.float64)
         self.gram_matrix = csr(rows, cols, gram_idf[cols] if cols else [], (len(clauses), len(self.gram_cols)))
+        self.gram_matrix_t = transposed(self.gram_matrix)
         self.grams_weight = [self.weight(g) for g in self.grams]
         # the same vocabularies as code tables, for the numpy paths of tfidf() and child_overlap()
         vocab = self.vectorizer.vocabulary_ if clauses else {}
@@ -178,9 +197,10 @@ class ParentIndex:
                 cols.append(self.title_cols.setdefault(g, len(self.title_cols)))
         self.title_matrix = csr(rows, cols, [1] * len(cols), (len(self.title_groups), len(self.title_cols)),
                                 dtype=np.int64)
+        self.title_matrix_t = transposed(self.title_matrix)
         self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
         self._word_vectors: list[dict[str, float]] | None = None
-        self._word_matrix = None
+        self._word_matrix_t = None
         self._word_cols: dict[str, int] = {}
         self._word_idf: dict[str, float] | None = None
         self._word_default = 1.0
@@ -200,7 +220,7 @@ class ParentIndex:
                     rows.append(pi)
                     cols.append(self._word_cols.setdefault(w, len(self._word_cols)))
                     vals.append(x)
-            self._word_matrix = csr(rows, cols, vals, (n, len(self._word_cols)))
+            self._word_matrix_t = transposed(csr(rows, cols, vals, (n, len(self._word_cols))))
         return self._word_vectors
 
     def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
@@ -215,7 +235,7 @@ class ParentIndex:
                     cols.append(j)
                     vals.append(x)
         m = csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
-        return (m @ self._word_matrix.T).toarray()
+        return (m @ self._word_matrix_t).toarray()
 
     def child_overlap(self, masked: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
@@ -230,7 +250,7 @@ class ParentIndex:
         cols = _lookup(self._gram_codes, codes, -1)
         known = cols >= 0  # a bigram no parent clause has shares nothing
         m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(masked), len(self.gram_cols)))
-        return weight, (m @ self.gram_matrix.T).toarray()
+        return weight, (m @ self.gram_matrix_t).toarray()
 
     def title_dice(self, titles: list[str]) -> np.ndarray:
         """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
@@ -244,7 +264,7 @@ class ParentIndex:
                     rows.append(i)
                     cols.append(j)
         m = csr(rows, cols, [1] * len(cols), (len(titles), len(self.title_cols)), dtype=np.int64)
-        inter = (m @ self.title_matrix.T).toarray()
+        inter = (m @ self.title_matrix_t).toarray()
         total = np.add.outer(np.array(sizes, dtype=np.int64), self.title_sizes)
         both = np.outer(np.array(sizes) > 0, self.title_sizes > 0)
         return np.where(both, 2 * inter / np.maximum(total, 1), 0.0)
@@ -273,18 +293,20 @@ class ParentIndex:
             rows.append(r[c >= 0])
             cols.append(c[c >= 0])
         rows, cols = np.concatenate(rows), np.concatenate(cols)
+        # counts per (text, n-gram), columns sorted as scikit-learn sorts them
         m = csr(rows, cols, np.ones(len(cols)), (len(texts), len(self.vectorizer.vocabulary_)))
-        m.sum_duplicates()  # counts per (text, n-gram), columns sorted as scikit-learn sorts them
         m.data = (np.log(m.data) + 1) * self.vectorizer.idf_[m.indices]
-        from sklearn.preprocessing import normalize
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        return normalize(m, norm="l2", copy=False)  # scikit-learn's own row norms: the same floats, the same ties
+        # what normalize(m, norm="l2") runs after its argument checks: the same floats, the same ties
+        inplace_csr_row_normalize_l2(m)
+        return m
 
     def candidates(self, texts: list[str], *, top_k: int = 6, floor: float = 0.08) -> list[list[tuple[int, float]]]:
         """For each (masked) text, the `top_k` parent clauses nearest by TF-IDF cosine, those above `floor`."""
         if self.matrix is None or not texts:
             return [[] for _ in texts]
-        sims = (self.tfidf(texts) @ self.matrix.T).toarray()
+        sims = (self.tfidf(texts) @ self.matrix_t).toarray()
         out = []
         for row in sims:
             order = row.argsort()[::-1][:top_k]
