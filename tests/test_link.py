@@ -327,3 +327,15 @@ def test_child_overlap_equals_the_bigram_sets():
         for pi, grams in enumerate(index.grams):
             assert shared[i, pi] == pytest.approx(index.weight(bigrams(t) & grams))
     assert np.all(shared[texts.index("")] == 0)
+
+
+@pytest.mark.parametrize("a,b", [("", ""), ("", "安全"), ("安全生产", "安全生产"), ("安全生产月", "生产安全月"),
+                                 (P1, P1.replace("全面", "")), (mask(P1), mask(P2)), ("aab", "abb"), (P3, P3[::-1])])
+def test_ratio_bound_agrees_with_sequence_matcher(a, b):
+    from difflib import SequenceMatcher
+
+    from extract.link.kinds import ratio_at_least
+
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    for bound in (0.0, 0.5, 0.85, 0.98, 1.0, ratio, min(1.0, ratio + 1e-9)):
+        assert ratio_at_least(a, b, bound) == (ratio >= bound)

@@ -204,6 +204,9 @@ class ParentIndex:
         self._word_cols: dict[str, int] = {}
         self._word_idf: dict[str, float] | None = None
         self._word_default = 1.0
+        self._title_vectors: list[dict[str, float]] | None = None
+        self._title_words_t = None
+        self._title_word_cols: dict[tuple[str | None, str], int] = {}
 
     def word_vectors(self) -> list[dict[str, float]]:
         """Unit TF-IDF word vectors of the parent clauses (computed on first use: most children never need them)."""
@@ -222,6 +225,37 @@ class ParentIndex:
                     vals.append(x)
             self._word_matrix_t = transposed(csr(rows, cols, vals, (n, len(self._word_cols))))
         return self._word_vectors
+
+    def title_vectors(self) -> list[dict[str, float]]:
+        """Unit word vectors of the parent clauses' title sentences (empty without one), made on first use."""
+        if self._title_vectors is None:
+            heads = [title(c.text) for c in self.clauses]
+            self._title_vectors = [self.word_vector(word_counts(t)) if t else {} for t in heads]
+        return self._title_vectors
+
+    def title_cosines(self, vectors: list[dict[str, float]], actions: list[str | None]) -> np.ndarray:
+        """Cosines of child title vectors with the title vector of every parent clause of the same action
+        (len(vectors) × parent clauses, 0 across actions). Blocking by action: a column is (action, word), so the
+        sparse product never touches a pair of different actions."""
+        if self._title_words_t is None:
+            rows, cols, vals = [], [], []
+            for pi, v in enumerate(self.title_vectors()):
+                action = self.clauses[pi].action
+                for w, x in v.items():
+                    rows.append(pi)
+                    cols.append(self._title_word_cols.setdefault((action, w), len(self._title_word_cols)))
+                    vals.append(x)
+            self._title_words_t = transposed(csr(rows, cols, vals, (len(self.clauses), len(self._title_word_cols))))
+        rows, cols, vals = [], [], []
+        for i, (v, action) in enumerate(zip(vectors, actions)):
+            for w, x in v.items():
+                j = self._title_word_cols.get((action, w))
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(x)
+        m = csr(rows, cols, vals, (len(vectors), len(self._title_word_cols)))
+        return (m @ self._title_words_t).toarray()
 
     def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
         """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""

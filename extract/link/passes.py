@@ -42,6 +42,23 @@ class Context:
     per_child: list[list[Scored]]
     result: Alignment = field(default_factory=Alignment)
     _grams: dict[int, set[str]] = field(default_factory=dict)
+    _words: dict[int, dict[str, float]] = field(default_factory=dict)
+    _title_words: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    def word_vector(self, ci: int) -> dict[str, float]:
+        """The unit word vector of a child clause over the parent's IDF, made once for all word passes."""
+        v = self._words.get(ci)
+        if v is None:
+            v = self._words[ci] = self.parent.word_vector(word_counts(self.children[ci].text))
+        return v
+
+    def title_vector(self, ci: int) -> dict[str, float]:
+        """The unit word vector of a child clause's title sentence (empty without one)."""
+        v = self._title_words.get(ci)
+        if v is None:
+            t = title(self.children[ci].text)
+            v = self._title_words[ci] = self.parent.word_vector(word_counts(t)) if t else {}
+        return v
 
     def grams(self, ci: int) -> set[str]:
         """The masked bigrams of a child clause (made when a pass needs them: few children do)."""
@@ -208,9 +225,9 @@ def reworded(ctx: Context) -> None:
     rest = [ci for ci in range(len(ctx.children)) if ci not in linked]
     if not rest or not parent.clauses:
         return
-    vectors = [parent.word_vector(word_counts(ctx.children[ci].text)) for ci in rest]
-    cosines = parent.word_cosines(vectors)
-    for ci, cv, row in zip(rest, vectors, cosines):
+    vectors = [ctx.word_vector(ci) for ci in rest]
+    cos = parent.word_cosines(vectors)
+    for ci, cv, row in zip(rest, vectors, cos):
         if not cv:
             continue
         best = row.max()
@@ -239,9 +256,9 @@ def reworded_parents(ctx: Context) -> None:
     if not needed:
         return
     row_of = {ci: k for k, ci in enumerate(needed)}
-    cosines = parent.word_cosines([parent.word_vector(word_counts(ctx.children[ci].text)) for ci in needed])
+    cos = parent.word_cosines([ctx.word_vector(ci) for ci in needed])
     for pi in rest:
-        scored = [(float(cosines[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
+        scored = [(float(cos[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
         best, ci = max(scored, default=(0.0, -1))
         if best >= ctx.config.word_parent_threshold:
             result.pairs.append(ctx.scored(ci, pi, best))
@@ -257,25 +274,16 @@ def titled_parents(ctx: Context) -> None:
     rest = [pi for pi in range(len(parent.clauses)) if pi not in covered and title(parent.clauses[pi].text)]
     if not rest or not children:
         return
-    # unit title vectors over the parent's words, for the child clauses that open with a title
-    titles = {ci: parent.word_vector(word_counts(title(c.text))) for ci, c in enumerate(children) if title(c.text)}
+    titled = [ci for ci, c in enumerate(children) if title(c.text)]
+    if not titled:
+        return
+    # rows in child order: argmax takes the first of equals, as the child order decided before
+    cos = parent.title_cosines([ctx.title_vector(ci) for ci in titled], [children[ci].action for ci in titled])
     for pi in rest:
-        p = parent.clauses[pi]
-        pv = parent.word_vector(word_counts(title(p.text)))
-        if not pv:
-            continue
-        best, pick = 0.0, -1
-        for ci, cv in titles.items():
-            if children[ci].action == p.action and (cos := _cosine(cv, pv)) > best:
-                best, pick = cos, ci
-        if pick >= 0 and best >= ctx.config.title_word_threshold:
-            result.pairs.append(ctx.scored(pick, pi, best))
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+        k = int(np.argmax(cos[:, pi]))
+        best = float(cos[k, pi])
+        if best > 0 and best >= ctx.config.title_word_threshold:
+            result.pairs.append(ctx.scored(titled[k], pi, best))
 
 
 def new_context(children: list[Clause], parent: ParentIndex, config: AlignConfig) -> Context:
