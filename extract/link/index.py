@@ -12,7 +12,7 @@ import numpy as np
 
 from ..model import Clause
 from ..text import fold
-from ..words import words
+from ..words import cut, words
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
 # numbers and dates differ when deadlines move. Both are masked before comparing.
@@ -69,9 +69,44 @@ def stopwords() -> frozenset[str]:
 
 
 def word_counts(text: str) -> Counter:
-    """The words of a masked text the word passes compare (two characters or more, stop words left out)."""
+    """The words of a masked text the word passes compare (two characters or more, stop words left out), from a
+    segmentation of the masked text (jieba on a text other than the one the classifier segmented)."""
     stop = stopwords()
     return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
+
+
+def clause_word_counts(text: str, limit: int | None = None) -> Counter:
+    """The same filter over the clause's own segmentation (words.cut, made and cached when the classifier read the
+    clause), each word masked: linking segments nothing again. `limit`: only the words within the first `limit`
+    characters (a title sentence ends at punctuation, where jieba always cuts)."""
+    stop = stopwords()
+    out: Counter = Counter()
+    pos = 0
+    for w in cut(text):
+        pos += len(w)
+        if limit is not None and pos > limit:
+            break
+        w = mask(w)
+        if len(w) >= 2 and w not in stop:
+            out[w] += 1
+    return out
+
+
+def _masked_counts(text: str, of_title: bool) -> Counter:
+    if of_title:
+        t = title(text)
+        return word_counts(t) if t else Counter()
+    return word_counts(text)
+
+
+def _clause_counts(text: str, of_title: bool) -> Counter:
+    if of_title:
+        return clause_word_counts(text, len(_TITLE_END.split(text, maxsplit=1)[0])) if title(text) else Counter()
+    return clause_word_counts(text)
+
+
+#: where the word passes take words from (AlignConfig.words): a clause's words, or its title sentence's words
+COUNTERS = {"masked": _masked_counts, "clause": _clause_counts}
 
 
 _K = 0x110000  # Unicode code points: an n-gram of up to three characters is one int64 (c1·K² + c2·K + c3)
@@ -199,77 +234,17 @@ class ParentIndex:
                                 dtype=np.int64)
         self.title_matrix_t = transposed(self.title_matrix)
         self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
-        self._word_vectors: list[dict[str, float]] | None = None
-        self._word_matrix_t = None
-        self._word_cols: dict[str, int] = {}
-        self._word_idf: dict[str, float] | None = None
-        self._word_default = 1.0
-        self._title_vectors: list[dict[str, float]] | None = None
-        self._title_words_t = None
-        self._title_word_cols: dict[tuple[str | None, str], int] = {}
+        self._spaces: dict[str, WordSpace] = {}
 
-    def word_vectors(self) -> list[dict[str, float]]:
-        """Unit TF-IDF word vectors of the parent clauses (computed on first use: most children never need them)."""
-        if self._word_vectors is None:
-            counts = [word_counts(c.text) for c in self.clauses]
-            df = Counter(w for c in counts for w in c)
-            n = len(counts)
-            self._word_idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
-            self._word_default = math.log(n + 1) + 1
-            self._word_vectors = [self.word_vector(c) for c in counts]
-            rows, cols, vals = [], [], []
-            for pi, v in enumerate(self._word_vectors):
-                for w, x in v.items():
-                    rows.append(pi)
-                    cols.append(self._word_cols.setdefault(w, len(self._word_cols)))
-                    vals.append(x)
-            self._word_matrix_t = transposed(csr(rows, cols, vals, (n, len(self._word_cols))))
-        return self._word_vectors
-
-    def title_vectors(self) -> list[dict[str, float]]:
-        """Unit word vectors of the parent clauses' title sentences (empty without one), made on first use."""
-        if self._title_vectors is None:
-            heads = [title(c.text) for c in self.clauses]
-            self._title_vectors = [self.word_vector(word_counts(t)) if t else {} for t in heads]
-        return self._title_vectors
-
-    def title_cosines(self, vectors: list[dict[str, float]], actions: list[str | None]) -> np.ndarray:
-        """Cosines of child title vectors with the title vector of every parent clause of the same action
-        (len(vectors) × parent clauses, 0 across actions). Blocking by action: a column is (action, word), so the
-        sparse product never touches a pair of different actions."""
-        if self._title_words_t is None:
-            rows, cols, vals = [], [], []
-            for pi, v in enumerate(self.title_vectors()):
-                action = self.clauses[pi].action
-                for w, x in v.items():
-                    rows.append(pi)
-                    cols.append(self._title_word_cols.setdefault((action, w), len(self._title_word_cols)))
-                    vals.append(x)
-            self._title_words_t = transposed(csr(rows, cols, vals, (len(self.clauses), len(self._title_word_cols))))
-        rows, cols, vals = [], [], []
-        for i, (v, action) in enumerate(zip(vectors, actions)):
-            for w, x in v.items():
-                j = self._title_word_cols.get((action, w))
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(x)
-        m = csr(rows, cols, vals, (len(vectors), len(self._title_word_cols)))
-        return (m @ self._title_words_t).toarray()
-
-    def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
-        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
-        self.word_vectors()
-        rows, cols, vals = [], [], []
-        for i, v in enumerate(vectors):
-            for w, x in v.items():
-                j = self._word_cols.get(w)
-                if j is not None:  # a word the parent never uses adds nothing to a cosine
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(x)
-        m = csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
-        return (m @ self._word_matrix_t).toarray()
+    def word_space(self, source: str = "masked") -> "WordSpace":
+        """The parent's word vectors, with words from `source` (COUNTERS), made on first use: most children never
+        need them."""
+        space = self._spaces.get(source)
+        if space is None:
+            if source not in COUNTERS:
+                raise ValueError(f"unknown word source {source!r}; known: {', '.join(COUNTERS)}")
+            space = self._spaces[source] = WordSpace(self.clauses, COUNTERS[source])
+        return space
 
     def child_overlap(self, masked: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
@@ -302,14 +277,6 @@ class ParentIndex:
         total = np.add.outer(np.array(sizes, dtype=np.int64), self.title_sizes)
         both = np.outer(np.array(sizes) > 0, self.title_sizes > 0)
         return np.where(both, 2 * inter / np.maximum(total, 1), 0.0)
-
-    def word_vector(self, counts: Counter) -> dict[str, float]:
-        """A unit TF-IDF vector of word counts, with the parent's IDF."""
-        if self._word_idf is None:
-            self.word_vectors()
-        v = {w: (1 + math.log(k)) * self._word_idf.get(w, self._word_default) for w, k in counts.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {w: x / norm for w, x in v.items()}
 
     def weight(self, grams: set[str]) -> float:
         idf = self.idf
@@ -346,3 +313,71 @@ class ParentIndex:
             order = row.argsort()[::-1][:top_k]
             out.append([(int(k), float(row[k])) for k in order if row[k] > floor])
         return out
+
+
+def _rows(vectors: list[dict], cols: dict, key=lambda i, w: w, grow: bool = False):
+    """Coordinates of sparse vectors in a column space (words a closed space lacks are left out: they add nothing
+    to a dot product with it)."""
+    rows, idx, vals = [], [], []
+    for i, v in enumerate(vectors):
+        for w, x in v.items():
+            k = key(i, w)
+            j = cols.setdefault(k, len(cols)) if grow else cols.get(k)
+            if j is not None:
+                rows.append(i)
+                idx.append(j)
+                vals.append(x)
+    return rows, idx, vals
+
+
+class WordSpace:
+    """Unit TF-IDF word vectors of a parent's clauses and of their title sentences (IDF over the parent's clauses),
+    and the sparse products that give the cosines of child clauses with all of them."""
+
+    def __init__(self, clauses: list[Clause], counter):
+        self.clauses = clauses
+        self.counts = counter  # counts(text, of_title) -> Counter
+        counts = [counter(c.text, False) for c in clauses]
+        df = Counter(w for c in counts for w in c)
+        n = len(counts)
+        self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+        self.default = math.log(n + 1) + 1
+        self.vectors = [self.vector(c) for c in counts]
+        self.cols: dict[str, int] = {}
+        rows, idx, vals = _rows(self.vectors, self.cols, grow=True)
+        self.matrix_t = transposed(csr(rows, idx, vals, (n, len(self.cols))))
+        self._titles: list[dict[str, float]] | None = None
+        self._title_cols: dict[tuple[str | None, str], int] = {}
+        self._titles_t = None
+
+    def vector(self, counts: Counter) -> dict[str, float]:
+        """A unit TF-IDF vector of word counts, with the parent's IDF."""
+        v = {w: (1 + math.log(k)) * self.idf.get(w, self.default) for w, k in counts.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {w: x / norm for w, x in v.items()}
+
+    def of(self, text: str, of_title: bool = False) -> dict[str, float]:
+        """The unit vector of a (child) clause's words, or of its title sentence's words."""
+        return self.vector(self.counts(text, of_title))
+
+    def cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
+        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
+        rows, idx, vals = _rows(vectors, self.cols)
+        return (csr(rows, idx, vals, (len(vectors), len(self.cols))) @ self.matrix_t).toarray()
+
+    def titles(self) -> list[dict[str, float]]:
+        """Unit word vectors of the parent clauses' title sentences (empty without one), made on first use."""
+        if self._titles is None:
+            self._titles = [self.of(c.text, True) for c in self.clauses]
+            action = [c.action for c in self.clauses]
+            rows, idx, vals = _rows(self._titles, self._title_cols, key=lambda i, w: (action[i], w), grow=True)
+            self._titles_t = transposed(csr(rows, idx, vals, (len(self.clauses), len(self._title_cols))))
+        return self._titles
+
+    def title_cosines(self, vectors: list[dict[str, float]], actions: list[str | None]) -> np.ndarray:
+        """Cosines of child title vectors with the title vector of every parent clause of the same action
+        (len(vectors) × parent clauses, 0 across actions). Blocking by action: a column is (action, word), so the
+        sparse product never touches a pair of different actions."""
+        self.titles()
+        rows, idx, vals = _rows(vectors, self._title_cols, key=lambda i, w: (actions[i], w))
+        return (csr(rows, idx, vals, (len(vectors), len(self._title_cols))) @ self._titles_t).toarray()

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..model import Clause, Link
 from .config import AlignConfig
-from .index import ParentIndex, bigrams, dice, group_titles, mask, title, word_counts
+from .index import ParentIndex, WordSpace, bigrams, dice, group_titles, mask, title
 
 
 @dataclass
@@ -45,19 +45,23 @@ class Context:
     _words: dict[int, dict[str, float]] = field(default_factory=dict)
     _title_words: dict[int, dict[str, float]] = field(default_factory=dict)
 
+    @property
+    def words(self) -> WordSpace:
+        """The parent's word vectors, with words from the configured source."""
+        return self.parent.word_space(self.config.words)
+
     def word_vector(self, ci: int) -> dict[str, float]:
         """The unit word vector of a child clause over the parent's IDF, made once for all word passes."""
         v = self._words.get(ci)
         if v is None:
-            v = self._words[ci] = self.parent.word_vector(word_counts(self.children[ci].text))
+            v = self._words[ci] = self.words.of(self.children[ci].text)
         return v
 
     def title_vector(self, ci: int) -> dict[str, float]:
         """The unit word vector of a child clause's title sentence (empty without one)."""
         v = self._title_words.get(ci)
         if v is None:
-            t = title(self.children[ci].text)
-            v = self._title_words[ci] = self.parent.word_vector(word_counts(t)) if t else {}
+            v = self._title_words[ci] = self.words.of(self.children[ci].text, True)
         return v
 
     def grams(self, ci: int) -> set[str]:
@@ -226,7 +230,7 @@ def reworded(ctx: Context) -> None:
     if not rest or not parent.clauses:
         return
     vectors = [ctx.word_vector(ci) for ci in rest]
-    cos = parent.word_cosines(vectors)
+    cos = ctx.words.cosines(vectors)
     for ci, cv, row in zip(rest, vectors, cos):
         if not cv:
             continue
@@ -256,7 +260,7 @@ def reworded_parents(ctx: Context) -> None:
     if not needed:
         return
     row_of = {ci: k for k, ci in enumerate(needed)}
-    cos = parent.word_cosines([ctx.word_vector(ci) for ci in needed])
+    cos = ctx.words.cosines([ctx.word_vector(ci) for ci in needed])
     for pi in rest:
         scored = [(float(cos[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
         best, ci = max(scored, default=(0.0, -1))
@@ -278,7 +282,7 @@ def titled_parents(ctx: Context) -> None:
     if not titled:
         return
     # rows in child order: argmax takes the first of equals, as the child order decided before
-    cos = parent.title_cosines([ctx.title_vector(ci) for ci in titled], [children[ci].action for ci in titled])
+    cos = ctx.words.title_cosines([ctx.title_vector(ci) for ci in titled], [children[ci].action for ci in titled])
     for pi in rest:
         k = int(np.argmax(cos[:, pi]))
         best = float(cos[k, pi])
