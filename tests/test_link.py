@@ -310,3 +310,32 @@ def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_m
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
     kid.action = "A8"  # another action: the titles alone do not link them
     assert align([kid], ParentIndex(parent), **off).links == []
+
+
+def test_child_overlap_equals_the_bigram_sets():
+    """The index scores children from numpy bigram codes; the weights are those of the bigram sets, pair by pair."""
+    import numpy as np
+
+    from extract.link.index import bigrams
+
+    parents = [clause(f"p{k}", t) for k, t in enumerate((P1, P2, P3, P4))]
+    index = ParentIndex(parents)
+    texts = [mask(P1 + P3), mask("完善举报奖励制度"), "", "x", "ABab完善完善", mask(P5), mask(P2)[:7]]
+    weight, shared = index.child_overlap(texts)
+    for i, t in enumerate(texts):
+        assert weight[i] == pytest.approx(index.weight(bigrams(t)))
+        for pi, grams in enumerate(index.grams):
+            assert shared[i, pi] == pytest.approx(index.weight(bigrams(t) & grams))
+    assert np.all(shared[texts.index("")] == 0)
+
+
+@pytest.mark.parametrize("a,b", [("", ""), ("", "安全"), ("安全生产", "安全生产"), ("安全生产月", "生产安全月"),
+                                 (P1, P1.replace("全面", "")), (mask(P1), mask(P2)), ("aab", "abb"), (P3, P3[::-1])])
+def test_ratio_bound_agrees_with_sequence_matcher(a, b):
+    from difflib import SequenceMatcher
+
+    from extract.link.kinds import ratio_at_least
+
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    for bound in (0.0, 0.5, 0.85, 0.98, 1.0, ratio, min(1.0, ratio + 1e-9)):
+        assert ratio_at_least(a, b, bound) == (ratio >= bound)

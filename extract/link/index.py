@@ -6,14 +6,13 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
-from itertools import chain, repeat
 from pathlib import Path
 
 import numpy as np
 
 from ..model import Clause
 from ..text import fold
-from ..words import words
+from ..words import cut, words
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
 # numbers and dates differ when deadlines move. Both are masked before comparing.
@@ -70,18 +69,113 @@ def stopwords() -> frozenset[str]:
 
 
 def word_counts(text: str) -> Counter:
-    """The words of a masked text the word passes compare (two characters or more, stop words left out)."""
+    """The words of a masked text the word passes compare (two characters or more, stop words left out), from a
+    segmentation of the masked text (jieba on a text other than the one the classifier segmented)."""
     stop = stopwords()
     return Counter(w for w in words(mask(text)) if len(w) >= 2 and w not in stop)
 
 
+def clause_word_counts(text: str, limit: int | None = None) -> Counter:
+    """The same filter over the clause's own segmentation (words.cut, made and cached when the classifier read the
+    clause), each word masked: linking segments nothing again. `limit`: only the words within the first `limit`
+    characters (a title sentence ends at punctuation, where jieba always cuts)."""
+    stop = stopwords()
+    out: Counter = Counter()
+    pos = 0
+    for w in cut(text):
+        pos += len(w)
+        if limit is not None and pos > limit:
+            break
+        w = mask(w)
+        if len(w) >= 2 and w not in stop:
+            out[w] += 1
+    return out
+
+
+def _masked_counts(text: str, of_title: bool) -> Counter:
+    if of_title:
+        t = title(text)
+        return word_counts(t) if t else Counter()
+    return word_counts(text)
+
+
+def _clause_counts(text: str, of_title: bool) -> Counter:
+    if of_title:
+        return clause_word_counts(text, len(_TITLE_END.split(text, maxsplit=1)[0])) if title(text) else Counter()
+    return clause_word_counts(text)
+
+
+#: where the word passes take words from (AlignConfig.words): a clause's words, or its title sentence's words
+COUNTERS = {"masked": _masked_counts, "clause": _clause_counts}
+
+
+_K = 0x110000  # Unicode code points: an n-gram of up to three characters is one int64 (c1·K² + c2·K + c3)
+
+
+def _code(gram: str) -> int:
+    out = 0
+    for ch in gram:
+        out = out * _K + ord(ch)
+    return out
+
+
+def _table(keys, values, dtype) -> tuple[np.ndarray, np.ndarray]:
+    """A lookup table from n-grams to values: their codes sorted, and the values in that order."""
+    codes = np.fromiter(map(_code, keys), dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    return codes[order], np.asarray(values, dtype=dtype)[order]
+
+
+def _lookup(table: tuple[np.ndarray, np.ndarray], codes: np.ndarray, missing) -> np.ndarray:
+    keys, vals = table
+    if not len(keys):
+        return np.full(len(codes), missing, dtype=vals.dtype)
+    pos = np.minimum(np.searchsorted(keys, codes), len(keys) - 1)
+    return np.where(keys[pos] == codes, vals[pos], missing)
+
+
+def ngrams(texts: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(text index, n-gram code) of every run of n characters within each text, in text order: the n-grams of
+    many texts in a few numpy operations instead of one Python slice each."""
+    joined = "\x00".join(texts)  # NUL never occurs in a text: no n-gram spans two texts
+    chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    m = len(chars) - n + 1
+    if m <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    owner = np.repeat(np.arange(len(texts), dtype=np.int64),
+                      np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)[:m]
+    codes = chars[:m].copy()
+    inside = chars[:m] != 0
+    for k in range(1, n):
+        codes = codes * _K + chars[k:m + k]
+        inside &= chars[k:m + k] != 0
+    return owner[inside], codes[inside]
+
+
 def csr(rows, cols, vals, shape, dtype=np.float64):
-    # scipy and scikit-learn are imported on first use, not with the module: the command line imports the linker
-    # for every command and most commands never link (a cold start budget, issue 18)
+    """A CSR matrix in canonical form (columns sorted within each row, duplicates summed) from coordinates, built
+    from its index arrays directly: scipy's COO route checks and converts, which costs more than the product itself
+    on the few dozen clauses of one plan."""
+    # scipy is imported on first use, not with the module: the command line imports the linker for every command
+    # and most commands never link (a cold start budget, issue 18)
     from scipy.sparse import csr_matrix
 
-    return csr_matrix((np.asarray(vals, dtype=dtype), (np.asarray(rows, dtype=np.int64),
-                                                       np.asarray(cols, dtype=np.int64))), shape=shape)
+    rows = np.asarray(rows, dtype=np.int64)
+    cols = np.asarray(cols, dtype=np.int64)
+    vals = np.asarray(vals, dtype=dtype)
+    key = rows * shape[1] + cols
+    if len(key) and not np.all(key[1:] > key[:-1]):  # unsorted or repeated: sort, and sum what repeats
+        key, inverse = np.unique(key, return_inverse=True)
+        vals = np.bincount(inverse, weights=vals, minlength=len(key)).astype(dtype)
+        rows, cols = key // shape[1], key % shape[1]
+    indptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
+    return csr_matrix((vals, cols, indptr), shape=shape)
+
+
+def transposed(m):
+    """m.T as CSR, made once: a product with m.T (CSC) converts it to CSR on every call."""
+    return m.T.tocsr()
 
 
 class ParentIndex:
@@ -95,12 +189,13 @@ class ParentIndex:
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1)
         if clauses:
             self.matrix = self.vectorizer.fit_transform(self.masked)
+            self.matrix_t = transposed(self.matrix)
             vocab = self.vectorizer.vocabulary_
             idf = self.vectorizer.idf_
             self.idf = {g: idf[k] for g, k in vocab.items() if len(g) == 2}
             self.default_idf = float(idf.max())
         else:
-            self.matrix = None
+            self.matrix = self.matrix_t = None
             self.idf, self.default_idf = {}, 1.0
         self.grams = [bigrams(m) for m in self.masked]
         self.folded = [fold(c.text) for c in clauses]
@@ -114,7 +209,14 @@ class ParentIndex:
                 cols.append(self.gram_cols.setdefault(g, len(self.gram_cols)))
         gram_idf = np.array([self.idf.get(g, self.default_idf) for g in self.gram_cols], dtype=np.float64)
         self.gram_matrix = csr(rows, cols, gram_idf[cols] if cols else [], (len(clauses), len(self.gram_cols)))
+        self.gram_matrix_t = transposed(self.gram_matrix)
         self.grams_weight = [self.weight(g) for g in self.grams]
+        # the same vocabularies as code tables, for the numpy paths of tfidf() and child_overlap()
+        vocab = self.vectorizer.vocabulary_ if clauses else {}
+        self._vocab_codes = {n: _table([g for g in vocab if len(g) == n], [vocab[g] for g in vocab if len(g) == n],
+                                       np.int64) for n in (2, 3)}
+        self._idf_codes = _table(list(self.idf), list(self.idf.values()), np.float64)
+        self._gram_codes = _table(list(self.gram_cols), list(self.gram_cols.values()), np.int64)
         self.titles = group_titles(clauses)
         groups: dict[str, list[int]] = {}
         for pi, t in enumerate(self.titles):
@@ -130,53 +232,34 @@ class ParentIndex:
                 cols.append(self.title_cols.setdefault(g, len(self.title_cols)))
         self.title_matrix = csr(rows, cols, [1] * len(cols), (len(self.title_groups), len(self.title_cols)),
                                 dtype=np.int64)
+        self.title_matrix_t = transposed(self.title_matrix)
         self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
-        self._word_vectors: list[dict[str, float]] | None = None
-        self._word_matrix = None
-        self._word_cols: dict[str, int] = {}
-        self._word_idf: dict[str, float] | None = None
-        self._word_default = 1.0
+        self._spaces: dict[str, WordSpace] = {}
 
-    def word_vectors(self) -> list[dict[str, float]]:
-        """Unit TF-IDF word vectors of the parent clauses (computed on first use: most children never need them)."""
-        if self._word_vectors is None:
-            counts = [word_counts(c.text) for c in self.clauses]
-            df = Counter(w for c in counts for w in c)
-            n = len(counts)
-            self._word_idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
-            self._word_default = math.log(n + 1) + 1
-            self._word_vectors = [self.word_vector(c) for c in counts]
-            rows, cols, vals = [], [], []
-            for pi, v in enumerate(self._word_vectors):
-                for w, x in v.items():
-                    rows.append(pi)
-                    cols.append(self._word_cols.setdefault(w, len(self._word_cols)))
-                    vals.append(x)
-            self._word_matrix = csr(rows, cols, vals, (n, len(self._word_cols)))
-        return self._word_vectors
+    def word_space(self, source: str = "masked") -> "WordSpace":
+        """The parent's word vectors, with words from `source` (COUNTERS), made on first use: most children never
+        need them."""
+        space = self._spaces.get(source)
+        if space is None:
+            if source not in COUNTERS:
+                raise ValueError(f"unknown word source {source!r}; known: {', '.join(COUNTERS)}")
+            space = self._spaces[source] = WordSpace(self.clauses, COUNTERS[source])
+        return space
 
-    def word_cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
-        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
-        self.word_vectors()
-        rows, cols, vals = [], [], []
-        for i, v in enumerate(vectors):
-            for w, x in v.items():
-                j = self._word_cols.get(w)
-                if j is not None:  # a word the parent never uses adds nothing to a cosine
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(x)
-        m = csr(rows, cols, vals, (len(vectors), len(self._word_cols)))
-        return (m @ self._word_matrix.T).toarray()
-
-    def shared_weights(self, child_grams: list[set[str]]) -> np.ndarray:
-        """weight(child bigrams & parent bigrams) for every child × parent clause, in one sparse product."""
-        flat = list(chain.from_iterable(child_grams))
-        cols = np.fromiter(map(self.gram_cols.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        rows = np.repeat(np.arange(len(child_grams), dtype=np.int64), [len(g) for g in child_grams])
+    def child_overlap(self, masked: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+        """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
+        bigrams each shares with each parent clause (shared_weights), from one pass over their bigram codes."""
+        rows, codes = ngrams(masked, 2)
+        key = np.unique(rows * (_K * _K) + codes)  # each distinct bigram of a text once, as bigrams() is a set
+        rows, codes = key // (_K * _K), key % (_K * _K)
+        idf = _lookup(self._idf_codes, codes, self.default_idf)
+        weight = np.bincount(rows, weights=idf, minlength=len(masked))
+        if not self.clauses or not masked:
+            return weight, None
+        cols = _lookup(self._gram_codes, codes, -1)
         known = cols >= 0  # a bigram no parent clause has shares nothing
-        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(child_grams), len(self.gram_cols)))
-        return (m @ self.gram_matrix.T).toarray()
+        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(masked), len(self.gram_cols)))
+        return weight, (m @ self.gram_matrix_t).toarray()
 
     def title_dice(self, titles: list[str]) -> np.ndarray:
         """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
@@ -190,18 +273,10 @@ class ParentIndex:
                     rows.append(i)
                     cols.append(j)
         m = csr(rows, cols, [1] * len(cols), (len(titles), len(self.title_cols)), dtype=np.int64)
-        inter = (m @ self.title_matrix.T).toarray()
+        inter = (m @ self.title_matrix_t).toarray()
         total = np.add.outer(np.array(sizes, dtype=np.int64), self.title_sizes)
         both = np.outer(np.array(sizes) > 0, self.title_sizes > 0)
         return np.where(both, 2 * inter / np.maximum(total, 1), 0.0)
-
-    def word_vector(self, counts: Counter) -> dict[str, float]:
-        """A unit TF-IDF vector of word counts, with the parent's IDF."""
-        if self._word_idf is None:
-            self.word_vectors()
-        v = {w: (1 + math.log(k)) * self._word_idf.get(w, self._word_default) for w, k in counts.items()}
-        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-        return {w: x / norm for w, x in v.items()}
 
     def weight(self, grams: set[str]) -> float:
         idf = self.idf
@@ -209,32 +284,100 @@ class ParentIndex:
         return sum(idf.get(g, d) for g in grams)
 
     def tfidf(self, texts: list[str]):
-        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams looked up in one
-        C-level pass: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
-        vocab = self.vectorizer.vocabulary_
-        per_text = []
-        for t in texts:
-            t = _WHITE.sub(" ", t.lower())
-            n = len(t)
-            per_text.append([t[i:i + k] for k in (2, 3) if k <= n for i in range(n - k + 1)])
-        flat = list(chain.from_iterable(per_text))
-        cols = np.fromiter(map(vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-        rows = np.repeat(np.arange(len(texts), dtype=np.int64), [len(g) for g in per_text])
-        known = cols >= 0
-        m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(texts), len(vocab)))
-        m.sum_duplicates()  # counts per (text, n-gram), columns sorted as scikit-learn sorts them
+        """vectorizer.transform(texts) (char 2-3 grams, sublinear tf, idf, l2 rows) with the n-grams coded and looked
+        up in numpy: scikit-learn's transform counts them one by one in Python, which was a sixth of linking."""
+        prepared = [_WHITE.sub(" ", t.lower()) for t in texts]
+        rows, cols = [], []
+        for n in (2, 3):
+            r, codes = ngrams(prepared, n)
+            c = _lookup(self._vocab_codes[n], codes, -1)
+            rows.append(r[c >= 0])
+            cols.append(c[c >= 0])
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        # counts per (text, n-gram), columns sorted as scikit-learn sorts them
+        m = csr(rows, cols, np.ones(len(cols)), (len(texts), len(self.vectorizer.vocabulary_)))
         m.data = (np.log(m.data) + 1) * self.vectorizer.idf_[m.indices]
-        from sklearn.preprocessing import normalize
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        return normalize(m, norm="l2", copy=False)  # scikit-learn's own row norms: the same floats, the same ties
+        # what normalize(m, norm="l2") runs after its argument checks: the same floats, the same ties
+        inplace_csr_row_normalize_l2(m)
+        return m
 
     def candidates(self, texts: list[str], *, top_k: int = 6, floor: float = 0.08) -> list[list[tuple[int, float]]]:
         """For each (masked) text, the `top_k` parent clauses nearest by TF-IDF cosine, those above `floor`."""
         if self.matrix is None or not texts:
             return [[] for _ in texts]
-        sims = (self.tfidf(texts) @ self.matrix.T).toarray()
+        sims = (self.tfidf(texts) @ self.matrix_t).toarray()
         out = []
         for row in sims:
             order = row.argsort()[::-1][:top_k]
             out.append([(int(k), float(row[k])) for k in order if row[k] > floor])
         return out
+
+
+def _rows(vectors: list[dict], cols: dict, key=lambda i, w: w, grow: bool = False):
+    """Coordinates of sparse vectors in a column space (words a closed space lacks are left out: they add nothing
+    to a dot product with it)."""
+    rows, idx, vals = [], [], []
+    for i, v in enumerate(vectors):
+        for w, x in v.items():
+            k = key(i, w)
+            j = cols.setdefault(k, len(cols)) if grow else cols.get(k)
+            if j is not None:
+                rows.append(i)
+                idx.append(j)
+                vals.append(x)
+    return rows, idx, vals
+
+
+class WordSpace:
+    """Unit TF-IDF word vectors of a parent's clauses and of their title sentences (IDF over the parent's clauses),
+    and the sparse products that give the cosines of child clauses with all of them."""
+
+    def __init__(self, clauses: list[Clause], counter):
+        self.clauses = clauses
+        self.counts = counter  # counts(text, of_title) -> Counter
+        counts = [counter(c.text, False) for c in clauses]
+        df = Counter(w for c in counts for w in c)
+        n = len(counts)
+        self.idf = {w: math.log((n + 1) / (d + 1)) + 1 for w, d in df.items()}
+        self.default = math.log(n + 1) + 1
+        self.vectors = [self.vector(c) for c in counts]
+        self.cols: dict[str, int] = {}
+        rows, idx, vals = _rows(self.vectors, self.cols, grow=True)
+        self.matrix_t = transposed(csr(rows, idx, vals, (n, len(self.cols))))
+        self._titles: list[dict[str, float]] | None = None
+        self._title_cols: dict[tuple[str | None, str], int] = {}
+        self._titles_t = None
+
+    def vector(self, counts: Counter) -> dict[str, float]:
+        """A unit TF-IDF vector of word counts, with the parent's IDF."""
+        v = {w: (1 + math.log(k)) * self.idf.get(w, self.default) for w, k in counts.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        return {w: x / norm for w, x in v.items()}
+
+    def of(self, text: str, of_title: bool = False) -> dict[str, float]:
+        """The unit vector of a (child) clause's words, or of its title sentence's words."""
+        return self.vector(self.counts(text, of_title))
+
+    def cosines(self, vectors: list[dict[str, float]]) -> np.ndarray:
+        """Cosines of unit word vectors (child clauses) with every parent clause: len(vectors) × parent clauses."""
+        rows, idx, vals = _rows(vectors, self.cols)
+        return (csr(rows, idx, vals, (len(vectors), len(self.cols))) @ self.matrix_t).toarray()
+
+    def titles(self) -> list[dict[str, float]]:
+        """Unit word vectors of the parent clauses' title sentences (empty without one), made on first use."""
+        if self._titles is None:
+            self._titles = [self.of(c.text, True) for c in self.clauses]
+            action = [c.action for c in self.clauses]
+            rows, idx, vals = _rows(self._titles, self._title_cols, key=lambda i, w: (action[i], w), grow=True)
+            self._titles_t = transposed(csr(rows, idx, vals, (len(self.clauses), len(self._title_cols))))
+        return self._titles
+
+    def title_cosines(self, vectors: list[dict[str, float]], actions: list[str | None]) -> np.ndarray:
+        """Cosines of child title vectors with the title vector of every parent clause of the same action
+        (len(vectors) × parent clauses, 0 across actions). Blocking by action: a column is (action, word), so the
+        sparse product never touches a pair of different actions."""
+        self.titles()
+        rows, idx, vals = _rows(vectors, self._title_cols, key=lambda i, w: (actions[i], w))
+        return (csr(rows, idx, vals, (len(vectors), len(self._title_cols))) @ self._titles_t).toarray()

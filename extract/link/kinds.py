@@ -1,6 +1,7 @@
 """The kind of each link the passes found (verbatim, localized, paraphrased, split, merged) and its changes."""
 from __future__ import annotations
 
+from collections import Counter
 from difflib import SequenceMatcher
 
 from ..model import Link
@@ -10,9 +11,17 @@ from .passes import Context
 
 
 def ratio_at_least(a: str, b: str, bound: float) -> bool:
-    """SequenceMatcher ratio >= bound, with the cheap upper bounds tried first (most pairs fail them)."""
-    sm = SequenceMatcher(None, a, b, autojunk=False)
-    return sm.real_quick_ratio() >= bound and sm.quick_ratio() >= bound and sm.ratio() >= bound
+    """SequenceMatcher ratio >= bound, with its two upper bounds tried first (most pairs fail them): real_quick_ratio
+    from the lengths, quick_ratio from the characters the texts share counted with Counter (in C) rather than by
+    SequenceMatcher's Python loops."""
+    length = len(a) + len(b)
+    if not length:
+        return 1.0 >= bound  # SequenceMatcher rates two empty texts 1.0
+    if 2.0 * min(len(a), len(b)) / length < bound:
+        return False
+    if 2.0 * sum((Counter(a) & Counter(b)).values()) / length < bound:
+        return False
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() >= bound
 
 
 def label(ctx: Context) -> None:

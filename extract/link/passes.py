@@ -9,7 +9,7 @@ import numpy as np
 
 from ..model import Clause, Link
 from .config import AlignConfig
-from .index import ParentIndex, bigrams, dice, group_titles, mask, title, word_counts
+from .index import ParentIndex, WordSpace, bigrams, dice, group_titles, mask, title
 
 
 @dataclass
@@ -37,11 +37,39 @@ class Context:
     config: AlignConfig
     masked: list[str]
     candidates: list[list[tuple[int, float]]]
-    child_grams: list[set[str]]
     child_weight: list[float]
     shared: np.ndarray | None  # IDF weight of the bigrams each child shares with each parent clause
     per_child: list[list[Scored]]
     result: Alignment = field(default_factory=Alignment)
+    _grams: dict[int, set[str]] = field(default_factory=dict)
+    _words: dict[int, dict[str, float]] = field(default_factory=dict)
+    _title_words: dict[int, dict[str, float]] = field(default_factory=dict)
+
+    @property
+    def words(self) -> WordSpace:
+        """The parent's word vectors, with words from the configured source."""
+        return self.parent.word_space(self.config.words)
+
+    def word_vector(self, ci: int) -> dict[str, float]:
+        """The unit word vector of a child clause over the parent's IDF, made once for all word passes."""
+        v = self._words.get(ci)
+        if v is None:
+            v = self._words[ci] = self.words.of(self.children[ci].text)
+        return v
+
+    def title_vector(self, ci: int) -> dict[str, float]:
+        """The unit word vector of a child clause's title sentence (empty without one)."""
+        v = self._title_words.get(ci)
+        if v is None:
+            v = self._title_words[ci] = self.words.of(self.children[ci].text, True)
+        return v
+
+    def grams(self, ci: int) -> set[str]:
+        """The masked bigrams of a child clause (made when a pass needs them: few children do)."""
+        g = self._grams.get(ci)
+        if g is None:
+            g = self._grams[ci] = bigrams(self.masked[ci])
+        return g
 
     def scored(self, ci: int, pi: int, score: float | None = None) -> Scored:
         """The pair (ci, pi) with its containment score and covers; `score` replaces all three (a word cosine)."""
@@ -95,7 +123,7 @@ def containment(ctx: Context) -> None:
     for ci, scored in enumerate(ctx.per_child):
         if not scored or scored[0].score < cfg.threshold:
             continue
-        cg, wc = ctx.child_grams[ci], ctx.child_weight[ci]
+        cg, wc = ctx.grams(ci), ctx.child_weight[ci]
         best = scored[0]
         keep = [best]
         covered = parent.grams[best.parent] & cg
@@ -201,9 +229,9 @@ def reworded(ctx: Context) -> None:
     rest = [ci for ci in range(len(ctx.children)) if ci not in linked]
     if not rest or not parent.clauses:
         return
-    vectors = [parent.word_vector(word_counts(ctx.children[ci].text)) for ci in rest]
-    cosines = parent.word_cosines(vectors)
-    for ci, cv, row in zip(rest, vectors, cosines):
+    vectors = [ctx.word_vector(ci) for ci in rest]
+    cos = ctx.words.cosines(vectors)
+    for ci, cv, row in zip(rest, vectors, cos):
         if not cv:
             continue
         best = row.max()
@@ -232,9 +260,9 @@ def reworded_parents(ctx: Context) -> None:
     if not needed:
         return
     row_of = {ci: k for k, ci in enumerate(needed)}
-    cosines = parent.word_cosines([parent.word_vector(word_counts(ctx.children[ci].text)) for ci in needed])
+    cos = ctx.words.cosines([ctx.word_vector(ci) for ci in needed])
     for pi in rest:
-        scored = [(float(cosines[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
+        scored = [(float(cos[row_of[ci], pi]), ci) for ci in near.get(pi, [])]
         best, ci = max(scored, default=(0.0, -1))
         if best >= ctx.config.word_parent_threshold:
             result.pairs.append(ctx.scored(ci, pi, best))
@@ -250,35 +278,25 @@ def titled_parents(ctx: Context) -> None:
     rest = [pi for pi in range(len(parent.clauses)) if pi not in covered and title(parent.clauses[pi].text)]
     if not rest or not children:
         return
-    # unit title vectors over the parent's words, for the child clauses that open with a title
-    titles = {ci: parent.word_vector(word_counts(title(c.text))) for ci, c in enumerate(children) if title(c.text)}
+    titled = [ci for ci, c in enumerate(children) if title(c.text)]
+    if not titled:
+        return
+    # rows in child order: argmax takes the first of equals, as the child order decided before
+    cos = ctx.words.title_cosines([ctx.title_vector(ci) for ci in titled], [children[ci].action for ci in titled])
     for pi in rest:
-        p = parent.clauses[pi]
-        pv = parent.word_vector(word_counts(title(p.text)))
-        if not pv:
-            continue
-        best, pick = 0.0, -1
-        for ci, cv in titles.items():
-            if children[ci].action == p.action and (cos := _cosine(cv, pv)) > best:
-                best, pick = cos, ci
-        if pick >= 0 and best >= ctx.config.title_word_threshold:
-            result.pairs.append(ctx.scored(pick, pi, best))
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(x * b.get(w, 0.0) for w, x in a.items())
+        k = int(np.argmax(cos[:, pi]))
+        best = float(cos[k, pi])
+        if best > 0 and best >= ctx.config.title_word_threshold:
+            result.pairs.append(ctx.scored(titled[k], pi, best))
 
 
 def new_context(children: list[Clause], parent: ParentIndex, config: AlignConfig) -> Context:
     """Mask and bigram the children, find their character candidates and score them: the passes' shared input."""
     masked = [mask(c.text) for c in children]
-    child_grams = [bigrams(m) for m in masked]
+    weight, shared = parent.child_overlap(masked)
     ctx = Context(
         children=children, parent=parent, config=config, masked=masked,
         candidates=parent.candidates(masked, top_k=config.top_k, floor=config.min_similarity),
-        child_grams=child_grams, child_weight=[parent.weight(g) for g in child_grams],
-        shared=parent.shared_weights(child_grams) if parent.clauses and children else None, per_child=[])
+        child_weight=weight.tolist(), shared=shared, per_child=[])
     score_candidates(ctx)
     return ctx
