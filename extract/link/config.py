@@ -7,12 +7,13 @@ from dataclasses import dataclass, replace
 #: the decision passes in the order they run (extract/link/passes.py registers each under its name); each pass only
 #: adds links for clauses the passes before it left unlinked or uncovered, so the order is a priority
 PASSES = ("containment", "mutual_best", "same_title", "title_inside", "reworded", "reworded_parents",
-          "titled_parents")
+          "titled_parents", "condensed", "titled_orphans")
 #: the passes that compare words (jieba) rather than characters: a rewrite, not a restatement
-WORD_PASSES = ("reworded", "reworded_parents", "titled_parents")
+WORD_PASSES = ("reworded", "reworded_parents", "titled_parents", "titled_orphans")
 #: the threshold that belongs to one pass alone: with_(word_threshold=None) switches that pass off
 PASS_OF = {"word_threshold": "reworded", "word_parent_threshold": "reworded_parents",
-           "title_inside_min": "title_inside", "title_word_threshold": "titled_parents"}
+           "title_inside_min": "title_inside", "title_word_threshold": "titled_parents",
+           "condensed_cover": "condensed", "orphan_title_threshold": "titled_orphans"}
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ class AlignConfig:
     # titled_parents: title word cosine (same action) from which an uncovered parent clause is linked; such parents
     # reach 0.52-0.71 on the training pairs, the ones the gold leaves dropped stay below 0.50
     title_word_threshold: float = 0.5
+    # condensed (leftover.py): a linked child whose parent clauses leave this share of its own words' IDF weight
+    # uncovered (the role notes of an annex row left out) may condense a second parent task; the parent clause that
+    # covers `condensed_cover` of that remainder, sharing at least `condensed_min_shared`, joins it. On the training
+    # pairs the remainders the gold links to a second parent are covered 0.30-0.43 (sharing 24-36) and the best
+    # other parent of every other remainder of that size covers at most 0.20: 0.25 lies between.
+    condensed_remainder: float = 0.4
+    condensed_cover: float = 0.25
+    condensed_min_shared: float = 18.0
+    # titled_orphans (leftover.py): title word cosine from which an unlinked child and an uncovered parent, each the
+    # other's nearest, are linked whatever their actions; the training pairs hold no such pair above 0.21 and the
+    # same-action titled_parents links from 0.5, which this keeps
+    orphan_title_threshold: float = 0.5
     # word passes: where their words come from. "masked": jieba over each masked text, the segmentation the word
     # thresholds above were set on (a second segmentation of every clause the word passes read, about half of
     # linking a child plan). "clause": each clause's own segmentation, the one the classifier made and cached,
@@ -91,5 +104,6 @@ class AlignConfig:
 
 DEFAULT = AlignConfig()
 #: within-plan restatements (internal.py): the passes that link a clause to its rewrite in other words are off, a
-#: rewrite being a different task there (titled_parents stays: it only covers parent clauses by their titles)
-RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents")
+#: rewrite being a different task there (titled_parents stays: it only covers parent clauses by their titles), and
+#: so is condensed: a row restates one body task or it is no restatement
+RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents", "condensed", "titled_orphans")
