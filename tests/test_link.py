@@ -201,8 +201,8 @@ def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_c
 
 def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
     kid = clause("c1", P2 + P4)
-    # the second-parent rule switched off: only the parent-side pass can find p4
-    words_off = dict(word_threshold=None, word_parent_threshold=None)
+    # the second-parent rules switched off (condensed would find p4 in what p2 leaves): only the parent-side pass can
+    words_off = dict(word_threshold=None, word_parent_threshold=None, condensed_cover=None)
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=0.3, **words_off)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, **words_off)
@@ -226,10 +226,10 @@ def test_a_rewritten_child_clause_links_by_its_words(parent):
 def test_an_uncovered_parent_rewritten_inside_a_linked_child_joins_it(parent):
     kid = clause("c1", P2 + "对列入目录的老旧装备加快更新换代，危险化学品、非煤矿山和工贸企业分批淘汰落后工艺设备。")
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=0.35)
+                word_parent_threshold=0.35, condensed_cover=None)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=None)
+                word_parent_threshold=None, condensed_cover=None)
     assert {lk.parent for lk in res.links} == {"p2"}
 
 
@@ -304,7 +304,7 @@ def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_m
               task("p2", "强化安全宣传。利用广播电视开展安全生产宣传，普及安全知识。", "A8")]
     kid = task("c1", "加强组织部署和统筹落实。市文化体育局召开专题会议作出部署，定期听取推进汇报。", "O")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
-               word_threshold=None, word_parent_threshold=None, title_inside_min=None)
+               word_threshold=None, word_parent_threshold=None, title_inside_min=None, orphan_title_threshold=None)
     assert align([kid], ParentIndex(parent), title_word_threshold=None, **off).links == []
     got = align([kid], ParentIndex(parent), **off).links
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
