@@ -59,6 +59,20 @@ def workload(root: Path, n: int, label: str) -> None:
     print(f"{label:<10} {n} x the same child: {same:6.2f} s wall {same_cpu:6.2f} s CPU   {n} different children: "
           f"{different:6.2f} s wall {different_cpu:6.2f} s CPU   jieba calls linking them: "
           f"{words.Counter.calls - calls}", flush=True)
+    try:
+        from extract.link.align import align
+        from extract.link.config import DEFAULT
+    except ImportError:  # a tree from before the linker had a configuration
+        return
+    # the same different children with the word passes reading each clause's cached segmentation
+    config = DEFAULT.with_(words="clause")
+    calls = words.Counter.calls
+    t, c = time.perf_counter(), time.process_time()
+    for v in variants:
+        align(task_clauses(v, False), index, config)
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    print(f"{'':<10} {n} different children, words=clause (align only): {wall:6.2f} s wall {cpu:6.2f} s CPU   "
+          f"jieba calls: {words.Counter.calls - calls}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:

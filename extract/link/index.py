@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections import Counter
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import numpy as np
@@ -79,17 +81,17 @@ def clause_word_counts(text: str, limit: int | None = None) -> Counter:
     """The same filter over the clause's own segmentation (words.cut, made and cached when the classifier read the
     clause), each word masked: linking segments nothing again. `limit`: only the words within the first `limit`
     characters (a title sentence ends at punctuation, where jieba always cuts)."""
-    stop = stopwords()
-    out: Counter = Counter()
-    pos = 0
-    for w in cut(text):
-        pos += len(w)
-        if limit is not None and pos > limit:
-            break
-        w = mask(w)
-        if len(w) >= 2 and w not in stop:
-            out[w] += 1
-    return out
+    tokens = cut(text)
+    if limit is not None:
+        tokens = tokens[:bisect_right(list(accumulate(map(len, tokens))), limit)]
+    return Counter(filter(None, map(_kept_word, tokens)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _kept_word(token: str) -> str:
+    """A token masked, or "" when the word passes leave it out (shorter than two characters, a stop word)."""
+    w = mask(token)
+    return w if len(w) >= 2 and w not in stopwords() else ""
 
 
 def _masked_counts(text: str, of_title: bool) -> Counter:
@@ -165,8 +167,10 @@ def csr(rows, cols, vals, shape, dtype=np.float64):
     vals = np.asarray(vals, dtype=dtype)
     key = rows * shape[1] + cols
     if len(key) and not np.all(key[1:] > key[:-1]):  # unsorted or repeated: sort, and sum what repeats
-        key, inverse = np.unique(key, return_inverse=True)
-        vals = np.bincount(inverse, weights=vals, minlength=len(key)).astype(dtype)
+        order = np.argsort(key, kind="stable")
+        key, vals = key[order], vals[order]
+        starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+        key, vals = key[starts], np.add.reduceat(vals, starts).astype(dtype)
         rows, cols = key // shape[1], key % shape[1]
     indptr = np.zeros(shape[0] + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=shape[0]), out=indptr[1:])
@@ -250,7 +254,8 @@ class ParentIndex:
         """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
         bigrams each shares with each parent clause (shared_weights), from one pass over their bigram codes."""
         rows, codes = ngrams(masked, 2)
-        key = np.unique(rows * (_K * _K) + codes)  # each distinct bigram of a text once, as bigrams() is a set
+        key = np.sort(rows * (_K * _K) + codes)
+        key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # each distinct bigram of a text once (a set)
         rows, codes = key // (_K * _K), key % (_K * _K)
         idf = _lookup(self._idf_codes, codes, self.default_idf)
         weight = np.bincount(rows, weights=idf, minlength=len(masked))
