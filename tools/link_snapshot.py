@@ -14,11 +14,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.api import pick_document, process_file  # noqa: E402
-from extract.link.align import ParentIndex, align  # noqa: E402
-from extract.link.config import DEFAULT, RESTATEMENTS  # noqa: E402
-from extract.link.report import task_clauses  # noqa: E402
-from extract.model import Clause  # noqa: E402
+from extract.api import pick_document, process_file
+from extract.link.align import ParentIndex, align
+from extract.link.config import DEFAULT, RESTATEMENTS
+from extract.link.report import task_clauses
+from extract.model import Clause
 
 TARGET = ROOT / "tests" / "data" / "link_snapshot.json.gz"
 # the configurations recorded: the default linker, and the one internal.py runs (the word passes that link

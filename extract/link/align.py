@@ -7,7 +7,6 @@ from .config import DEFAULT, AlignConfig
 from .index import ParentIndex, group_titles, mask
 from .kinds import label
 from .passes import REGISTRY, Alignment, Scored, new_context
-from ..model import Clause
 
 __all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "group_titles", "mask"]
 
