@@ -9,8 +9,8 @@ import json
 from functools import lru_cache
 
 import pytest
-
 from conftest import ROOT
+
 from extract.link.align import ParentIndex, align
 from extract.link.config import DEFAULT, RESTATEMENTS
 from extract.model import Clause

@@ -4,13 +4,13 @@ reads the segmentation the classifier made)."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import CORPUS
+
 from extract import words
 from extract.api import link_documents
-from extract.link.config import DEFAULT
 from extract.link import index
 from extract.link.align import align
+from extract.link.config import DEFAULT
 from extract.link.index import ParentIndex, clause_word_counts, word_counts
 from extract.link.report import task_clauses
 from extract.pipeline import process_file

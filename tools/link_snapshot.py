@@ -2,7 +2,8 @@
 tests/data/link_snapshot.json.gz, so tests/test_link_snapshot.py can check that restructuring or speeding up the
 linker leaves every link as it was, whatever later changes to extraction do to the inputs.
 
-Run from the repository root: python tools/link_snapshot.py  (only when a link changes on purpose, after review)."""
+Run from the repository root: python tools/link_snapshot.py [OUT]  (only when a link changes on purpose, after
+review; OUT defaults to the snapshot the test reads)."""
 from __future__ import annotations
 
 import gzip
@@ -14,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.api import pick_document, process_file  # noqa: E402
-from extract.link.align import ParentIndex, align  # noqa: E402
-from extract.link.config import DEFAULT, RESTATEMENTS  # noqa: E402
-from extract.link.report import task_clauses  # noqa: E402
-from extract.model import Clause  # noqa: E402
+from extract.api import pick_document, process_file
+from extract.link.align import ParentIndex, align
+from extract.link.config import DEFAULT, RESTATEMENTS
+from extract.link.report import task_clauses
+from extract.model import Clause
 
 TARGET = ROOT / "tests" / "data" / "link_snapshot.json.gz"
 # the configurations recorded: the default linker, and the one internal.py runs (the word passes that link
@@ -43,7 +44,9 @@ def links_of(result) -> list[dict]:
     return [lk.to_json() | {"score": lk.score} for lk in result.links]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    target = Path(argv[0]) if argv else TARGET
     cache: dict = {}
     pairs = sorted(p for p in (ROOT / "corpus" / "links").glob("*.json") if p.name != "split.json")
     out = {}
@@ -71,10 +74,10 @@ def main() -> int:
             "children_of": stem, "parents_of": other,
             "links": {name: links_of(align(children, index, kw)) for name, kw in SETTINGS.items()},
         }
-    TARGET.parent.mkdir(parents=True, exist_ok=True)
-    with gzip.open(TARGET, "wt", encoding="utf-8") as fh:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(target, "wt", encoding="utf-8") as fh:
         json.dump(out, fh, ensure_ascii=False, separators=(",", ":"))
-    print(f"{TARGET.relative_to(ROOT)}: {len(out)} pairs, {TARGET.stat().st_size:,} bytes")
+    print(f"{target}: {len(out)} pairs, {target.stat().st_size:,} bytes")
     return 0
 
 

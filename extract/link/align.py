@@ -8,7 +8,6 @@ from .index import ParentIndex, group_titles, mask
 from .kinds import label
 from .leftover import condensed, titled_orphans  # registers the passes over what the others leave
 from .passes import REGISTRY, Alignment, Scored, new_context
-from ..model import Clause
 
 __all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "group_titles", "mask",
            "titled_orphans"]

@@ -87,14 +87,14 @@ class AlignConfig:
     localized_ratio: float = 0.85
     passes: tuple[str, ...] = PASSES
 
-    def without(self, *names: str) -> "AlignConfig":
+    def without(self, *names: str) -> AlignConfig:
         """This configuration with the named passes switched off."""
         unknown = set(names) - set(PASSES)
         if unknown:
             raise ValueError(f"unknown linker passes {sorted(unknown)}; known: {', '.join(PASSES)}")
         return replace(self, passes=tuple(p for p in self.passes if p not in names))
 
-    def with_(self, **changes) -> "AlignConfig":
+    def with_(self, **changes) -> AlignConfig:
         """This configuration with some thresholds changed; None for the threshold of one pass (PASS_OF) switches
         that pass off."""
         off = [PASS_OF[k] for k, v in changes.items() if v is None and k in PASS_OF]

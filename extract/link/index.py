@@ -15,6 +15,7 @@ import numpy as np
 from ..model import Clause
 from ..text import fold
 from ..words import cut, words
+from .config import DEFAULT
 
 # Place and level words differ between a plan and its localized copy (全县 / 全区, 县应急局 / 区应急管理局);
 # numbers and dates differ when deadlines move. Both are masked before comparing.
@@ -185,7 +186,9 @@ def transposed(m):
 class ParentIndex:
     """The parent plan's clauses, vectorized once, so many children can be aligned against it."""
 
-    def __init__(self, clauses: list[Clause]):
+    def __init__(self, clauses: list[Clause], *, title_min: int = DEFAULT.same_title_min):
+        """`title_min`: the shortest title sentence (masked characters) grouped for the same_title pass; an index
+        for a configuration with another same_title_min is built with that value."""
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self.clauses = clauses
@@ -224,7 +227,7 @@ class ParentIndex:
         self.titles = group_titles(clauses)
         groups: dict[str, list[int]] = {}
         for pi, t in enumerate(self.titles):
-            if len(t) >= 6:
+            if len(t) >= title_min:
                 groups.setdefault(t, []).append(pi)
         # (bigrams of a title, the parent clauses that carry it), for the same_title pass
         self.title_groups = [(bigrams(t), pis) for t, pis in groups.items()]
@@ -240,7 +243,7 @@ class ParentIndex:
         self.title_sizes = np.array([len(g) for g, _ in self.title_groups], dtype=np.int64)
         self._spaces: dict[str, WordSpace] = {}
 
-    def word_space(self, source: str = "masked") -> "WordSpace":
+    def word_space(self, source: str = "masked") -> WordSpace:
         """The parent's word vectors, with words from `source` (COUNTERS), made on first use: most children never
         need them."""
         space = self._spaces.get(source)

@@ -2,8 +2,8 @@
 plan against a parent index, each pass adds the links it finds for clauses the passes before it left open."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 
