@@ -179,7 +179,7 @@ def test_mutual_best_links_a_pair_below_the_threshold(parent):
     kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
             clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
     off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99, word_threshold=None,
-               word_parent_threshold=None)
+               word_parent_threshold=None, same_kind_threshold=None)
     strict = align(kids, ParentIndex(parent), mutual_threshold=0.99, **off)
     assert strict.links == []
     relaxed = align(kids, ParentIndex(parent), mutual_threshold=0.2, **off)

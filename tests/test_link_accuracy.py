@@ -10,7 +10,8 @@ from extract.extractors import deadlines, frequencies
 from extract.link.align import ParentIndex, align
 from extract.link.config import DEFAULT
 from extract.link.diff import activity_share, changes, context
-from extract.link.leftover import own_text
+from extract import rules
+from extract.link.leftover import kind_of, own_text
 from extract.model import Clause
 
 
@@ -167,3 +168,34 @@ def test_an_annex_rows_own_text_leaves_out_the_role_notes_the_reader_appended():
     assert own_text(kid) == "执法检查。按季度组织工贸行业执法专项行动（含夜查）。"
     body = task("b", "执法检查。按季度组织执法专项行动（责任单位：县应急管理局）。")
     assert own_text(body) == body.text  # a body clause's own notes are its text
+
+
+def test_work_kind_examples_and_traps_of_the_rule_file():
+    data = rules.load("work_kinds.yaml")
+    for child_title, parent_title in data["examples"]:
+        assert kind_of(child_title) is not None and kind_of(child_title) == kind_of(parent_title)
+    for child_title, parent_title in data["traps"]:
+        assert kind_of(child_title) is None
+
+
+MINZHENG = [
+    ("强化民政服务机构安全教育培训。将安全教育纳入年度常态化培训内容，分级分类组织全员安全培训，每年至少组织一次负责人培训。",
+     "A4"),
+    ("加强督导检查。各级民政部门要综合运用“四不两直”、明查暗访、异地交叉互检等方式，分阶段开展检查督导，及时通报发现问题。",
+     "O"),
+    ("推进长效监管。各级民政部门要严格执行各专项管理要求，建立健全安全管理长效机制，督促指导服务机构排查安全隐患。", "O"),
+]
+
+
+@pytest.mark.parametrize("text,parent", [
+    # 督查 / 督导检查: one kind of general work, other words; the texts share almost nothing
+    ("督查问效。局机关每季度采取不打招呼、直奔现场的方式抽查民政服务机构，检查结果在全县民政系统通报并纳入年度评比。", "p2"),
+])
+def test_a_general_parent_is_carried_out_by_a_child_naming_the_same_kind_of_work(text, parent):
+    parents = [task(f"p{k}", t, action) for k, (t, action) in enumerate(MINZHENG, start=1)]
+    kid = task("c1", text, action="O")
+    assert links_of([kid], parents) == {("c1", parent)}
+    assert links_of([kid], parents, replace(DEFAULT, passes=("same_kind",))) == {("c1", parent)}
+    # a child linked elsewhere, or a title naming no kind, is left alone
+    assert links_of([task("c2", "推进长效机制建设。建立健全长效机制。")], parents, replace(DEFAULT, passes=("same_kind",))) \
+        == set()

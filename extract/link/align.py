@@ -6,11 +6,11 @@ from ..model import Clause
 from .config import DEFAULT, AlignConfig
 from .index import ParentIndex, group_titles, mask
 from .kinds import label
-from .leftover import condensed, titled_orphans  # registers the passes over what the others leave
+from .leftover import condensed, same_kind, titled_orphans  # registers the passes over what the others leave
 from .passes import REGISTRY, Alignment, Scored, new_context
 
 __all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "group_titles", "mask",
-           "titled_orphans"]
+           "same_kind", "titled_orphans"]
 
 
 def align(children: list[Clause], parent: ParentIndex, config: AlignConfig = DEFAULT, **changes) -> Alignment:

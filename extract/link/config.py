@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 #: the decision passes in the order they run (extract/link/passes.py registers each under its name); each pass only
 #: adds links for clauses the passes before it left unlinked or uncovered, so the order is a priority
 PASSES = ("containment", "mutual_best", "same_title", "title_inside", "reworded", "reworded_parents",
-          "titled_parents", "condensed", "titled_orphans")
+          "titled_parents", "condensed", "titled_orphans", "same_kind")
 #: the passes that compare words (jieba) rather than characters: a rewrite, not a restatement
-WORD_PASSES = ("reworded", "reworded_parents", "titled_parents", "titled_orphans")
+WORD_PASSES = ("reworded", "reworded_parents", "titled_parents", "titled_orphans", "same_kind")
 #: the threshold that belongs to one pass alone: with_(word_threshold=None) switches that pass off
 PASS_OF = {"word_threshold": "reworded", "word_parent_threshold": "reworded_parents",
            "title_inside_min": "title_inside", "title_word_threshold": "titled_parents",
-           "condensed_cover": "condensed", "orphan_title_threshold": "titled_orphans"}
+           "condensed_cover": "condensed", "orphan_title_threshold": "titled_orphans",
+           "same_kind_threshold": "same_kind"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,10 @@ class AlignConfig:
     # other's nearest, are linked whatever their actions; the training pairs hold no such pair above 0.21 and the
     # same-action titled_parents links from 0.5, which this keeps
     orphan_title_threshold: float = 0.5
+    # same_kind (leftover.py): word cosine from which an unlinked child and an uncovered parent whose titles name the
+    # same kind of general work (rules/work_kinds.yaml) are linked; the gold pairs of the training files reach 0.15
+    # and 0.19, no other unlinked child of a matching kind reaches 0.10 there
+    same_kind_threshold: float = 0.1
     # word passes: where their words come from. "masked": jieba over each masked text, the segmentation the word
     # thresholds above were set on (a second segmentation of every clause the word passes read, about half of
     # linking a child plan). "clause": each clause's own segmentation, the one the classifier made and cached,
@@ -106,4 +111,4 @@ DEFAULT = AlignConfig()
 #: within-plan restatements (internal.py): the passes that link a clause to its rewrite in other words are off, a
 #: rewrite being a different task there (titled_parents stays: it only covers parent clauses by their titles), and
 #: so is condensed: a row restates one body task or it is no restatement
-RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents", "condensed", "titled_orphans")
+RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents", "condensed", "titled_orphans", "same_kind")
