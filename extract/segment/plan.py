@@ -8,6 +8,7 @@ import cn2an
 
 from .. import webpage
 from ..model import Clause, Document
+from ..rules import compiled
 from ..rules.markers import INLINE_RE, RANK, match_marker
 from ..text import to_arabic
 
@@ -23,6 +24,8 @@ from .ids import (
 )
 from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
 from .tables import table_clauses
+
+_R = compiled("segment.yaml")
 
 
 def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, notice: Para | None,
@@ -42,7 +45,7 @@ def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, no
         before = paras[i - 1].text if i > 0 else ""
         if ORG_END.search(before) and not is_bodylike(before):
             doc.issuer = doc.issuer or before
-        m = re.match(r"^(.{2,40}?)关于", notice.text)
+        m = _R["notice_issuer"].match(notice.text)
         if m and not doc.issuer:
             doc.issuer = m.group(1)
         _notice_zone(doc, paras, i, body_start, clauses, off, header)
@@ -104,12 +107,12 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = doc.issuer or t  # signature
     if doc.issuer == "" and zone:
         first = zone[0].text
-        m = re.match(r"^(.{2,40}?)关于", first)
+        m = _R["notice_issuer"].match(first)
         if m:
             doc.issuer = m.group(1)
 
 
-_NEXT_ITEM = re.compile(r"(?<=[。；;])\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
+_NEXT_ITEM = _R["next_item"]
 
 
 def _sibling_split(p: Para) -> list[Para]:
@@ -191,7 +194,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             continue
         if in_annex:
             # Annex furniture: its title, its "附件" label; the table itself arrives as a table block.
-            if not is_bodylike(t) or re.search(r"名单|成员", t):
+            if not is_bodylike(t) or _R["annex_people"].search(t):
                 continue
         m = match_marker(t)
         if m:
@@ -293,7 +296,7 @@ def _split_inline(clause: Clause) -> list[Clause]:
         pieces.append((h.group(1), s, e))
     # A trailing （责任单位：…） / 完成时限：… written once after the last sub-item applies to all of them.
     last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
-    tail = re.search(r"[（(]\s*(责任|牵头|完成时限|时限|配合)[^（）()]*[）)]\s*[。]?\s*$|(完成时限|责任单位)[：:].*$", last_text)
+    tail = _R["shared_tail"].search(last_text)
     inherited = tail.group(0) if tail else ""
     for num, s, e in pieces:
         piece = clause.text[s:e].strip()

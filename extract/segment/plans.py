@@ -7,6 +7,7 @@ import re
 
 from .. import webpage
 from ..model import Block, Document
+from ..rules import compiled
 from ..rules.markers import match_marker
 from ..text import fold
 
@@ -32,6 +33,8 @@ from .lines import (
     toc_title,
 )
 from .plan import build
+
+_R = compiled("segment.yaml")
 
 
 def segment(blocks: list[Block], source: str = "") -> list[Document]:
@@ -136,7 +139,7 @@ def _classify(paras: list[Para]) -> None:
     for k in range(1, len(paras)):
         p = paras[k]
         if not p.role and p.table is None and paras[k - 1].role == "toc" and match_marker(p.text) \
-                and re.search(r"方案|意见|办法", p.text) and len(p.text) < 90:
+                and _R["toc_plan"].search(p.text) and len(p.text) < 90:
             p.role = "toc"
 
 
@@ -194,7 +197,7 @@ def _title_groups(paras: list[Para]) -> list[tuple[int, int, str, Para | None]]:
 
 def _continues_title(text: str) -> bool:
     # "(2024-2026年)" or "(2024-2026年)子方案" on the next line
-    return bool(re.match(r"^[（(]\s*\d{4}\s*[-—–－至]\s*\d{4}\s*年?\s*[）)]", text)) or text.startswith(("的通知", "行动方案"))
+    return bool(_R["title_period_line"].match(text))
 
 
 def _inner_title(notice: str) -> str:
