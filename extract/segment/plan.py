@@ -4,8 +4,6 @@ from __future__ import annotations
 import logging
 import re
 
-import cn2an
-
 from .. import webpage
 from ..model import Clause, Document
 from ..rules import compiled
@@ -26,6 +24,7 @@ from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragme
 from .tables import table_clauses
 
 _R = compiled("segment.yaml")
+_SENTENCE = re.compile(r"[。；;！？!?，,：:]")
 
 
 def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, notice: Para | None,
@@ -112,41 +111,66 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = m.group(1)
 
 
-_NEXT_ITEM = _R["next_item"]
+# after sentence punctuation, where the next item of a list written on the same line may start
+_ITEM_GAP = re.compile(r"(?<=[。；;])\s*")
+# and where the first sub-item may start: also after a colon (工作要求：1.……；2.……)
+_CHILD_GAP = re.compile(r"(?<=[。；;：:])\s*")
+# forms split here; inline （1）（2） sub-items are split per clause by _split_inline, with their shared tail
+_SIBLING_FORMS = ("cn", "paren_cn", "paren_arabic", "arabic")
+_CHILD_FORMS = ("paren_cn", "arabic")
 
 
-def _sibling_split(p: Para) -> list[Para]:
-    """"(一)活动时间:2024-2026年;(二)活动安排:……" — the next items of the same list written on the same line,
-    after sentence punctuation, are paragraphs of their own (each a list item of ANNOTATION.md §1)."""
-    if p.table is not None or p.role:
-        return [p]
-    m = match_marker(p.text)
-    if not m or m[0] not in ("paren_cn", "paren_arabic") or not _NEXT_ITEM.search(p.text, m[2]):
-        return [p]
-    form, marker, _ = m
-    number = id_part(marker)
-    if not number.isdigit():
-        return [p]
-    n = int(number)
+def _number(marker: str) -> int | None:
+    part = id_part(marker)
+    return int(part) if part.isascii() and part.isdigit() else None
+
+
+def _inline_items(text: str, gap: re.Pattern, form: str, first: int, start: int) -> list[int]:
+    """Offsets of items first, first+1, … of `form` written inline after `gap`, in order (a list written without line
+    breaks, as a copied web page or a paragraph of several 要求 gives it)."""
     cuts: list[int] = []
-    pos = 0
-    while True:
-        n += 1
-        label = str(n) if form == "paren_arabic" else cn2an.an2cn(n)
-        nxt = re.compile(rf"(?<=[。；;])\s*[（(]{label}[）)]").search(p.text, pos)
-        if not nxt:
-            break
-        cuts.append(nxt.start() + len(nxt.group(0)) - len(nxt.group(0).lstrip()))
-        pos = nxt.end()
-    if not cuts:
-        return [p]
+    want = first
+    for g in gap.finditer(text, start):
+        m = match_marker(text[g.end():])
+        if m and m[0] == form and _number(m[1]) == want:
+            cuts.append(g.end())
+            want += 1
+    return cuts
+
+
+def _cut(p: Para, cuts: list[int]) -> list[Para]:
     out: list[Para] = []
     bounds = [0, *cuts, len(p.text)]
     for a, b in zip(bounds, bounds[1:]):
-        piece = p.text[a:b]
-        stripped = piece.rstrip()
-        out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
+        stripped = p.text[a:b].rstrip()
+        if stripped:
+            out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
     return out
+
+
+def _sibling_split(p: Para) -> list[Para]:
+    """Items of a list written on one line are paragraphs of their own (each a list item of ANNOTATION.md §1):
+    "(一)活动时间:2024-2026年;(二)活动安排:……" (the next items of the same list, after sentence punctuation), and
+    "（三）工作要求。1.加强组织领导，……。2.强化督导，……" (an item's sub-items 1, 2, … after its own sentences), so a
+    paragraph that holds several 要求 sentences under their own markers gives one clause per marker."""
+    if p.table is not None or p.role:
+        return [p]
+    m = match_marker(p.text)
+    if not m:
+        return [p]
+    form, marker, length = m
+    n = _number(marker)
+    cuts = _inline_items(p.text, _ITEM_GAP, form, n + 1, length) if n is not None and form in _SIBLING_FORMS else []
+    if cuts:
+        return [q for piece in _cut(p, cuts) for q in _sibling_split(piece)]
+    for child in _CHILD_FORMS:
+        if RANK[child] <= RANK[form]:
+            continue
+        kids = _inline_items(p.text, _CHILD_GAP, child, 1, length)
+        # two sub-items at least, and no tail written once for all of them (（责任单位：…） stays with the item)
+        if len(kids) >= 2 and not _R["shared_tail"].search(p.text):
+            return [q for piece in _cut(p, kids) for q in _sibling_split(piece)]
+    return [p]
 
 
 def _signatures(doc: Document, body: list[Para]) -> None:
@@ -224,6 +248,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             else:
                 nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
                                   heading=_stack_heading(stack)))
+    nodes = _closing_requests(_titled_paragraphs(nodes))
     section_roles: dict[tuple[str, ...], list[str]] = {}
     first = len(clauses)
     for item in nodes:
@@ -259,6 +284,44 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                                             heading=node.heading)))
     if section_roles:
         inherit_section_roles(clauses[first:], section_roles)
+
+
+def _free(p: Para, path: list[str], heading: str) -> Para:
+    return Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path), heading=heading)
+
+
+def _titled_paragraphs(nodes: list[Node | Para]) -> list[Node | Para]:
+    """（二）工作目标 on a line of its own, then several paragraphs: as under 一、工作目标 (ANNOTATION.md §1), each
+    paragraph is a clause of its own; the first stays with the item's title, the others stand under it."""
+    out: list[Node | Para] = []
+    for item in nodes:
+        out.append(item)
+        if isinstance(item, Node) and not item.has_children and len(item.extra) >= 2 and _is_title_only(item.title):
+            rest, item.extra = item.extra[1:], item.extra[:1]
+            heading = " / ".join(x for x in (item.heading, _short_title(item.title)) if x)
+            out.extend(_free(p, item.path, heading) for p in rest)
+    return out
+
+
+def _closing_requests(nodes: list[Node | Para]) -> list[Node | Para]:
+    """A request written once at the end of a plan (各单位于每年6月20日、11月20日前将……报送……) after its last item is
+    a clause of its own (ANNOTATION.md §1, a closing request), so the item does not take its dates and units. Only
+    when the item has sentences of its own: under a title-only item (（三）工作要求) the paragraph is the item's text."""
+    last = next((k for k in range(len(nodes) - 1, -1, -1) if isinstance(nodes[k], Node)), None)
+    if last is None:
+        return nodes
+    node = nodes[last]
+    if node.has_children or not is_bodylike(node.title) or not node.extra:
+        return nodes
+    k = next((k for k, p in enumerate(node.extra) if _R["closing_request"].search(p.text)), None)
+    if k is None:
+        return nodes
+    rest, node.extra = node.extra[k:], node.extra[:k]
+    return nodes[:last + 1] + [_free(p, node.path[:-1], node.heading) for p in rest] + nodes[last + 1:]
+
+
+def _is_title_only(title: str) -> bool:
+    return 0 < len(title) <= 30 and not _SENTENCE.search(title)
 
 
 def _stack_heading(stack: list[Node]) -> str:
