@@ -86,6 +86,8 @@ TRAPS = [
     "事故死亡人数相比2023年末下降8%",  # a baseline of a target
     "执行《危险化学品企业特殊作业安全规范》(GB30871-2022)",  # a standard's year
     "（铁峰府发〔2024〕56号）",  # a document number
+    "制定2024年突发环境事件风险隐患排查整治工作方案",  # the year names the document being made
+    "编制2024—2026年安全生产专项规划",  # the same, a period
 ]
 
 
