@@ -89,11 +89,11 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
         grid.scroll_into_view_if_needed()
         time.sleep(1)
         box = grid.bounding_box()
-        # the editor's columns have fixed widths: 条款 75, 任务内容 400, 是否任务 75, 行动类别 75, then 牵头单位 200 px;
+        # the editor's columns have fixed widths: 条款 75, 任务内容 400, 是否任务 95, 行动类别 200, then 牵头单位 200 px;
         # the third row is the first task of the sample plan
         editor = page.locator("textarea.gdg-input")
         for _ in range(5):  # a busy machine may swallow the first click: select the cell until its editor opens
-            page.mouse.move(box["x"] + 75 + 400 + 75 + 75 + 100, box["y"] + 35 + 2 * 35 + 17)
+            page.mouse.move(box["x"] + 75 + 400 + 95 + 200 + 100, box["y"] + 35 + 2 * 35 + 17)
             page.mouse.down()
             page.mouse.up()
             time.sleep(0.7)
