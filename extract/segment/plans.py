@@ -204,7 +204,7 @@ def _inner_title(notice: str) -> str:
     m = re.search(r"《(.+)》", notice)
     if m:
         return m.group(1)
-    m = re.search(r"关于(印发|转发|下发)(.+?)的(通知|决定)", notice)
+    m = _R["notice_inner_title"].search(notice)
     return m.group(2) if m else notice
 
 
@@ -225,7 +225,7 @@ def _page_metadata(paras: list[Para]) -> dict:
     meta: dict = {}
     for idx, p in enumerate(paras):
         t = p.text
-        m = re.search(r"发布日期\s*[:：]?\s*(\d{4})-(\d{2})-(\d{2})", t)
+        m = _R["page_published"].search(t)
         if m and "date" not in meta:
             meta["date"] = "-".join(m.groups())
         if t.startswith("发布单位") and "issuer" not in meta:
@@ -234,7 +234,7 @@ def _page_metadata(paras: list[Para]) -> dict:
                 rest = paras[idx + 1].text
             if rest:
                 meta["issuer"] = rest
-        m = re.match(r"^(.+?)\s+(\d{4})年(\d{1,2})月(\d{1,2})日\s*印发$", t)
+        m = _R["colophon_issuer"].match(t)
         if m and "issuer" not in meta:
             meta["issuer"] = m.group(1).strip()
     return meta
