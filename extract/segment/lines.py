@@ -5,7 +5,6 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .. import webpage
 from ..model import Block, Table
 from ..rules import compiled
 from ..rules.markers import match_marker
@@ -27,8 +26,6 @@ NOTICE = _R["notice"]
 _NOTICE_START = _R["notice_start"]
 ORGAN_LINE = _R["organ_line"]
 ORG_END = _R["org_end"]
-_WEB_CHROME = _R["web_chrome"]
-_FILE_LINE = _R["file_line"]
 CITE = _R["cite"]
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -41,10 +38,6 @@ def clean_line(text: str) -> str:
 def is_bodylike(text: str) -> bool:
     """A sentence-bearing paragraph rather than a title, a name or page chrome."""
     return len(_CJK.findall(text)) >= 12 and _SENTENCE_PUNCT.search(text) is not None
-
-
-def is_chrome(text: str) -> bool:
-    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text)) or webpage.is_chrome(text)
 
 
 def is_title_fragment(text: str) -> bool:

@@ -26,7 +26,6 @@ from .lines import (
     Para,
     flatten,
     is_bodylike,
-    is_chrome,
     is_plan_title,
     is_title_fragment,
     same_title,
@@ -131,7 +130,7 @@ def _classify(paras: list[Para]) -> None:
             p.role = "note"
         elif COLOPHON.search(t):
             p.role = "colophon"
-        elif is_chrome(t):
+        elif webpage.is_chrome(t):
             p.role = "chrome"
         elif ATTACH.match(t) and len(t) < 80:
             p.role = "attach"
