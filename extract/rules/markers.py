@@ -29,6 +29,8 @@ FORMS: tuple[MarkerForm, ...] = _forms()
 _GROUPS = "|".join(f"(?P<{f.name}>{f.pattern})" for f in FORMS)
 #: anchored at the start of a paragraph
 MARKER_RE = re.compile(rf"^(?:{_GROUPS})")
+#: the same forms at any position (pattern.match(text, pos)), for items written inline
+_MARKER_AT = re.compile(rf"(?:{_GROUPS})")
 RANK = {f.name: f.rank for f in FORMS}
 
 #: inline sub-items after sentence punctuation: "……。（1）……；（2）……"
@@ -37,14 +39,15 @@ INLINE_RE = re.compile(load(_FILE)["inline"]["pattern"])
 _STRIP = re.compile(r"[\s　、．.]+$")
 
 
-def match_marker(text: str) -> tuple[str, str, int] | None:
-    """Return (form name, normalized marker, length of the marker incl. trailing space) or None."""
-    m = MARKER_RE.match(text)
+def match_marker(text: str, pos: int = 0) -> tuple[str, str, int] | None:
+    """Return (form name, normalized marker, length of the marker incl. trailing space) of the marker that opens
+    `text` (or starts at `pos`), or None."""
+    m = _MARKER_AT.match(text, pos)
     if not m:
         return None
     name = m.lastgroup
     raw = m.group(0)
-    if name == "arabic" and len(text) == len(raw):
+    if name == "arabic" and m.end() == len(text):
         return None  # a bare number line is not an item
     return name, normalize(name, raw), len(raw)
 

@@ -131,7 +131,7 @@ def _inline_items(text: str, gap: re.Pattern, form: str, first: int, start: int)
     cuts: list[int] = []
     want = first
     for g in gap.finditer(text, start):
-        m = match_marker(text[g.end():])
+        m = match_marker(text, g.end())
         if m and m[0] == form and _number(m[1]) == want:
             cuts.append(g.end())
             want += 1
