@@ -86,7 +86,7 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     done = status["confirmed"] + status["rejected"]
     st.progress(done / status["total"] if status["total"] else 1.0,
                 text=f"已审 {done} / {status['total']}（自动接受 {status['auto']}，待复核 {status['suspect']}，"
-                     f"上级条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
+                     f"关联条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
 
     cov = reviewed_report(store, rid)["coverage"]
     m = st.columns(6)
