@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -83,7 +84,9 @@ def finish(clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
+@lru_cache(maxsize=4096)
 def id_part(marker: str) -> str:
+    """The id piece of a marker (（三） -> 3, 附件 -> a); cached: cn2an is slow and a plan repeats a few markers."""
     core = marker.strip("（）()第章节条")
     if core.isdigit():
         return core

@@ -111,10 +111,9 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = m.group(1)
 
 
-# after sentence punctuation, where the next item of a list written on the same line may start
-_ITEM_GAP = re.compile(r"(?<=[。；;])\s*")
-# and where the first sub-item may start: also after a colon (工作要求：1.……；2.……)
-_CHILD_GAP = re.compile(r"(?<=[。；;：:])\s*")
+# after sentence punctuation (or a colon), where an item of a list written on the same line may start: only before a
+# character a marker can open with, so the marker forms are tried at few places
+_GAP = re.compile(r"(?<=[。；;：:])\s*(?=[（(\d一二三四五六七八九十])")
 # forms split here; inline （1）（2） sub-items are split per clause by _split_inline, with their shared tail
 _SIBLING_FORMS = ("cn", "paren_cn", "paren_arabic", "arabic")
 _CHILD_FORMS = ("paren_cn", "arabic")
@@ -125,15 +124,14 @@ def _number(marker: str) -> int | None:
     return int(part) if part.isascii() and part.isdigit() else None
 
 
-def _inline_items(text: str, gap: re.Pattern, form: str, first: int, start: int) -> list[int]:
-    """Offsets of items first, first+1, … of `form` written inline after `gap`, in order (a list written without line
-    breaks, as a copied web page or a paragraph of several 要求 gives it)."""
+def _chain(found: list[tuple[int, str, int | None, bool]], form: str, first: int, colon: bool) -> list[int]:
+    """Offsets of items first, first+1, … of `form` among the inline markers found, in order; a sibling follows
+    sentence punctuation only, a first sub-item may also follow a colon (工作要求：1.……；2.……)."""
     cuts: list[int] = []
     want = first
-    for g in gap.finditer(text, start):
-        m = match_marker(text, g.end())
-        if m and m[0] == form and _number(m[1]) == want:
-            cuts.append(g.end())
+    for pos, f, n, after_colon in found:
+        if f == form and n == want and (colon or not after_colon):
+            cuts.append(pos)
             want += 1
     return cuts
 
@@ -159,14 +157,21 @@ def _sibling_split(p: Para) -> list[Para]:
     if not m:
         return [p]
     form, marker, length = m
+    found = []
+    for g in _GAP.finditer(p.text, length):
+        hit = match_marker(p.text, g.end())
+        if hit:
+            found.append((g.end(), hit[0], _number(hit[1]), p.text[g.start() - 1] in "：:"))
+    if not found:
+        return [p]
     n = _number(marker)
-    cuts = _inline_items(p.text, _ITEM_GAP, form, n + 1, length) if n is not None and form in _SIBLING_FORMS else []
+    cuts = _chain(found, form, n + 1, False) if n is not None and form in _SIBLING_FORMS else []
     if cuts:
         return [q for piece in _cut(p, cuts) for q in _sibling_split(piece)]
     for child in _CHILD_FORMS:
         if RANK[child] <= RANK[form]:
             continue
-        kids = _inline_items(p.text, _CHILD_GAP, child, 1, length)
+        kids = _chain(found, child, 1, True)
         # two sub-items at least, and no tail written once for all of them (（责任单位：…） stays with the item)
         if len(kids) >= 2 and not _R["shared_tail"].search(p.text):
             return [q for piece in _cut(p, kids) for q in _sibling_split(piece)]
