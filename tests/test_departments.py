@@ -6,6 +6,7 @@ import yaml
 
 from conftest import ROOT
 from extract.extractors.departments import extract, normalize_name
+from extract.extractors.departments.names import patterns
 
 CASES = [
     ("（责任单位：区应急管理厅、区自然资源厅）", [("区应急管理厅", "responsible"), ("区自然资源厅", "responsible")]),
@@ -195,6 +196,30 @@ def test_offsets_point_into_text():
                                        ("区应急管理厅", "区应急管理厅")])
 def test_normalized_name(name, norm):
     assert normalize_name(name) == norm
+
+
+# --- the patterns of departments.yaml: every example is found, no trap is ------------------------------------
+
+_PATTERNS = yaml.safe_load((ROOT / "extract" / "rules" / "departments.yaml").read_text(encoding="utf-8"))["patterns"]
+
+
+def test_every_pattern_is_named_once_and_has_examples():
+    names = [p["name"] for p in _PATTERNS]
+    assert len(names) == len(set(names))
+    assert all(p.get("examples") for p in _PATTERNS), [p["name"] for p in _PATTERNS if not p.get("examples")]
+    assert set(vars(patterns())) == set(names)
+
+
+@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS for e in p["examples"]])
+def test_pattern_finds_its_example(name, example):
+    m = getattr(patterns(), name).search(example)
+    assert m and m.group(), (name, example)
+
+
+@pytest.mark.parametrize("name,trap", [(p["name"], t) for p in _PATTERNS for t in p.get("traps", [])])
+def test_pattern_misses_its_trap(name, trap):
+    m = getattr(patterns(), name).search(trap)
+    assert not (m and m.group()), (name, trap, m and m.group())
 
 
 def test_rules_data_examples():

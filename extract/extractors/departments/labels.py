@@ -1,0 +1,95 @@
+"""Labelled roles: 责任单位：… / 牵头股室：… blocks and their role marks, the role phrases 由…牵头 / …配合 / X为牵头单位 /
+由…负责, and a heading that names whose duties the items under it are."""
+from __future__ import annotations
+
+from ...model import Department
+from .names import clean, is_actor, is_fragment, normalize_name, patterns, rules, split_names
+
+_STOP = set("；;。\n")
+ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
+                "责任": "responsible"}
+
+
+def label_blocks(text: str):
+    """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks."""
+    r = rules()
+    label_re = r["_label_re"]
+    for m in label_re.finditer(text):
+        role = r["_label_role"][m.group(1) or m.group(2)]
+        i = m.end()
+        depth = 0
+        j = i
+        while j < len(text):
+            ch = text[j]
+            if ch in "（(":
+                depth += 1
+            elif ch in "）)":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch in _STOP and depth == 0:
+                break
+            nxt = label_re.match(text, j)
+            if nxt and j > i and depth == 0:
+                break
+            j += 1
+        block = text[i:j].rstrip("，,、 ")
+        yield role, block, i, m.start()
+
+
+def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int]]]:
+    """(name, position, role) of the actors a label block or a role phrase names, and the spans these cover (the
+    subject rules leave them alone)."""
+    p, r = patterns(), rules()
+    found: list[tuple[str, int, str]] = []
+    covered: list[tuple[int, int]] = []
+    for role, block, off, label_at in label_blocks(text):
+        covered.append((label_at, off + len(block)))
+        for name, pos in split_names(block, off, check=False):
+            if p.time_word.search(name) or is_fragment(name) or name in r["_label_role"]:
+                continue
+            mark = p.role_mark.search(name)
+            if mark and len(name) > mark.end() - mark.start() + 1:
+                found.append((name[: mark.start()], pos, ROLE_OF_MARK[mark.group(1)]))
+                continue
+            found.append((name, pos, role))
+
+    def inside(pos: int) -> bool:
+        return any(a <= pos < b for a, b in covered)
+
+    for m in p.as_role.finditer(text):
+        if inside(m.start(1)):
+            continue
+        role = ROLE_OF_MARK[m.group(2)]
+        names = split_names(m.group(1), m.start(1), check=True)
+        found += [(name, pos, role) for name, pos in names]
+        if names:
+            covered.append((m.start(1), m.end()))
+    for rx, role in ((p.lead, "lead"), (p.support, "support"), (p.by, "responsible")):
+        for m in rx.finditer(text):
+            if inside(m.start(1)):
+                continue
+            group, at = m.group(1), m.start(1)
+            if rx is p.support:
+                # 由镇应急办负责、镇派出所配合: the support list starts after the responsible part
+                cut = max((k.end() for k in p.done_part.finditer(group)), default=0)
+                group, at = group[cut:], at + cut
+            names = split_names(group, at, check=True)
+            for name, pos in names:
+                found.append((name, pos, role))
+            if names:
+                covered.append((at - 1, m.end()))
+    return found, covered
+
+
+def from_heading(heading: str) -> list[Department]:
+    """The actor a clause's nearest heading names as holding the duties listed under it (responsible), as a table's
+    责任 column does for its rows. The span has no place in the clause text (start == end == 0)."""
+    last = heading.rsplit(" / ", 1)[-1].strip() if heading else ""
+    m = patterns().duties_heading.match(last)
+    if not m:
+        return []
+    name = clean(m.group(1))
+    if not is_actor(name):
+        return []
+    return [Department(name, name=normalize_name(name), role="responsible", origin="heading")]
