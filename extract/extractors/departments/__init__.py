@@ -15,6 +15,10 @@ def extract(text: str) -> list[Department]:
     label blocks of the row text (segment writes them so)."""
     found, covered = labelled(text)
     found += subjects(text, covered)
+    # a unit that leads the task does not also support it (牵头股室：执法大队；配合股室：执法大队)
+    leads = [normalize_name(name) for name, _, role in found if role == "lead"]
+    if leads:
+        found = [f for f in found if f[2] != "support" or not any(same_actor(normalize_name(f[0]), n) for n in leads)]
     spans: list[Department] = []
     kept: list[tuple[str, str]] = []
     for name, pos, role in sorted(found, key=lambda x: x[1]):

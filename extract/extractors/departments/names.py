@@ -13,6 +13,10 @@ RULES_FILE = Path(__file__).resolve().parent.parent.parent / "rules" / "departme
 _SPLIT_OR_BRACKET = re.compile(r"[、，,；;/（()）]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+_CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
+_POST_MODIFIER = re.compile(r"(?:主要|分管|实际)$")  # 管理单位(主要)负责人: the unit of a post
+# a level of government (自治区、各地(市)文化和旅游部门: 自治区 is the level of the department, not a sector)
+_LEVEL = re.compile(r"^(?:全?(?:自治区|省|地区|地市|市|州|盟|县|区|旗|乡|镇|街道|村)(?:级|直|属)?|(?:省|市|县|区)(?:级|直|属))$")
 _BARE = {"系统", "场所", "平台", "机制", "体系"}
 
 
@@ -37,7 +41,7 @@ def rules() -> dict:
     # tuples for str.endswith, made once (building them per call cost more than the test)
     data["_list_tails_t"] = tuple(t for t in data["_tails"] if t != "等")
     data["_tails_t"] = tuple(data["_tails"])
-    for key in ("not_actor_endings", "actor_endings", "person_suffixes", "shared_heads"):
+    for key in ("not_actor_endings", "actor_endings", "person_suffixes", "shared_heads", "sector_heads"):
         data[f"_{key}_t"] = tuple(data[key])
     data["_prefix_re"] = re.compile("^(" + "|".join(re.escape(p) for p in data["name_prefixes"]) + ")+")
     admin = next(p["pattern"] for p in data["patterns"] if p["name"] == "admin_unit")
@@ -67,6 +71,8 @@ def is_fragment(name: str) -> bool:
         return True
     if re.fullmatch(r"[（(][^()（）]*[)）]", name):
         return True
+    if name.count("“") > name.count("”"):
+        return True  # 采取“文博单位常态自查、…相关部门: a quotation opened and not closed (“五职”矿长 lost its “ to cleaning)
     return bool(patterns().fragment.search(name))
 
 
@@ -101,8 +107,36 @@ def same_actor(a: str, b: str) -> bool:
     if short not in long_:
         return False
     r = rules()
+    if long_.startswith(short) and is_actor(long_[len(short):]):
+        return False  # 领导小组 / 领导小组办公室, 县应急局 / 县应急局综合股: a unit and a unit inside it
     return not (long_.endswith(r["_person_suffixes_t"]) and not short.endswith(r["_person_suffixes_t"])) \
         and short not in r["actor_suffixes"]
+
+
+def is_sector(name: str) -> bool:
+    """A short word naming a sector (住建, 城管, 纪检, 安全 in 各级住建、城管部门): 2-4 characters with no name's shape."""
+    core = normalize_name(name)
+    return 2 <= len(core) <= 4 and bool(_CJK_ONLY.fullmatch(core)) and not is_actor(name) \
+        and not _LEVEL.match(core) and not patterns().admin_unit.match(name) \
+        and not patterns().not_a_name.search(core) and not patterns().not_actor_start.match(core) \
+        and not rules()["_object_re"].match(core)
+
+
+def _two_names(text: str, conj: re.Match, left: str, right: str) -> bool:
+    """Whether a 和/及/与/或 (or a dash, a space) between `left` and `right` joins two names: both sides are names
+    (住房和城乡建设厅 stays whole), and a post after the second of two alternative units is not shared by both
+    (生产经营单位或管理单位主要负责人 is one name); or a sector before a department (各级住建和城管部门), unless the two
+    form an official name (住房和城乡建设部门)."""
+    r = rules()
+    if is_actor(left) and is_actor(right):
+        # 或 offers alternatives of one kind: the post is theirs both; 各级文物部门和文物博物馆单位主要负责人 are two
+        post = next((x for x in r["person_suffixes"] if right.endswith(x)), None) if conj.group() == "或" else None
+        unit = _POST_MODIFIER.sub("", right[: -len(post)]) if post else ""
+        return not (unit and not left.endswith(r["_person_suffixes_t"]) and is_actor(unit))
+    if conj.group() in ("和", "及", "与") and right.endswith(r["_sector_heads_t"]) and is_actor(right) \
+            and is_sector(left):
+        return not any(text.startswith(j, conj.start() - j.index("和")) for j in r["joined_sectors"] if "和" in j)
+    return False
 
 
 @lru_cache(maxsize=8192)
@@ -177,7 +211,7 @@ def _split_names_at0(text: str, check: bool) -> tuple[tuple[str, int], ...]:
     for s, e in pieces:
         cut = s
         for m in conj.finditer(text, s, e):
-            if is_actor(clean(text[cut:m.start()])) and is_actor(clean(text[m.end():e])):
+            if _two_names(text, m, clean(text[cut:m.start()]), clean(text[m.end():e])):
                 refined.append((cut, m.start()))
                 cut = m.end()
         refined.append((cut, e))
@@ -213,7 +247,13 @@ def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
         # 各乡镇（街道）、县级有关部门: a name opened by its own level (县级/市直/各级) shares no head with the items before
         shares = pending and not admin and not p.own_level.match(name) and (name.endswith(r["_shared_heads_t"])
                                             or all(p.admin_unit.match(clean(text[a:b])) for a, b in pending))
-        if shares and is_actor(clean(text[pending[0][0]:e])):
+        if shares and name.endswith(r["_sector_heads_t"]) and all(is_sector(clean(text[a:b])) for a, b in pending):
+            out += [(a, b, True) for a, b in pending]  # 各级住建、城管部门: each sector names a department
+            out.append((s, e, False))
+            pending = []
+        elif name in r["actor_suffixes"] and not pending and out and clean(text[out[-1][0]:out[-1][1]]).startswith("各"):
+            out[-1] = (out[-1][0], e, True)  # 各单位、部门: a bare head shares the 各 of the name before it
+        elif shares and is_actor(clean(text[pending[0][0]:e])):
             out.append((pending[0][0], e, True))  # 各地(市)、县(区)林草局 / 特种设备生产、使用单位
             pending = []
         elif is_actor(name) and not admin:

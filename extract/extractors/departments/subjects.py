@@ -98,6 +98,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
     prev_names: list[tuple[str, int]] = []
     objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
     author = False
+    listed = False  # inside a list of parties supervised by a verb in the middle of the sentence
     duty_brackets = [m.span() for m in p.duty_bracket.finditer(text)]
     depth = _Depth(text)
     for seg in _SEGMENT.finditer(text):
@@ -111,6 +112,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             stripped = stripped[1:].rstrip(")）")
         if opens_sentence:
             supervised = _supervises(stripped)
+            listed = False
             objects = []
             found_end = _SENTENCE_END_RE.search(text, base)
             end = found_end.start() if found_end else len(text)
@@ -146,6 +148,12 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         if p.governing.match(body):
             supervised = True  # ……，确保所有车辆车况良好，所有司乘人员严格遵守……: the rest of the sentence is governed
         mm = _head(body)
+        if listed and not (mm and _names_cover(body[: mm.start()])):
+            listed = False  # a segment without a subject of its own ends the list of supervised parties
+        if not opens_sentence and not supervised and _supervises(body):
+            # ……，推动X每年至少……，Y至少每半年……，Z至少每季度……: parties listed after a supervising verb inside the
+            # sentence, each with its own frequency, are supervised as X is
+            listed = True
         if (not mm or not _names_cover(body[: mm.start()])) and opens_sentence and not supervised:
             # "各电信企业抓安全要……" / "2024年底前各级X部门依托现有渠道……": a 各… name opening the sentence,
             # followed by a predicate the verb list does not know
@@ -165,7 +173,8 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         modal = mm.group(1)
         strong = modal in _STRONG
         start = base + lead + skip
-        if r["_object_re"].match(subject):
+        object_phrase = bool(r["_object_re"].match(subject))
+        if object_phrase:
             if not strong:
                 if supervised and opens_sentence:  # 推动X在……，要……: keep X for a later 要
                     obj = r["_object_re"].sub("", subject, count=1)
@@ -174,7 +183,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             obj = r["_object_re"].sub("", subject, count=1)
             start += len(subject) - len(obj)
             subject = obj
-        elif supervised and not opens_sentence and not strong:
+        elif (supervised or listed) and not opens_sentence and not strong:
             continue  # 督促工贸企业……，主要负责人每季度……: the supervised party
         subject = p.trailing.sub("", subject)
         if modal == "负责" and subject.endswith("主要"):
@@ -182,6 +191,11 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         if any(a <= start < b for a, b in covered):
             continue
         names = split_names(subject, start, check=True)
+        if not names and strong and not object_phrase and "的" in subject \
+                and is_actor(subject[subject.rindex("的") + 1:]):
+            # 以中石油和中石化为代表的中央油气储存企业要……: the name after its modifier
+            cut = subject.rindex("的") + 1
+            names, subject = [(subject[cut:], start + cut)], subject[cut:]
         if names and len("".join(n for n, _ in names)) >= len(subject) * 0.6:
             role = _subject_role(body, mm)
             for name, q in names:
