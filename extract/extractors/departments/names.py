@@ -2,6 +2,7 @@
 name out of its phrase, and splitting a list of names."""
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,7 @@ def rules() -> dict:
     data["_label_re"] = re.compile(r"(?:(" + alt + r")\s*[：:]|[【\[](" + alt + r")[】\]]\s*[：:]?)\s*")
     data["_label_role"] = label_role
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
+    data["_suffixes_t"] = tuple(suffixes)
     data["_suffix_any_re"] = re.compile("(?=(" + "|".join(re.escape(s) for s in suffixes) + "))")
     # 经 of 经济运行科, 从 of 从业人员 open a name, not an object phrase
     data["_object_re"] = re.compile("^(?!" + "|".join(re.escape(w) for w in data["object_verb_exceptions"]) + ")("
@@ -81,7 +83,10 @@ def is_actor(name: str) -> bool:
     """A name with the shape of an organization or a post: an actor suffix (or a level of government), and none of
     the grammar of a clause."""
     r, p = rules(), patterns()
-    if len(name) < 2 or len(name) > 40 or not _CJK.search(name):
+    if len(name) < 2 or len(name) > 40:
+        return False
+    # the shape first: most phrases asked about end in no organization word, and this test is the cheapest
+    if not (ends_like_unit(name) or p.admin_unit.match(name)) or not _CJK.search(name):
         return False
     if name in _BARE or is_fragment(name):
         return False  # "系统" / "场所" alone names no one
@@ -94,7 +99,29 @@ def is_actor(name: str) -> bool:
     if (name.endswith(r["_not_actor_endings_t"]) and not name.endswith(r["_actor_endings_t"])) \
             or p.not_actor_start.match(name) or p.not_actor_inside.search(name):
         return False
-    return bool(r["_suffix_re"].search(p.trail_bracket.sub("", name)) or p.admin_unit.match(name))
+    return True
+
+
+# the last characters a level of government can end with (admin_unit: 各乡镇, 相关地市, 各街道, 各县（区）)
+_LEVEL_END = frozenset("地县市区乡镇州道)）")
+
+
+def may_hold_names(text: str, share: float, length: int) -> bool:
+    """A cheap necessary test for split_names(text, check=True) to return names whose lengths add up to `share` of
+    `length`: names do not overlap, so the last of them ends at or after that share, and every name ends in an
+    organization word, a bracket or a level of government. Most phrases of a clause fail it at once."""
+    suffixes = rules()["_suffixes_t"]
+    for pos in range(len(text), max(1, math.ceil(share * length)) - 1, -1):
+        if text[pos - 1] in _LEVEL_END or text.endswith(suffixes, 0, pos):
+            return True
+    return False
+
+
+def ends_like_unit(name: str) -> bool:
+    """The name ends in an organization word (actor_suffixes), a bracket after it allowed: 各村（社区）."""
+    if name[-1:] in (")", "）"):
+        name = patterns().trail_bracket.sub("", name)
+    return name.endswith(rules()["_suffixes_t"])
 
 
 def same_actor(a: str, b: str) -> bool:

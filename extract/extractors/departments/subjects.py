@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from .labels import ROLE_OF_MARK
-from .names import clean, is_actor, patterns, rules, split_names
+from .names import clean, ends_like_unit, is_actor, may_hold_names, patterns, rules, split_names
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
@@ -23,8 +23,9 @@ def _is_subject(phrase: str) -> bool:
     phrase = rules()["_object_re"].sub("", phrase, count=1)  # 推动各级生态环境部门在……: the caller weighs the verb
     if is_actor(phrase):
         return True
-    names = split_names(phrase, 0, check=True) if len(phrase) <= 40 else []
-    return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * len(_LIST_JOINERS.sub("", phrase))
+    share = len(_LIST_JOINERS.sub("", phrase))
+    names = split_names(phrase, 0, check=True) if len(phrase) <= 40 and may_hold_names(phrase, 0.9, share) else []
+    return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * share
 
 
 def _head(body: str):
@@ -125,9 +126,10 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         # "灾害严重矿井、发生较大及以上事故的矿山，必须……": a segment that is only a list of names, followed by
         # a segment that opens with a modal; or "各级商务部门，结合本地实际……" opening a sentence
         is_label = stripped in r["_label_role"] or any(a <= base < b for a, b in covered)
+        share = len(stripped) - stripped.count("、")
         only = split_names(stripped, base + len(s) - len(s.lstrip()), check=True) \
-            if len(stripped) <= 40 and not is_label else []
-        is_list = bool(only) and len("".join(n for n, _ in only)) >= 0.9 * len(stripped.replace("、", ""))
+            if len(stripped) <= 40 and not is_label and may_hold_names(stripped, 0.9, share) else []
+        is_list = bool(only) and len("".join(n for n, _ in only)) >= 0.9 * share
         if prev_names and p.subject_modal.match(stripped) and not supervised:
             yield from ((n, q, "responsible") for n, q in prev_names)
         if objects and p.bare_modal.match(stripped):
@@ -208,6 +210,8 @@ def subjects(text: str, covered: list[tuple[int, int]]):
 
 def _names_cover(subject: str) -> bool:
     subject = patterns().trailing.sub("", rules()["_object_re"].sub("", subject, count=1))
+    if not may_hold_names(subject, 0.6, len(subject)):
+        return False
     names = split_names(subject, 0, check=True)
     return bool(names) and len("".join(n for n, _ in names)) >= len(subject) * 0.6
 
@@ -238,7 +242,7 @@ def _post_clauses(body: str, after: int, offset: int):
     for m in re.finditer("、", body[after:]):
         chunk = body[prev: after + m.start()]
         prev = after + m.end()
-        if r["_suffix_re"].search(p.trail_bracket.sub("", chunk)):
+        if ends_like_unit(chunk):
             continue  # inside a list of names: 推动经营单位、公共文化单位主要负责人……
         rest = body[prev:]
         head = _head(rest)
