@@ -6,6 +6,12 @@ from ...model import Department
 from .names import clean, is_actor, is_fragment, normalize_name, patterns, rules, split_names
 
 _STOP = set("；;。\n")
+# The keyword each role phrase needs (a cheap `in` test before the pattern runs over the clause: each pattern tries a
+# lazy name of up to 40 characters at every position, and most clauses hold none of these words).
+_KEYWORDS = (("as_role", ("为",), "responsible"), ("lead", ("牵头",), "lead"),
+             ("support", ("配合", "协助", "参与"), "support"), ("by", ("由",), "responsible"))
+# a label block needs a colon or a bracket after its label word
+_LABEL_MARKS = ("：", ":", "【", "[")
 ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
                 "责任": "responsible"}
 
@@ -43,7 +49,7 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
     p, r = patterns(), rules()
     found: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
-    for role, block, off, label_at in label_blocks(text):
+    for role, block, off, label_at in label_blocks(text) if any(k in text for k in _LABEL_MARKS) else ():
         covered.append((label_at, off + len(block)))
         for name, pos in split_names(block, off, check=False):
             if p.time_word.search(name) or is_fragment(name) or name in r["_label_role"]:
@@ -57,19 +63,21 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in covered)
 
-    for m in p.as_role.finditer(text):
-        if inside(m.start(1)):
+    for name, words, role in _KEYWORDS:
+        if not any(w in text for w in words):
             continue
-        role = ROLE_OF_MARK[m.group(2)]
-        names = split_names(m.group(1), m.start(1), check=True)
-        found += [(name, pos, role) for name, pos in names]
-        if names:
-            covered.append((m.start(1), m.end()))
-    for rx, role in ((p.lead, "lead"), (p.support, "support"), (p.by, "responsible")):
+        rx = getattr(p, name)
         for m in rx.finditer(text):
             if inside(m.start(1)):
                 continue
             group, at = m.group(1), m.start(1)
+            if rx is p.as_role:
+                # 县应急局为牵头单位，县公安局、县交通局为配合单位
+                names = split_names(group, at, check=True)
+                found += [(n, q, ROLE_OF_MARK[m.group(2)]) for n, q in names]
+                if names:
+                    covered.append((at, m.end()))
+                continue
             if rx is p.support:
                 # 由镇应急办负责、镇派出所配合: the support list starts after the responsible part
                 cut = max((k.end() for k in p.done_part.finditer(group)), default=0)

@@ -35,6 +35,12 @@ def rules() -> dict:
     data["_label_role"] = label_role
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
     data["_suffixes_t"] = tuple(suffixes)
+    # the suffixes by their last character: a name's last character picks the few it can end with (an endswith over
+    # all of them tries every one)
+    by_last: dict[str, list[str]] = {}
+    for x in suffixes:
+        by_last.setdefault(x[-1], []).append(x)
+    data["_suffixes_by_last"] = {ch: tuple(xs) for ch, xs in by_last.items()}
     data["_suffix_any_re"] = re.compile("(?=(" + "|".join(re.escape(s) for s in suffixes) + "))")
     # 经 of 经济运行科, 从 of 从业人员 open a name, not an object phrase
     data["_object_re"] = re.compile("^(?!" + "|".join(re.escape(w) for w in data["object_verb_exceptions"]) + ")("
@@ -110,9 +116,10 @@ def may_hold_names(text: str, share: float, length: int) -> bool:
     """A cheap necessary test for split_names(text, check=True) to return names whose lengths add up to `share` of
     `length`: names do not overlap, so the last of them ends at or after that share, and every name ends in an
     organization word, a bracket or a level of government. Most phrases of a clause fail it at once."""
-    suffixes = rules()["_suffixes_t"]
+    by_last = rules()["_suffixes_by_last"]
     for pos in range(len(text), max(1, math.ceil(share * length)) - 1, -1):
-        if text[pos - 1] in _LEVEL_END or text.endswith(suffixes, 0, pos):
+        ch = text[pos - 1]
+        if ch in _LEVEL_END or ch in by_last and text.endswith(by_last[ch], 0, pos):
             return True
     return False
 
@@ -121,7 +128,8 @@ def ends_like_unit(name: str) -> bool:
     """The name ends in an organization word (actor_suffixes), a bracket after it allowed: 各村（社区）."""
     if name[-1:] in (")", "）"):
         name = patterns().trail_bracket.sub("", name)
-    return name.endswith(rules()["_suffixes_t"])
+    suffixes = rules()["_suffixes_by_last"].get(name[-1:])
+    return suffixes is not None and name.endswith(suffixes)
 
 
 def same_actor(a: str, b: str) -> bool:
