@@ -41,6 +41,9 @@ def rules() -> dict:
     for x in suffixes:
         by_last.setdefault(x[-1], []).append(x)
     data["_suffixes_by_last"] = {ch: tuple(xs) for ch, xs in by_last.items()}
+    # some organization word or level of government occurs: a phrase without one holds no name (one C-level search;
+    # the words as a trie, so that the engine tries the few that share a first character)
+    data["_name_hint_re"] = re.compile(_trie(suffixes) + "|" + _LEVEL_HINT)
     data["_suffix_any_re"] = re.compile("(?=(" + "|".join(re.escape(s) for s in suffixes) + "))")
     # 经 of 经济运行科, 从 of 从业人员 open a name, not an object phrase
     data["_object_re"] = re.compile("^(?!" + "|".join(re.escape(w) for w in data["object_verb_exceptions"]) + ")("
@@ -56,6 +59,34 @@ def rules() -> dict:
     # the Chinese characters of the level-of-government pattern: a name it matches holds at least one of them
     data["_admin_chars_re"] = re.compile("[" + "".join(sorted({ch for ch in admin if "\u4e00" <= ch <= "\u9fff"})) + "]")
     return data
+
+
+# a level of government long enough to be a name (admin_unit: 各县, 相关地市, 乡镇, 街道, 县（区）, 区县)
+_LEVEL_HINT = "(?:各|全区|全县|全市|全省|相关|有关)[地县市区乡镇街州]|乡镇|街道|[地县市区乡镇州][（(县区市]"
+
+
+def _trie(words: list[str]) -> str:
+    """One regex alternation of `words` nested by their common prefixes."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        group = "(?:" + "|".join(alts) + ")"
+        return group + "?" if "" in node else group
+
+    return emit(root)
+
+
+def has_name_hint(text: str) -> bool:
+    """Some organization word or level of government occurs in text: without one, no name can be found in it."""
+    return rules()["_name_hint_re"].search(text) is not None
 
 
 @lru_cache(maxsize=1)
@@ -122,6 +153,14 @@ def may_hold_names(text: str, share: float, length: int) -> bool:
         if ch in _LEVEL_END or ch in by_last and text.endswith(by_last[ch], 0, pos):
             return True
     return False
+
+
+def unit_end_at(text: str, pos: int) -> bool:
+    """A name could end at `pos` of `text`: the character before it closes an organization word, a level of government
+    or a bracket. (A cheap filter before is_actor; every name is_actor accepts ends so.)"""
+    ch = text[pos - 1]
+    by_last = rules()["_suffixes_by_last"]
+    return ch in _LEVEL_END or ch in by_last and text.endswith(by_last[ch], 0, pos)
 
 
 def ends_like_unit(name: str) -> bool:

@@ -6,7 +6,8 @@ import re
 from bisect import bisect_right
 
 from .labels import ROLE_OF_MARK
-from .names import clean, ends_like_unit, is_actor, may_hold_names, patterns, rules, split_names
+from .names import (clean, ends_like_unit, has_name_hint, is_actor, may_hold_names, patterns, rules, split_names,
+                    unit_end_at)
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
@@ -14,6 +15,7 @@ _SENTENCE_END = set("。；;！!？?\n")
 _SENTENCE_END_RE = re.compile("[。；;！!？?\n]")
 _LIST_JOINERS = re.compile(r"[、，,和及与或]")
 _BRACKET = re.compile(r"[（()）]")
+_GOVERNING_HINT = re.compile("确保|保证|做到")  # the words of the `governing` pattern
 _STRONG = ("要", "应", "须", "必须", "应当")
 _NOT_AFTER_NAME = set("的和及与、，,或等之（(“\"")
 
@@ -37,12 +39,22 @@ def _head(body: str):
     mm = p.subject_modal.search(body, 0, 32)
     if mm and mm.start() < 2:
         mm = None
+    first_end = _first_unit_end(body, 28)  # a verb before the first place a name can end has no subject
     for vm in p.subject_verb.finditer(body, 2, 28):
         if mm and vm.start() >= mm.start():
             break
+        if vm.start() < first_end:
+            continue
         if _is_subject(body[: vm.start()]):
             return vm
     return mm
+
+
+def _first_unit_end(body: str, limit: int) -> int:
+    """A position no name opening `body` can end before: one past the first organization word or level (up to
+    `limit`), or past `limit` when there is none."""
+    m = rules()["_name_hint_re"].search(body, 0, limit)
+    return m.start() + 1 if m else limit + 1
 
 
 def _subject_role(body: str, head) -> str:
@@ -89,7 +101,8 @@ def _supervises(sentence: str) -> bool:
     rest = sentence
     while (m := opener.match(rest)) is not None:  # 督促指导…
         rest = rest[m.end():]
-    return any(is_actor(clean(rest[:k])) for k in range(2, min(len(rest), 30) + 1))
+    # a name cleaned out of rest[:k] ends where an organization word, a level or a bracket ends: only those k are asked
+    return any(is_actor(clean(rest[:k])) for k in range(2, min(len(rest), 30) + 1) if unit_end_at(rest, k))
 
 
 def subjects(text: str, covered: list[tuple[int, int]]):
@@ -111,14 +124,17 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             # （区应急管理厅、区公安厅按职责分工负责）: a bracket around the segment (or closed after it)
             s = s.replace(stripped[0], " ", 1)
             stripped = stripped[1:].rstrip(")）")
+        hint = has_name_hint(s)
         if opens_sentence:
-            supervised = _supervises(stripped)
+            supervised = hint and _supervises(stripped)
             listed = False
             objects = []
             found_end = _SENTENCE_END_RE.search(text, base)
             end = found_end.start() if found_end else len(text)
             # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
             author = bool(p.author_sentence.search(text, base, end))
+        if not (hint or prev_names or objects or listed) and not _GOVERNING_HINT.search(s):
+            continue  # no name can be found here, and nothing before waits for this segment
         if author or (depth.at(base) > 0 and not any(a <= base < b for a, b in duty_brackets)):
             # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……); a parenthesis that
             # assigns the work is read: （省应急厅牵头，各设区市应急管理局按职责分工负责）
