@@ -217,6 +217,12 @@ def test_pattern_finds_its_example(name, example):
     assert m and m.group(), (name, example)
 
 
+@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS if p.get("keywords") for e in p["examples"]])
+def test_a_pattern_with_keywords_holds_one_in_every_example(name, example):
+    keywords = next(p["keywords"] for p in _PATTERNS if p["name"] == name)
+    assert any(k in example for k in keywords), (name, example)
+
+
 @pytest.mark.parametrize("name,trap", [(p["name"], t) for p in _PATTERNS for t in p.get("traps", [])])
 def test_pattern_misses_its_trap(name, trap):
     m = getattr(patterns(), name).search(trap)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from ...model import Department
-from .names import clean, is_actor, is_fragment, normalize_name, patterns, rules, split_names
+from .names import clean, is_actor, is_fragment, normalize_name, pattern_keywords, patterns, rules, split_names
 
-_STOP = set("；;。\n")
-# The keyword each role phrase needs (a cheap `in` test before the pattern runs over the clause: each pattern tries a
-# lazy name of up to 40 characters at every position, and most clauses hold none of these words).
-_KEYWORDS = (("as_role", ("为",), "responsible"), ("lead", ("牵头",), "lead"),
-             ("support", ("配合", "协助", "参与"), "support"), ("by", ("由",), "responsible"))
+# The role phrases in the order they are read, with the role they give (as_role's comes from its match). Each runs
+# only on a clause holding one of its keywords (departments.yaml): the pattern tries a lazy name of up to 40
+# characters at every position, and most clauses hold none of these words.
+_PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
 # a label block needs a colon or a bracket after its label word
 _LABEL_MARKS = ("：", ":", "【", "[")
 ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
@@ -17,28 +16,26 @@ ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参
 
 
 def label_blocks(text: str):
-    """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks."""
+    """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks. A block runs to
+    a sentence stop, a bracket it did not open, or the next label, each outside brackets."""
     r = rules()
-    label_re = r["_label_re"]
+    label_re, events = r["_label_re"], r["_label_event_re"]
     for m in label_re.finditer(text):
         role = r["_label_role"][m.group(1) or m.group(2)]
         i = m.end()
         depth = 0
-        j = i
-        while j < len(text):
-            ch = text[j]
-            if ch in "（(":
+        j = len(text)
+        for e in events.finditer(text, i):
+            if e.group(1):
                 depth += 1
-            elif ch in "）)":
+            elif e.group(2):
                 if depth == 0:
+                    j = e.start()
                     break
                 depth -= 1
-            elif ch in _STOP and depth == 0:
+            elif depth == 0 and (e.group(3) or e.start() > i):
+                j = e.start()
                 break
-            nxt = label_re.match(text, j)
-            if nxt and j > i and depth == 0:
-                break
-            j += 1
         block = text[i:j].rstrip("，,、 ")
         yield role, block, i, m.start()
 
@@ -63,8 +60,9 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in covered)
 
-    for name, words, role in _KEYWORDS:
-        if not any(w in text for w in words):
+    keywords = pattern_keywords()
+    for name, role in _PHRASES:
+        if not any(w in text for w in keywords[name]):
             continue
         rx = getattr(p, name)
         for m in rx.finditer(text):

@@ -33,6 +33,8 @@ def rules() -> dict:
     # 责任单位：… / 【责任单位】… / [牵头单位]…
     data["_label_re"] = re.compile(r"(?:(" + alt + r")\s*[：:]|[【\[](" + alt + r")[】\]]\s*[：:]?)\s*")
     data["_label_role"] = label_role
+    # what can end a label block, found by one scan from its start: a bracket, a sentence stop, the next label
+    data["_label_event_re"] = re.compile(r"([（(])|([)）])|([；;。\n])|" + data["_label_re"].pattern)
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
     data["_suffixes_t"] = tuple(suffixes)
     # the suffixes by their last character: a name's last character picks the few it can end with (an endswith over
@@ -95,6 +97,12 @@ def patterns() -> SimpleNamespace:
     data = rules()
     return SimpleNamespace(**{p["name"]: re.compile(expand(p["pattern"], data.get("pieces", {})))
                               for p in data["patterns"]})
+
+
+@lru_cache(maxsize=1)
+def pattern_keywords() -> dict[str, tuple[str, ...]]:
+    """The `keywords` of each pattern that has them: a clause without any of them cannot match it."""
+    return {p["name"]: tuple(p["keywords"]) for p in rules()["patterns"] if p.get("keywords")}
 
 
 def normalize_name(name: str) -> str:

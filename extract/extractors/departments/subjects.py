@@ -39,12 +39,10 @@ def _head(body: str):
     mm = p.subject_modal.search(body, 0, 32)
     if mm and mm.start() < 2:
         mm = None
-    first_end = _first_unit_end(body, 28)  # a verb before the first place a name can end has no subject
-    for vm in p.subject_verb.finditer(body, 2, 28):
+    # a verb before the first place a name can end has no subject: the search starts there
+    for vm in p.subject_verb.finditer(body, max(2, _first_unit_end(body, 28)), 28):
         if mm and vm.start() >= mm.start():
             break
-        if vm.start() < first_end:
-            continue
         if _is_subject(body[: vm.start()]):
             return vm
     return mm
