@@ -86,11 +86,6 @@ def _trie(words: list[str]) -> str:
     return emit(root)
 
 
-def has_name_hint(text: str) -> bool:
-    """Some organization word or level of government occurs in text: without one, no name can be found in it."""
-    return rules()["_name_hint_re"].search(text) is not None
-
-
 @lru_cache(maxsize=1)
 def patterns() -> SimpleNamespace:
     """The `patterns` of departments.yaml compiled, as attributes by name (P.lead, P.subject_modal, …)."""

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from .labels import ROLE_OF_MARK
-from .names import (clean, ends_like_unit, has_name_hint, is_actor, may_hold_names, patterns, rules, split_names,
-                    unit_end_at)
+from .names import clean, ends_like_unit, is_actor, may_hold_names, patterns, rules, split_names, unit_end_at
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
@@ -32,15 +31,18 @@ def _is_subject(phrase: str) -> bool:
     return len(names) > 1 and len("".join(n for n, _ in names)) >= 0.9 * share
 
 
-def _head(body: str):
+def _head(body: str, first_end: int | None = None):
     """Where the predicate of a segment starts: the first modal (…要/应/须/负责) or the first verb after an actor
-    opening the segment ("各级卫生健康委定期组织……"), whichever comes first. None when there is neither."""
+    opening the segment ("各级卫生健康委定期组织……"), whichever comes first. None when there is neither.
+    `first_end`: a position no name opening the body ends before, when the caller knows it."""
     p = patterns()
     mm = p.subject_modal.search(body, 0, 32)
     if mm and mm.start() < 2:
         mm = None
     # a verb before the first place a name can end has no subject: the search starts there
-    for vm in p.subject_verb.finditer(body, max(2, _first_unit_end(body, 28)), 28):
+    if first_end is None:
+        first_end = _first_unit_end(body, 28)
+    for vm in p.subject_verb.finditer(body, max(2, first_end), 28):
         if mm and vm.start() >= mm.start():
             break
         if _is_subject(body[: vm.start()]):
@@ -111,8 +113,10 @@ def subjects(text: str, covered: list[tuple[int, int]]):
     objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
     author = False
     listed = False  # inside a list of parties supervised by a verb in the middle of the sentence
-    duty_brackets = [m.span() for m in p.duty_bracket.finditer(text)]
+    duty_brackets = [m.span() for m in p.duty_bracket.finditer(text)] if "(" in text or "（" in text else []
     depth = _Depth(text)
+    # where an organization word or a level starts, for the whole clause in one scan
+    hints = [m.start() for m in r["_name_hint_re"].finditer(text)]
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
@@ -122,7 +126,9 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             # （区应急管理厅、区公安厅按职责分工负责）: a bracket around the segment (or closed after it)
             s = s.replace(stripped[0], " ", 1)
             stripped = stripped[1:].rstrip(")）")
-        hint = has_name_hint(s)
+        k = bisect_left(hints, base)
+        next_hint = hints[k] if k < len(hints) else len(text)
+        hint = next_hint < seg.end()
         if opens_sentence:
             supervised = hint and _supervises(stripped)
             listed = False
@@ -163,7 +169,8 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         body = stripped[skip:]
         if p.governing.match(body):
             supervised = True  # ……，确保所有车辆车况良好，所有司乘人员严格遵守……: the rest of the sentence is governed
-        mm = _head(body)
+        # one past the first organization word or level in the body (a lower bound when a match began before it)
+        mm = _head(body, next_hint - (base + lead + skip) + 1)
         if listed and not (mm and _names_cover(body[: mm.start()])):
             listed = False  # a segment without a subject of its own ends the list of supervised parties
         if not opens_sentence and not supervised and _supervises(body):
