@@ -6,7 +6,8 @@ import re
 from bisect import bisect_left, bisect_right
 
 from .labels import ROLE_OF_MARK
-from .names import clean, ends_like_unit, is_actor, may_hold_names, patterns, rules, split_names, unit_end_at
+from .names import (clean, ends_like_unit, is_actor, may_hold_names, name_hints, patterns, rules, split_names,
+                    unit_end_at)
 
 # Segments start after sentence punctuation or a comma: "2024年6月底前，生产经营单位要……"
 _SEGMENT = re.compile(r"[^。；;！!？?\n，,：:]+")
@@ -53,8 +54,8 @@ def _head(body: str, first_end: int | None = None):
 def _first_unit_end(body: str, limit: int) -> int:
     """A position no name opening `body` can end before: one past the first organization word or level (up to
     `limit`), or past `limit` when there is none."""
-    m = rules()["_name_hint_re"].search(body, 0, limit)
-    return m.start() + 1 if m else limit + 1
+    hints = name_hints(body, 0, limit)
+    return hints[0] + 1 if hints else limit + 1
 
 
 def _subject_role(body: str, head) -> str:
@@ -116,7 +117,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
     duty_brackets = [m.span() for m in p.duty_bracket.finditer(text)] if "(" in text or "（" in text else []
     depth = _Depth(text)
     # where an organization word or a level starts, for the whole clause in one scan
-    hints = [m.start() for m in r["_name_hint_re"].finditer(text)]
+    hints = name_hints(text)
     for seg in _SEGMENT.finditer(text):
         s = seg.group(0)
         base = seg.start()
