@@ -2,10 +2,12 @@
 sentence subjects, each name once per role. Rules in extract/rules/departments.yaml."""
 from __future__ import annotations
 
-from ...model import Department, Span
+from ...model import Department, Role, Span
 from .labels import from_heading, labelled
 from .names import is_actor, is_fragment, normalize_name, rules, same_actor
 from .subjects import subjects
+
+_ROLES = {r.value: r for r in Role}
 
 __all__ = ["extract", "from_heading", "is_actor", "is_fragment", "normalize_name", "rules"]
 
@@ -27,5 +29,5 @@ def extract(text: str) -> list[Department]:
         if any(r == role and same_actor(norm, n) for n, r in kept):
             continue
         kept.append((norm, role))
-        spans.append(Department(name, Span(pos, pos + len(name)), name=norm, role=role))
+        spans.append(Department(name, Span(pos, pos + len(name)), name=norm, role=_ROLES[role]))
     return spans

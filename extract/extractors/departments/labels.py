@@ -62,7 +62,10 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
 
     keywords = pattern_keywords()
     for name, role in _PHRASES:
-        if not any(w in text for w in keywords[name]):
+        for word in keywords[name]:
+            if word in text:
+                break
+        else:
             continue
         rx = getattr(p, name)
         for m in rx.finditer(text):

@@ -70,7 +70,10 @@ _LEVEL_HINT = "(?:各|全区|全县|全市|全省|相关|有关)[地县市区乡
 def name_hints(text: str, start: int = 0, end: int | None = None) -> list[int]:
     """Where an organization word or a level of government starts in text[start:end], in order."""
     end = len(text) if end is None else end
-    return sorted(m.start() for rx in rules()["_hint_res"] for m in rx.finditer(text, start, end))
+    words, levels = rules()["_hint_res"]
+    found = [m.start() for m in words.finditer(text, start, end)]
+    more = [m.start() for m in levels.finditer(text, start, end)]  # rare: most clauses name no level this way
+    return sorted(found + more) if more else found
 
 
 @lru_cache(maxsize=1)
