@@ -1,5 +1,4 @@
-"""Responsible departments of a clause with their role (lead / support / responsible): labelled roles first, then
-sentence subjects, each name once per role. Rules in extract/rules/departments.yaml."""
+"""Responsible departments of a clause with their role: labelled roles, then sentence subjects, each name once."""
 from __future__ import annotations
 
 from ...model import Department, Role, Span

@@ -1,5 +1,4 @@
-"""Labelled roles: 责任单位：… / 牵头股室：… blocks and their role marks, the role phrases 由…牵头 / …配合 / X为牵头单位 /
-由…负责, and a heading that names whose duties the items under it are."""
+"""Labelled roles: 责任单位：/牵头股室： blocks, role phrases (由…牵头, …配合, X为牵头单位, 由…负责), duty headings."""
 from __future__ import annotations
 
 from ...model import Department

@@ -1,5 +1,4 @@
-"""Unit names: the lexicon and patterns of departments.yaml compiled once, the organization-shape check, cleaning a
-name out of its phrase, and splitting a list of names."""
+"""Unit names: departments.yaml compiled once, the organization-shape check, cleaning, and splitting lists."""
 from __future__ import annotations
 
 import math
@@ -14,6 +13,7 @@ RULES_FILE = Path(__file__).resolve().parent.parent.parent / "rules" / "departme
 _SPLIT_OR_BRACKET = re.compile(r"[、，,；;/（()）]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _DIGIT = re.compile(r"\d")
+_BRACKETED = re.compile(r"[（(][^()（）]*[)）]")  # （待定）: a bracket and nothing else
 _CJK_ONLY = re.compile(r"[\u4e00-\u9fff]+")
 _POST_MODIFIER = re.compile(r"(?:主要|分管|实际)$")  # 管理单位(主要)负责人: the unit of a post
 # a level of government (自治区、各地(市)文化和旅游部门: 自治区 is the level of the department, not a sector)
@@ -101,7 +101,7 @@ def is_fragment(name: str) -> bool:
     or bare bracket. (A role label is no unit in a label line, but may be a subject: 牵头部门要……)"""
     if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
         return True
-    if re.fullmatch(r"[（(][^()（）]*[)）]", name):
+    if _BRACKETED.fullmatch(name):
         return True
     if name.count("“") > name.count("”"):
         return True  # 采取“文博单位常态自查、…相关部门: a quotation opened and not closed (“五职”矿长 lost its “ to cleaning)
@@ -309,7 +309,7 @@ def _group_shared_heads(text: str, pieces: list[tuple[int, int]]) -> list[tuple[
         return [whole]
     out: list[tuple[int, int, bool]] = []
     pending: list[tuple[int, int]] = []  # items waiting for their head: 特种设备生产、(使用单位)
-    for (s, e), name in zip(pieces, names):
+    for (s, e), name in zip(pieces, names, strict=True):
         admin = bool(p.admin_unit.match(name))
         # 各乡镇（街道）、县级有关部门: a name opened by its own level (县级/市直/各级) shares no head with the items before
         shares = pending and not admin and not p.own_level.match(name) and (name.endswith(r["_shared_heads_t"])

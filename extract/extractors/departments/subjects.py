@@ -1,5 +1,4 @@
-"""Sentence subjects: the actor of a 要/应/须/负责 sentence, of a verb after an actor that opens the sentence, of a
-是……责任人 sentence, and people's posts joined to a predicate by 、 — minus supervised parties and the plan's author."""
+"""Sentence subjects: the actors of 要/应/负责 sentences and of verbs after an opening actor, minus supervised ones."""
 from __future__ import annotations
 
 import re
