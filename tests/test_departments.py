@@ -382,6 +382,8 @@ NEW_FORMS = [
     # a unit and a unit inside it are two actors of one clause
     ("领导小组办公室负责日常工作，领导小组每季度听取汇报。",
      [("领导小组办公室", "responsible"), ("领导小组", "responsible")]),
+    # a supervising verb inside a sentence supervises a parallel list of frequencies only, not the next actor
+    ("开展联合检查，督促企业落实主体责任，县应急局每月调度一次进展。", [("县应急局", "responsible")]),
     # a frequency or a date right after the subject: 不少于/至少/于+date/按月
     ("局属各单位检查不少于1次/月，项目组、实体单位不少于1次/周。",
      [("局属各单位", "responsible"), ("项目组", "responsible"), ("实体单位", "responsible")]),

@@ -15,6 +15,8 @@ _SENTENCE_END_RE = re.compile("[。；;！!？?\n]")
 _LIST_JOINERS = re.compile(r"[、，,和及与或]")
 _BRACKET = re.compile(r"[（()）]")
 _GOVERNING_HINT = re.compile("确保|保证|做到")  # the words of the `governing` pattern
+# a frequency as a predicate: the parallel items of a supervised list (推动X每年至少……，Y至少每半年……)
+_FREQUENCY = re.compile(r"至少|不少于|每(?:年|半年|季度?|月|周|日|天)")
 _STRONG = ("要", "应", "须", "必须", "应当")
 _NOT_AFTER_NAME = set("的和及与、，,或等之（(“\"")
 
@@ -173,9 +175,9 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         mm = _head(body, next_hint - (base + lead + skip) + 1)
         if listed and not (mm and _names_cover(body[: mm.start()])):
             listed = False  # a segment without a subject of its own ends the list of supervised parties
-        if not opens_sentence and not supervised and _supervises(body):
+        if not opens_sentence and not supervised and _FREQUENCY.search(body) and _supervises(body):
             # ……，推动X每年至少……，Y至少每半年……，Z至少每季度……: parties listed after a supervising verb inside the
-            # sentence, each with its own frequency, are supervised as X is
+            # sentence, each with its own frequency as X has, are supervised as X is
             listed = True
         if (not mm or not _names_cover(body[: mm.start()])) and opens_sentence and not supervised:
             # "各电信企业抓安全要……" / "2024年底前各级X部门依托现有渠道……": a 各… name opening the sentence,
@@ -206,7 +208,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             obj = r["_object_re"].sub("", subject, count=1)
             start += len(subject) - len(obj)
             subject = obj
-        elif (supervised or listed) and not opens_sentence and not strong:
+        elif (supervised or listed and _FREQUENCY.match(body, mm.start())) and not opens_sentence and not strong:
             continue  # 督促工贸企业……，主要负责人每季度……: the supervised party
         subject = p.trailing.sub("", subject)
         if modal == "负责" and subject.endswith("主要"):
