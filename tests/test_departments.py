@@ -385,30 +385,30 @@ NEW_FORMS = [
     # a supervising verb inside a sentence supervises a parallel list of frequencies only, not the next actor
     ("开展联合检查，督促企业落实主体责任，县应急局每月调度一次进展。", [("县应急局", "responsible")]),
     # a frequency or a date right after the subject: 不少于/至少/于+date/按月
-    ("局属各单位检查不少于1次/月，项目组、实体单位不少于1次/周。",
-     [("局属各单位", "responsible"), ("项目组", "responsible"), ("实体单位", "responsible")]),
-    ("各乡镇（街道）于2024年5月10日前将工作方案报送县应急管理局。", [("各乡镇（街道）", "responsible")]),
-    ("县应急管理局按月定期调度隐患整改情况。", [("县应急管理局", "responsible")]),
-    ("各类农机社会化服务组织至少开展1次安全检查。", [("各类农机社会化服务组织", "responsible")]),
+    ("县属各单位检查不少于1次/季度，施工班组、监理单位不少于1次/月。",
+     [("县属各单位", "responsible"), ("施工班组", "responsible"), ("监理单位", "responsible")]),
+    ("各镇（街道）于2025年3月底前将自查报告报送区住建局。", [("各镇（街道）", "responsible")]),
+    ("区交通运输局按月通报整改进度。", [("区交通运输局", "responsible")]),
+    ("各类物业服务组织至少开展1次消防演练。", [("各类物业服务组织", "responsible")]),
     # parties of a contract and posts that end in 员
-    ("承包承租方要具备安全生产条件。", [("承包承租方", "responsible")]),
+    ("出租方要核查场地的消防安全条件。", [("出租方", "responsible")]),
     ("网格员每周开展一次巡查。", [("网格员", "responsible")]),
     # 每年度 before the subject is a time, not part of the name
-    ("每年度各级文物部门对重点单位检查率达到100%。", [("各级文物部门", "responsible")]),
+    ("每年度各级市场监管部门对重点企业抽查率达到30%。", [("各级市场监管部门", "responsible")]),
     # the name after its modifier: 以……为代表的X要……
     ("其中以大型国企为代表的中央储存企业要达到二级以上标准化。", [("中央储存企业", "responsible")]),
 ]
 
 NEW_TRAPS = [
-    "严格系统将许可信息通报沿途公安机关。",  # an adverb before a suffix-like word
-    "利用“两微一抖”等新媒体平台加强警示曝光。",  # the object of 利用
+    "严格系统将检查结果通报属地街道。",  # an adverb before a suffix-like word
+    "利用“两微一端”等平台加强宣传。",  # the object of 利用
     "以县安委会名义组建事故深度调查专家组，聘请专家参与调查。",  # a preposition phrase
     "积极推动有关部门严格追责问责，倒逼各部门依法尽职。",  # the object of 倒逼
-    "高效推进燃气安全跨部门联合监管。",  # 跨部门 is an adjective
-    "规范建筑施工领域安全生产管理人员履行法定职责。",  # a verb opens the phrase
+    "高效推进危化品运输跨部门联合执法。",  # 跨部门 is an adjective
+    "规范物业服务企业管理人员履行安全职责。",  # a verb opens the phrase
     "通过公共服务平台将责任企业纳入重点监管对象，限制企业参与招投标活动。",  # the object of 限制
-    "每年每个乡镇至少打造2个劝导站。",  # a distributive quantifier
-    "采取“文博单位常态自查、文物部门监督抽查、相关部门联合排查”等方式开展排查。",  # inside a quotation
+    "每年每个街道至少建成1个微型消防站。",  # a distributive quantifier
+    "采取“企业常态自查、主管部门监督抽查、相关部门联合排查”等方式，开展隐患排查。",  # inside a quotation
     # parties listed after a supervising verb inside the sentence, each with its frequency, are supervised
     "聚焦疏散逃生能力提升，推动经营单位每年至少组织1次演练，人员密集场所经营单位至少每半年组织1次演练。",
     "对工作推进不力的地区和单位要及时约谈、通报。",  # the object of 对, although 要 follows
