@@ -113,7 +113,8 @@ def subjects(text: str, covered: list[tuple[int, int]]):
     supervised = False
     prev_names: list[tuple[str, int]] = []
     objects: list[tuple[str, int]] = []  # 推动各级生态环境部门在……时，要……: the object carries the later 要
-    author = False
+    author: bool | None = False
+    sentence_start = 0
     listed = False  # inside a list of parties supervised by a verb in the middle of the sentence
     duty_brackets = [m.span() for m in p.duty_bracket.finditer(text)] if "(" in text or "（" in text else []
     depth = _Depth(text)
@@ -135,12 +136,14 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             supervised = hint and _supervises(stripped)
             listed = False
             objects = []
-            found_end = _SENTENCE_END_RE.search(text, base)
-            end = found_end.start() if found_end else len(text)
-            # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
-            author = bool(p.author_sentence.search(text, base, end))
+            sentence_start, author = base, None  # read when a segment of the sentence needs it
         if not (hint or prev_names or objects or listed) and not _GOVERNING_HINT.search(s):
             continue  # no name can be found here, and nothing before waits for this segment
+        if author is None:
+            found_end = _SENTENCE_END_RE.search(text, sentence_start)
+            end = found_end.start() if found_end else len(text)
+            # "……，区商务厅结合实际制定本方案。": the plan's author, not an actor of a task
+            author = bool(p.author_sentence.search(text, sentence_start, end))
         if author or (depth.at(base) > 0 and not any(a <= base < b for a, b in duty_brackets)):
             # the plan's author, or a parenthesis: (……，企业对标自评和深度评估2个评估，……); a parenthesis that
             # assigns the work is read: （省应急厅牵头，各设区市应急管理局按职责分工负责）
