@@ -392,7 +392,7 @@ NEW_FORMS = [
     ("各类物业服务组织至少开展1次消防演练。", [("各类物业服务组织", "responsible")]),
     # parties of a contract and posts that end in 员
     ("出租方要核查场地的消防安全条件。", [("出租方", "responsible")]),
-    ("网格员每周开展一次巡查。", [("网格员", "responsible")]),
+    ("安全员每周开展一次巡查。", [("安全员", "responsible")]),
     # 每年度 before the subject is a time, not part of the name
     ("每年度各级市场监管部门对重点企业抽查率达到30%。", [("各级市场监管部门", "responsible")]),
     # the name after its modifier: 以……为代表的X要……
