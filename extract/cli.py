@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
-    ev.add_argument("--split", choices=("dev", "train", "all"), default="all",
-                    help="which part of corpus/split.json to score (default: every gold file in the folder)")
+    ev.add_argument("--split", choices=("dev", "train", "test", "all"), default="all",
+                    help="which part of corpus/split.json to score (default: every gold file in the folder); test holds plans "
+                         "written after the rules, scored once and never tuned on")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--links", action="store_true", help="GOLD_DIR holds linkage gold: score links")
     ev.add_argument("--verbose", action="store_true", help="list every miss and false hit")

@@ -47,6 +47,16 @@ def _extract(db: str) -> dict:
     return json.loads(buf.getvalue())["documents"][0]
 
 
+def _batch(tmp_path, db: str):
+    """`batch --db` on a folder holding the plan: the output folder and the plan's per-plan JSON."""
+    folder = tmp_path / "in"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(SRC, folder / SRC.name)
+    out = tmp_path / "out"
+    assert batch.run(folder, out, workers=1, progress=False, review_db=db) == 0
+    return out, next((out / "plans").glob("*.json"))
+
+
 def _clause(doc_json: dict, cid: str) -> dict:
     return next(c for c in doc_json["clauses"] if c["id"] == cid)
 
@@ -58,12 +68,7 @@ def test_extract_batch_and_app_show_the_corrections(reviewed_db, tmp_path):
     assert deps == [("县应急管理局", "lead"), ("县公安局", "support")]
     assert [(d["text"], d["end"]) for d in _clause(extracted, second)["deadlines"]] == [("2025年3月底前", "2025-03-31")]
 
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SRC, folder / SRC.name)
-    out = tmp_path / "out"
-    assert batch.run(folder, out, workers=1, progress=False, review_db=db) == 0
-    plan_json = next((out / "plans").glob("*.json"))
+    _, plan_json = _batch(tmp_path, db)
     per_plan = json.loads(plan_json.read_text(encoding="utf-8"))["documents"][0]
     keys = ("id", "text", "is_task", "action", "deadlines", "frequencies", "departments")
     assert [{k: c[k] for k in keys} for c in per_plan["clauses"]] == \
@@ -82,19 +87,14 @@ def test_extract_batch_and_app_show_the_corrections(reviewed_db, tmp_path):
 
 def test_a_later_correction_redoes_the_batch_outputs(reviewed_db, tmp_path):
     db, pid, first, _ = reviewed_db
-    folder = tmp_path / "in"
-    folder.mkdir()
-    shutil.copy(SRC, folder / SRC.name)
-    out = tmp_path / "out"
-    assert batch.run(folder, out, workers=1, progress=False, review_db=db) == 0
-    plan_json = next((out / "plans").glob("*.json"))
+    out, plan_json = _batch(tmp_path, db)
     before = _clause(json.loads(plan_json.read_text(encoding="utf-8"))["documents"][0], first)["action"]
     new_action = "A8" if before != "A8" else "A7"
     store = ReviewStore(db)
     store.correct(pid, first, "action", new_action, reviewer="李四")
     store.close()
     try:
-        assert batch.run(folder, out, workers=1, progress=False, review_db=db) == 0
+        assert _batch(tmp_path, db)[1] == plan_json
         after = _clause(json.loads(plan_json.read_text(encoding="utf-8"))["documents"][0], first)["action"]
         assert after == new_action
         ws = load_workbook(out / "summary.xlsx", read_only=True)["全部任务"]
