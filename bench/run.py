@@ -328,8 +328,9 @@ def _clear_memos() -> None:
     from extract import text
     from extract.extractors import departments, frequencies
 
-    for module, name in ((text, "to_arabic"), (departments, "is_actor"), (departments, "_clean"),
-                         (departments, "_split_names_at0"), (frequencies, "_extract")):
+    names = getattr(departments, "names", departments)  # a package of modules since the split (issue 13)
+    for module, name in ((text, "to_arabic"), (names, "is_actor"), (names, "is_fragment"), (names, "clean"),
+                         (names, "_clean"), (names, "_split_names_at0"), (frequencies, "_extract")):
         _clear_memo(module, name)
 
 
