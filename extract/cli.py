@@ -91,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
                         ".pdf .docx .doc .wps .txt .html .htm are read")
     _common(b)
 
-    from .review.cli import add_parser as review_parser
+    from .review.args import add_parser as review_parser
 
     review_parser(sub)
     return p
