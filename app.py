@@ -368,11 +368,15 @@ def page_tasks() -> None:
     else:
         st.subheader(f"全部上传方案（{len(chosen)} 个）")
     today = st.session_state["today"]
-    records = table_records([p.doc for p in chosen], today, {p.doc.title: p.also for p in chosen})
-    tasks_view(records, chosen, today)
+    # the table, the board and the downloads show the plans as reviewers corrected them (the editor below)
+    reviewed, _ = review_store().reviewed([p.doc for p in chosen])
+    records = table_records(reviewed, today, {p.doc.title: p.also for p in chosen})
+    tasks_view(records, [replace(p, doc=d) for p, d in zip(chosen, reviewed)], today, {p.key: p.doc for p in chosen})
 
 
-def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
+def tasks_view(records: list[dict], chosen: list[Plan], today: date, machine: dict[str, object]) -> None:
+    """The board, filters, table and downloads of the chosen plans (as reviewed); the correction editor works on
+    the `machine` documents (by plan key), whose corrections the store keeps apart from the machine output."""
     ss = st.session_state
     board_box = st.container()  # the board shows above the filters but is drawn once the role is known
     c0, c1, c2 = st.columns([2, 2, 1])
@@ -431,7 +435,7 @@ def tasks_view(records: list[dict], chosen: list[Plan], today: date) -> None:
     downloads(shown, chosen)
     if len(chosen) == 1:
         st.subheader("人工更正")
-        render_task_editor(review_store(), chosen[0].doc)
+        render_task_editor(review_store(), machine[chosen[0].key])
     else:
         st.caption("选择单个方案后，可在此人工更正任务清单。")
     with st.expander("原文标注（时限、频次、单位、指标以颜色标出）"):

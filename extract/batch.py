@@ -29,6 +29,7 @@ from .link.report import link_documents, task_clauses
 from .model import TIGHTENING, WEAKENING, Document
 from .pipeline import process_file
 from .readers import SUPPORTED
+from .review.workflow import ReviewError, reviewed_documents
 from .store import Store
 from .text import fold
 
@@ -248,11 +249,15 @@ def clean_temp(out: Path) -> int:
 def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None = None,
         scheduler: str | None = None, progress: bool = True, limits: Limits | None = None,
         retry_failed: bool = False, include: list[str] | tuple = (), wait_workers: float = 60.0,
-        task=None, parent_title: str = "", parent_all: bool = False) -> int:
+        task=None, parent_title: str = "", parent_all: bool = False, review_db: str | None = None) -> int:
     """Process the folder; 1 when some file failed, 0 otherwise. `task` replaces process_one (fault-injection
-    tests)."""
+    tests). With `review_db`, every plan is written as its reviewers left it (see reviewed_documents); the state
+    of the reviews is part of the run's settings, so plans are processed again after a review changed."""
     limits = limits or Limits.from_env()
-    settings = json.dumps(limits.settings(), sort_keys=True)
+    settings = limits.settings()
+    if review_db:
+        settings["reviews"] = review_state(review_db)
+    settings = json.dumps(settings, sort_keys=True)
     spec = ParentSpec(str(parent), parent_title or "") if parent else None
     if spec:
         check_parent(spec, parent_all)
@@ -299,11 +304,13 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
                                          settings)
                         continue
                     docs = [Document.from_json(d) for d in result["docs"]]
+                    if review_db:
+                        docs, _ = reviewed_documents(review_db, docs)
                     for d in docs:
                         _write_plan(out, f"{sha[:12]}_{d.index}", d)
                     fps = [fingerprint(d) for d in docs]
                     links = [(f"{sha[:16]}:{d.index}", r) for d, r in zip(docs, result["links"])]
-                    store.save_file(sha, path, docs, fps, links, result.get("seconds", 0.0))
+                    store.save_file(sha, path, docs, fps, links, result.get("seconds", 0.0), settings)
             finally:
                 if bar:
                     bar(None)
@@ -318,6 +325,16 @@ def run(root: Path, out: Path, *, parent: str | None = None, workers: int | None
         finally:
             store.close()
     return 1 if failed else 0
+
+
+def review_state(db: str) -> str:
+    """The digest of a review store's state; a store that cannot be opened is a BatchError naming it."""
+    try:
+        return reviewed_documents(db, [])[1]
+    except ReviewError as exc:
+        raise BatchError(f"review database {db}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 - an unreachable or foreign database is one line, not a traceback
+        raise BatchError(f"review database {db}: {str(exc).strip().splitlines()[0]}") from None
 
 
 def _outputs_current(out: Path, state: str) -> bool:
@@ -529,7 +546,8 @@ def main(args) -> int:
         code = run(root, out, parent=args.parent, workers=args.workers, scheduler=args.scheduler,
                    parent_title=getattr(args, "parent_title", "") or "", parent_all=getattr(args, "parent_all", False),
                    limits=Limits.from_args(args), retry_failed=getattr(args, "retry_failed", False),
-                   include=getattr(args, "include", []) or [], wait_workers=getattr(args, "wait_workers", 60.0))
+                   include=getattr(args, "include", []) or [], wait_workers=getattr(args, "wait_workers", 60.0),
+                   review_db=getattr(args, "db", None))
     except BatchError as exc:
         print(f"planlink: error: {exc}", file=sys.stderr)
         return 2

@@ -36,13 +36,15 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--family", default=None,
                    help="plan family whose actions the tasks are classified against: a name under extract/families "
                         "or a folder holding a family.yaml (default: the 2024 安全生产治本攻坚 八大行动)")
-    e.add_argument("--db", default=None, help="apply the department names reviewers taught in this review store")
+    e.add_argument("--db", default=None, help="apply what reviewers did in this review store: the department names "
+                   "they taught, and their corrections of this plan's fields")
     _common(e)
 
     ev = sub.add_parser("evaluate", help="score the pipeline against gold files (ANNOTATION.md)")
     ev.add_argument("gold_dir")
-    ev.add_argument("--split", choices=("dev", "train", "all"), default="all",
-                    help="which part of corpus/split.json to score (default: every gold file in the folder)")
+    ev.add_argument("--split", choices=("dev", "train", "test", "all"), default="all",
+                    help="which part of corpus/split.json to score (default: every gold file in the folder); test holds plans "
+                         "written after the rules, scored once and never tuned on")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--links", action="store_true", help="GOLD_DIR holds linkage gold: score links")
     ev.add_argument("--verbose", action="store_true", help="list every miss and false hit")
@@ -89,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--include", action="append", default=[], metavar="EXT",
                    help="also read files with this extension (e.g. --include .text); by default only "
                         ".pdf .docx .doc .wps .txt .html .htm are read")
+    b.add_argument("--db", default=None, help="apply what reviewers did in this review store (department names "
+                   "they taught, corrections of the plans it holds) to every output; a later review re-runs the plans")
     _common(b)
 
     from .review.args import add_parser as review_parser
@@ -162,10 +166,12 @@ def _extract(args) -> int:
     if not docs:
         return _fail(f"{args.file}: no plan text was found in the file")
     if args.db:
-        from .review.workflow import apply_store_lexicon
+        from .review.workflow import ReviewError, reviewed_documents
 
         try:
-            apply_store_lexicon(args.db, docs)
+            docs, _ = reviewed_documents(args.db, docs)
+        except ReviewError as exc:
+            return _fail(str(exc))
         except Exception as exc:  # noqa: BLE001 - an unreachable database is one line, not a traceback
             return _fail(f"review database {args.db}: {str(exc).strip().splitlines()[0]}")
     if args.format == "json":

@@ -105,7 +105,7 @@ def gold_files(gold_dir: Path, split: str) -> list[Path]:
     split_file = next((p for p in (gold_dir / "split.json", gold_dir.parent / "split.json") if p.is_file()), None)
     if split_file is None:
         return files
-    names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
+    names = set(json.loads(split_file.read_text(encoding="utf-8")).get(split, []))
     return [f for f in files if f.stem in names]
 
 

@@ -63,11 +63,14 @@ class Store:
         self.db.close()
 
     def needs_run(self, sha: str, settings: str, retry_failed: bool = False) -> bool:
-        """A file not seen before, or one that failed under other limits (or --retry-failed)."""
+        """A file not seen before, one that failed under other limits (or --retry-failed), or one done under
+        another state of the review store (`reviews` in the settings: --db given, not given, or reviewed since)."""
         row = self.db.execute("SELECT status, settings FROM files WHERE sha256=?", (sha,)).fetchone()
         if row is None or row[0] not in ("done", "failed"):
             return True
-        return row[0] == "failed" and (retry_failed or row[1] != settings)
+        if row[0] == "done":
+            return _reviews(row[1]) != _reviews(settings)
+        return retry_failed or row[1] != settings
 
     def set_paths(self, entries: list[tuple[str, str | None, str, str]]) -> None:
         """The scan of this run: (path, sha or None, and for a path not read: the code and the reason)."""
@@ -77,7 +80,7 @@ class Store:
                                 [(p, sha, code or None, reason or None) for p, sha, code, reason in entries])
 
     def save_file(self, sha: str, path: str, docs: list[Document], fingerprints: list[str],
-                  links: list[tuple[str, dict]] | None, seconds: float) -> None:
+                  links: list[tuple[str, dict]] | None, seconds: float, settings: str | None = None) -> None:
         """Everything of one file in one transaction: a kill leaves either all of it or none."""
         with self._write():
             self.db.execute("DELETE FROM clauses WHERE doc_id LIKE ?", (f"{sha[:16]}:%",))
@@ -102,7 +105,7 @@ class Store:
                      for lk in report["links"]])
             self.db.execute("INSERT OR REPLACE INTO files (sha256, path, status, error, documents, seconds, finished,"
                             " code, settings) VALUES (?,?,?,?,?,?,?,?,?)",
-                            (sha, path, "done", None, len(docs), seconds, time.time(), None, None))
+                            (sha, path, "done", None, len(docs), seconds, time.time(), None, settings))
 
     def save_error(self, sha: str, path: str, reason: str, code: str = "unreadable", settings: str = "") -> None:
         """A failed file, with the limits it failed under (a rerun with other limits tries it again)."""
@@ -187,3 +190,11 @@ class _Tx:
         if isinstance(exc, sqlite3.Error):
             raise OutputError(str(self.store.path), str(exc)) from None
         return False
+
+
+def _reviews(settings: str | None) -> str:
+    """The review-state digest recorded in a run's settings ("" without --db)."""
+    try:
+        return (json.loads(settings) or {}).get("reviews", "") if settings else ""
+    except ValueError:
+        return ""

@@ -316,3 +316,29 @@ def test_saved_web_page_shows_the_notice_metadata_escaped():
     at = upload(app(), ("evil.html", evil, "text/html"))
     shown = [m.value for m in at.markdown if "发文字号" in m.value]
     assert shown and all("&lt;b&gt;x&lt;/b&gt;" in v and "<b>x</b>" not in v for v in shown)
+
+
+def test_task_table_and_board_show_the_reviewers_corrections(tmp_path, monkeypatch):
+    """A department a reviewer corrected in the store is what the table and the 督办 board show for that plan."""
+    import streamlit as st
+
+    from extract.api import process_file
+    from extract.link.internal import fold
+    from extract.review.workflow import ReviewStore
+
+    db = str(tmp_path / "review.db")
+    doc = fold(process_file(RESTATED)[0]).doc  # the plan as the app shows it: annex rows stand for the body
+    store = ReviewStore(db)
+    pid = store.ingest(doc)
+    cid = next(c.id for c in doc.clauses if c.is_task)
+    store.correct(pid, cid, "departments", [{"name": "县审查示例局", "role": "lead"}], reviewer="张三")
+    store.close()
+    monkeypatch.setenv("PLANLINK_DB", db)
+    st.cache_resource.clear()  # the app keeps one store per process: open the one of this test
+    try:
+        at = restated(app())
+        assert "县审查示例局" in frame(at)["牵头单位"].tolist()
+        board = next(d.value for d in at.dataframe if "单位" in d.value.columns and "红" in d.value.columns)
+        assert "县审查示例局" in board["单位"].tolist()
+    finally:
+        st.cache_resource.clear()

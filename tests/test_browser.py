@@ -46,10 +46,10 @@ def server():
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "default", "PLANLINK_DB": str(OUT / "review.db")}
     with open(LOG, "w", encoding="utf-8") as log:
-        yield from _serve(port, env, log)
+        yield from serve(port, env, log)
 
 
-def _serve(port, env, log):
+def serve(port, env, log):
     """The app on `port`, its output in `log`; yields its URL until the module is done."""
     # the same flags as `make run` (the rest comes from .streamlit/config.toml)
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),

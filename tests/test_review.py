@@ -206,6 +206,29 @@ def test_revised_child_suspect(db, pair, tmp_path):
     store.close()
 
 
+def test_revised_child_with_a_removed_clause(db, pair, tmp_path):
+    """A child clause removed by a revision: its confirmed link becomes orphan (关联条款已删除) for a reviewer to see;
+    an undecided machine link of another removed clause just goes (the audit log keeps it)."""
+    store = ReviewStore(db, threshold=2.0)
+    rid = store.open(*pair)
+    by_child: dict[str, list] = {}
+    for x in store.queue(rid):
+        by_child.setdefault(x["child"], []).append(x)
+    decided, undecided = [xs[0] for xs in by_child.values() if len(xs) == 1][:2]
+    store.decide(decided["id"], "confirm", reviewer="张三")
+    revised = _revised(tmp_path, CHILD, {decided["child_text"][:20]: None, undecided["child_text"][:20]: None})
+    store.open(revised, pair[1])
+    after = {x["id"]: x for x in store.queue(rid)}
+    assert after[decided["id"]]["state"] == "orphan" and after[decided["id"]]["prior_state"] == "confirmed"
+    assert undecided["id"] not in after
+    assert any(e["action"] == "revision_unlinked" and e["target"] == f"link:{undecided['id'][1:]}"
+               for e in store.audit_log())
+    from extract.review.workflow import STATE_ZH
+
+    assert STATE_ZH["orphan"] == "关联条款已删除"
+    store.close()
+
+
 def test_map_clauses_changed_removed_moved():
     old = [("c1", "f1", "开展隐患排查整治工作并建立台账"), ("c2", "f2", "加强宣传教育活动"), ("c3", "f3", "完善应急预案体系建设")]
     new = [("c1", "f2", "加强宣传教育活动"), ("c2", "fx", "完善应急预案体系建设并组织演练")]

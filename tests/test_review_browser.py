@@ -4,14 +4,11 @@ PLANLINK_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 from conftest import ROOT
-from test_browser import CHROMIUM, browser, free_port
+from test_browser import CHROMIUM, browser, free_port, serve
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (.ci/run installs it)")
 # the README's screenshots are refreshed only on request; an ordinary run writes to the ignored tests/output
@@ -20,27 +17,12 @@ SHOTS = ROOT / ("docs/screenshots" if os.environ.get("PLANLINK_SCREENSHOTS") == 
 
 @pytest.fixture(scope="module")
 def review_server(tmp_path_factory):
+    """The app as `make run` starts it, on a review database of its own."""
     db = tmp_path_factory.mktemp("review") / "review.db"
-    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PLANLINK_DB": str(db)}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-                             "--server.address", "127.0.0.1", "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=str(ROOT), env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start")
-    yield url, str(db)
-    proc.terminate()
-    proc.wait(timeout=20)
+    with open(db.parent / "server.log", "w", encoding="utf-8") as log:
+        for url in serve(free_port(), env, log):
+            yield url, str(db)
 
 
 def test_review_a_plan_end_to_end(review_server, tmp_path):
@@ -89,11 +71,11 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
         grid.scroll_into_view_if_needed()
         time.sleep(1)
         box = grid.bounding_box()
-        # the editor's columns have fixed widths: 条款 75, 任务内容 400, 是否任务 75, 行动类别 75, then 牵头单位 200 px;
+        # the editor's columns have fixed widths: 条款 75, 任务内容 400, 是否任务 95, 行动类别 200, then 牵头单位 200 px;
         # the third row is the first task of the sample plan
         editor = page.locator("textarea.gdg-input")
         for _ in range(5):  # a busy machine may swallow the first click: select the cell until its editor opens
-            page.mouse.move(box["x"] + 75 + 400 + 75 + 75 + 100, box["y"] + 35 + 2 * 35 + 17)
+            page.mouse.move(box["x"] + 75 + 400 + 95 + 200 + 100, box["y"] + 35 + 2 * 35 + 17)
             page.mouse.down()
             page.mouse.up()
             time.sleep(0.7)

@@ -224,9 +224,9 @@ def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
         return [(d["name"], d["role"], d.get("origin")) for c in clauses for d in c["departments"]
                 if "网格员" in d["name"]]
 
+    run(capsys, "review", "open", str(tmp_path / "a.txt"), "--parent", str(tmp_path / "p.txt"), "--db", db)
     _, out, _ = run(capsys, "extract", str(tmp_path / "b.txt"), "--db", db)
     assert grid_workers(out) == []
-    run(capsys, "review", "open", str(tmp_path / "a.txt"), "--parent", str(tmp_path / "p.txt"), "--db", db)
     from extract.review.workflow import ReviewStore
 
     store = ReviewStore(db)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.review.ui import edits_to_corrections, parse_spans
+from extract.review.ui import NO_ACTION, editor_rows, edits_to_corrections, parse_spans
 from extract.review.workflow import ReviewError
 
 
@@ -27,6 +27,17 @@ def test_edited_cells_become_corrections():
         ("c1", "departments", [{"name": "县应急管理局", "role": "lead"}, {"name": "县公安局", "role": "support"},
                                {"name": "县交通局", "role": "support"}])]
     assert edits_to_corrections([row], [dict(row)]) == []
+    # clearing the action (the grid hands back None or "") removes it
+    assert edits_to_corrections([row], [{**row, "行动类别": None}]) == [("c1", "action", None)]
+
+
+def test_an_unclassified_clause_shows_an_empty_action_cell_not_none():
+    rows = editor_rows([{"id": "c1", "text": "总体要求", "is_task": False, "action": None},
+                  {"id": "c2", "text": "开展排查", "is_task": True, "action": "A3"}])
+    assert [r["行动类别"] for r in rows] == [NO_ACTION, "A3"]
+    assert edits_to_corrections(rows, [dict(r) for r in rows]) == []
+    assert edits_to_corrections(rows, [rows[0], {**rows[1], "行动类别": NO_ACTION}]) == [("c2", "action", None)]
+    assert edits_to_corrections(rows, [{**rows[0], "行动类别": "A1"}, rows[1]]) == [("c1", "action", "A1")]
 
 
 APP = '''

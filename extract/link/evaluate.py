@@ -114,7 +114,7 @@ def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], 
     files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
     split_file = gold_dir / "split.json"
     if split != "all" and split_file.is_file():
-        names = set(json.loads(split_file.read_text(encoding="utf-8"))[split])
+        names = set(json.loads(split_file.read_text(encoding="utf-8")).get(split, []))
         files = [f for f in files if f.stem in names]
     total = {k: PRF() for k in ("links", "dropped", "novel", "changes")}
     per: dict[str, dict[str, PRF]] = {}

@@ -10,7 +10,6 @@ from pathlib import Path
 from ..classify.train import split_names, train
 from ..extractors.departments import rules
 from ..gold import resolve_source
-from ..model import Department
 from ..text import fold
 from .store import fingerprint
 
@@ -212,20 +211,3 @@ def train_with_reviews(store, gold_dir: Path, out_dir: Path) -> dict:
         meta["review_gold_files"] = [p.name for p in reviewed]
         (out_dir / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         return meta
-
-
-class Lexicon:
-    """The user lexicon of a review store, applied to freshly extracted documents."""
-
-    def __init__(self, entries: list[dict]):
-        self.entries = entries
-
-    def apply(self, docs) -> None:
-        """Rewrite each document's clause departments in place through the lexicon."""
-        if not self.entries:
-            return
-        for d in docs:
-            for c in d.clauses:
-                js = {"id": c.id, "text": c.text, "departments": [s.to_json() for s in c.departments]}
-                apply_lexicon([js], self.entries)
-                c.departments = [Department.from_json(x) for x in js["departments"]]

@@ -184,7 +184,7 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
          f"强化 {len(cov['tightened'])} 项；下级方案新增任务 {len(cov['novel_child_clauses'])} 项。")
     para(f"衔接关系共 {st['total']} 条，其中人工确认 {st['confirmed']} 条、否决 {st['rejected']} 条、自动接受 "
          f"{st['auto']} 条（分数不低于 {store.threshold:.2f}）、待审 {st['unreviewed']} 条、待复核 {st['suspect']} 条、"
-         f"上级条款已删除 {st['orphan']} 条。")
+         f"关联条款已删除 {st['orphan']} 条。")
     heading("二、遗漏的上级任务")
     table(["序号", "上级条款", "任务内容", "审查意见"],
           [[k, d["id"], d["text"], d["note"]] for k, d in enumerate(cov["dropped"], 1)], [22, 68, 280, 110])

@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..components import extract_clause
+from ..families import action_label
 from ..link.report import highlight_pair
 from ..model import Change, Clause, LinkKind, Role
 from . import report
@@ -20,6 +21,8 @@ KIND_ZH = {k.value: k.label for k in LinkKind}
 CHANGE_ZH = {k.value: k.label for k in Change}
 STATE_COLOURS = {"unreviewed": "#9e9e9e", "auto": "#64b5f6", "confirmed": "#2e7d32", "rejected": "#c62828",
                  "suspect": "#ef6c00", "orphan": "#6d4c41"}
+# The grid shows an empty selectbox cell as "None" (also for ""), so no action is a choosable value of its own
+NO_ACTION = "—"
 ROLE_COLUMNS = {r.value: f"{r.label}单位" for r in Role}  # the task table's columns (components.py)
 
 
@@ -83,7 +86,7 @@ def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str =
     done = status["confirmed"] + status["rejected"]
     st.progress(done / status["total"] if status["total"] else 1.0,
                 text=f"已审 {done} / {status['total']}（自动接受 {status['auto']}，待复核 {status['suspect']}，"
-                     f"上级条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
+                     f"关联条款已删除 {status['orphan']}；自动接受阈值 {store.threshold:.2f}）")
 
     cov = reviewed_report(store, rid)["coverage"]
     m = st.columns(6)
@@ -200,8 +203,9 @@ def _names(c: dict, role: str) -> str:
     return "、".join(d.get("name") or d.get("text") for d in c.get("departments", []) if d.get("role") == role)
 
 
-def _rows(table: list[dict]) -> list[dict]:
-    return [{"条款": c["id"], "任务内容": c["text"], "是否任务": bool(c.get("is_task")), "行动类别": c.get("action") or None,
+def editor_rows(table: list[dict]) -> list[dict]:
+    """The editor grid's rows: one per clause; a clause without an action holds NO_ACTION."""
+    return [{"条款": c["id"], "任务内容": c["text"], "是否任务": bool(c.get("is_task")), "行动类别": c.get("action") or NO_ACTION,
              **{col: _names(c, role) for role, col in ROLE_COLUMNS.items()},
              "完成时限": "；".join(d.get("text", "") for d in c.get("deadlines", [])),
              "频次": "；".join(d.get("text", "") for d in c.get("frequencies", [])),
@@ -236,8 +240,8 @@ def edits_to_corrections(before: list[dict], after: list[dict]) -> list[tuple[st
         cid = old["条款"]
         if bool(new["是否任务"]) != old["是否任务"]:
             out.append((cid, "is_task", bool(new["是否任务"])))
-        if new["行动类别"] != old["行动类别"]:
-            out.append((cid, "action", new["行动类别"] or None))
+        if (new["行动类别"] or NO_ACTION) != (old["行动类别"] or NO_ACTION):
+            out.append((cid, "action", None if new["行动类别"] in ("", NO_ACTION) else new["行动类别"]))
         if any((new[col] or "") != old[col] for col in ROLE_COLUMNS.values()):
             deps = [{"name": n.strip(), "role": role} for role, col in ROLE_COLUMNS.items()
                     for n in (new[col] or "").replace("，", "、").replace(",", "、").split("、") if n.strip()]
@@ -259,7 +263,7 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
     plan_id = store.ingest(doc)
     table = store.task_table(plan_id)
     versions = {c["id"]: c.get("versions", {}) for c in table}
-    rows = _rows(table)
+    rows = editor_rows(table)
     _show_message()
     st.caption("可直接修改是否任务、行动类别、牵头 / 责任 / 配合单位（以顿号分隔）、完成时限和频次（以分号分隔），"
                "然后点击「保存更正」。系统识别结果保留，人工更正优先。")
@@ -268,9 +272,10 @@ def render_task_editor(store: ReviewStore, doc, *, key: str = "te") -> int:
         disabled=["条款", "任务内容", "人工更正"],
         column_config={"条款": st.column_config.TextColumn(width="small"),
                        "任务内容": st.column_config.TextColumn(width="large"),
-                       "是否任务": st.column_config.CheckboxColumn(width="small"),
-                       "行动类别": st.column_config.SelectboxColumn(options=list(action_codes(doc.family)),
-                                                                width="small"),
+                       "是否任务": st.column_config.CheckboxColumn(width=95),  # the header fits
+                       "行动类别": st.column_config.SelectboxColumn(
+                           options=[NO_ACTION, *action_codes(doc.family)], width="medium",
+                           format_func=lambda code: "（未分类）" if code == NO_ACTION else action_label(doc.family, code)),
                        **{col: st.column_config.TextColumn(width="medium") for col in ROLE_COLUMNS.values()}})
     c1, c2, c3 = st.columns(3)
     if c1.button("保存更正", key=f"{key}_save", disabled=not reviewer, type="primary"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import replace
 from difflib import SequenceMatcher
 
@@ -18,12 +19,12 @@ from ..model import Clause, Document, LinkKind
 from ..text import fold
 from . import store as S
 from .calibrate import threshold as calibrated
-from .learn import Lexicon, apply_corrections, apply_lexicon, learn_departments
+from .learn import apply_corrections, apply_lexicon, learn_departments
 from .store import dumps, fingerprint, now
 
 STATES = ("unreviewed", "auto", "confirmed", "rejected", "suspect", "orphan")
 STATE_ZH = {"unreviewed": "待审", "auto": "自动接受", "confirmed": "已确认", "rejected": "已否决", "suspect": "待复核",
-            "orphan": "上级条款已删除"}
+            "orphan": "关联条款已删除"}  # the parent or the child clause is gone in a revision
 # suspect links come first, then the ones nobody has looked at, most uncertain first
 _QUEUE_RANK = {"suspect": 0, "orphan": 1, "unreviewed": 2, "auto": 3, "confirmed": 4, "rejected": 5}
 FIELDS = ("departments", "deadlines", "frequencies", "action", "is_task", "split", "merge")
@@ -135,16 +136,7 @@ class ReviewStore:
         """(plan id, series id, the previous version's plan id when this is a new revision)."""
         dj = doc.to_json()
         key, number = title_key(dj["title"]), (dj.get("doc_number") or "").strip()
-        row = conn.execute(select(S.series).where(and_(S.series.c.title_key == key, S.series.c.scope == scope))
-                           .order_by(S.series.c.id)).first()
-        if row is None and number:
-            # the same 文号 under a reworded title is a revision; the plans of a compilation share one 文号 but
-            # not their titles
-            for cand in conn.execute(select(S.series).where(and_(S.series.c.doc_number == number,
-                                                                 S.series.c.scope == scope)).order_by(S.series.c.id)):
-                if SequenceMatcher(None, cand.title_key, key).ratio() >= SAME_TITLE:
-                    row = cand
-                    break
+        row = self._find_series(conn, dj, scope)
         if row is None:
             sid = conn.execute(insert(S.series).values(title_key=key, doc_number=number, scope=scope,
                                                        title=dj["title"], version=1)).inserted_primary_key[0]
@@ -169,6 +161,22 @@ class ReviewStore:
             self._log(conn, None, "new_version", f"series:{sid}", {"plan": last.id, "version": last.version},
                       {"plan": pid, "version": version})
         return pid, sid, (last.id if last else None)
+
+    @staticmethod
+    def _find_series(conn, dj: dict, scope: str = ""):
+        """The stored series a plan (document JSON) belongs to: the same title, or a close title under the same
+        文号 (a revision); None for a plan the store has not seen."""
+        key, number = title_key(dj["title"]), (dj.get("doc_number") or "").strip()
+        row = conn.execute(select(S.series).where(and_(S.series.c.title_key == key, S.series.c.scope == scope))
+                           .order_by(S.series.c.id)).first()
+        if row is None and number:
+            # the same 文号 under a reworded title is a revision; the plans of a compilation share one 文号 but
+            # not their titles
+            for cand in conn.execute(select(S.series).where(and_(S.series.c.doc_number == number,
+                                                                 S.series.c.scope == scope)).order_by(S.series.c.id)):
+                if SequenceMatcher(None, cand.title_key, key).ratio() >= SAME_TITLE:
+                    return cand
+        return row
 
     def ingest(self, doc, scope: str = "") -> int:
         """Store a plan (a revision of a stored plan becomes its new version); returns its plan id."""
@@ -246,6 +254,11 @@ class ReviewStore:
             nc, c_changed = cmap.get(lk.child, (None, True))
             np_, p_changed = pmap.get(lk.parent, (None, True))
             if lk.state == "orphan":
+                continue
+            if nc is None and lk.state in ("unreviewed", "auto") and lk.origin == "machine":
+                # the child clause is gone and nobody decided on the link: nothing is left to review
+                conn.execute(S.links.delete().where(S.links.c.id == lk.id))
+                self._log(conn, None, "revision_unlinked", f"link:{lk.id}", old, None)
                 continue
             if nc is None or np_ is None:
                 vals = {"state": "orphan", "prior_state": lk.state}
@@ -575,6 +588,28 @@ class ReviewStore:
             self._log(conn, reviewer, "confirm_table" if confirmed else "unconfirm_table", f"series:{sid}",
                       {"table_confirmed_by": row.table_confirmed_by}, vals)
 
+    def reviewed(self, docs) -> tuple[list[Document], str]:
+        """Freshly extracted documents as the reviewers left them: the user lexicon applied to every plan, and the
+        field corrections (split and merge included) of a plan the store holds applied to the clauses of the same
+        text, in this version or a revision of it. Also returns a digest of the review state, which changes whenever
+        a reviewer changes anything (the audit log is append-only), so cached outputs can tell they are stale.
+        `extract --db`, `batch --db` and the app's task table read reviews through here."""
+        lexicon = self.lexicon()
+        out = []
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.max(S.audit.c.id), func.count()).select_from(S.audit)).first()
+            for doc in docs:
+                dj = doc.to_json()
+                apply_lexicon(dj["clauses"], lexicon)
+                series = self._find_series(conn, dj)
+                if series is not None:
+                    fixes = [{**r._asdict(), "value": json.loads(r.value)} for r in conn.execute(
+                        select(S.corrections).where(S.corrections.c.series_id == series.id)
+                        .order_by(S.corrections.c.id))]
+                    dj["clauses"] = apply_corrections(dj["clauses"], fixes)
+                out.append(Document.from_json(dj))
+        return out, hashlib.sha1(f"{self.engine.url}|{last[0]}|{last[1]}".encode()).hexdigest()[:16]
+
     def plan_family(self, plan_id: int) -> str:
         with self.engine.connect() as conn:
             raw = conn.execute(select(S.plans.c.doc_json).where(S.plans.c.id == plan_id)).scalar()
@@ -600,11 +635,14 @@ def clause_from_json(d: dict):
     return Clause.from_json({**d, "path": d.get("path", [])})
 
 
-def apply_store_lexicon(db: str | None, docs) -> None:
-    """Apply the department names reviewers taught in the store at `db` to freshly extracted documents."""
+def reviewed_documents(db: str | None, docs) -> tuple[list[Document], str]:
+    """ReviewStore.reviewed on the store at `db`; a database file that does not exist is a ReviewError (it would
+    otherwise be created empty and silently change nothing)."""
+    if db and "://" not in db and not os.path.isfile(db):
+        raise ReviewError(f"{db}: no review database there (give the file the app or `planlink review` uses)")
     store = ReviewStore(db)
     try:
-        Lexicon(store.lexicon()).apply(docs)
+        return store.reviewed(docs)
     finally:
         store.close()
 
