@@ -23,7 +23,7 @@ from .export import COLUMNS, WIDTHS, csv_rows, fill_sheet, rows, write_xlsx
 from .fileio import TEMP_PREFIX, atomic_path, write_text
 from .guard import Child, close_in_child, failure, keep_in_child
 from .limits import Limits
-from .link.align import ParentIndex
+from .link.index import ParentIndex
 from .link.graph import build_graph, export
 from .link.report import link_documents, task_clauses
 from .model import TIGHTENING, WEAKENING, Document

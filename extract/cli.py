@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
                    "they taught, corrections of the plans it holds) to every output; a later review re-runs the plans")
     _common(b)
 
-    from .review.cli import add_parser as review_parser
+    from .review.args import add_parser as review_parser
 
     review_parser(sub)
     return p

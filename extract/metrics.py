@@ -73,10 +73,12 @@ def same_target(g: dict, p: dict) -> bool:
 
 
 def match_items(gold: list[dict], pred: list[dict], same) -> PRF:
-    """Greedy one-to-one matching; optional gold items are neither required nor counted wrong."""
+    """Greedy one-to-one matching; optional gold items are neither required nor counted wrong. Required items are
+    matched first, so an optional item (4月20日前, no year written) cannot take the hit of a required one with the
+    same value (2024年4月20日)."""
     out = PRF()
     used = [False] * len(pred)
-    for g in gold:
+    for g in sorted(gold, key=lambda g: bool(g.get("optional"))):
         hit = next((k for k, p in enumerate(pred) if not used[k] and same(g, p)), None)
         if hit is not None:
             used[hit] = True

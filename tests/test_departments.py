@@ -6,6 +6,7 @@ import yaml
 
 from conftest import ROOT
 from extract.extractors.departments import extract, normalize_name
+from extract.extractors.departments.names import patterns
 
 CASES = [
     ("（责任单位：区应急管理厅、区自然资源厅）", [("区应急管理厅", "responsible"), ("区自然资源厅", "responsible")]),
@@ -65,7 +66,8 @@ FORMS = [
      [("电力、燃气、通信企业", "responsible"), ("食品生产企业", "responsible")]),
     ("特种设备生产、使用单位要配备安全总监。", [("特种设备生产、使用单位", "responsible")]),
     ("乡属办、站、所、中心根据职责分工抓好落实。", [("乡属办、站、所、中心", "responsible")]),
-    ("四是安全、纪检部门要加强检查。", [("安全、纪检部门", "responsible")]),
+    # sectors before a department head each name a department (消防等相关部门 → 消防): 安全、纪检部门 is two
+    ("四是安全、纪检部门要加强检查。", [("安全", "responsible"), ("纪检部门", "responsible")]),
     # names with a bracket after the head word, and numbered units
     ("各村（社区）要落实网格化管理。", [("各村（社区）", "responsible")]),
     ("615油库完成系统改造。", [("615油库", "responsible")]),
@@ -197,6 +199,36 @@ def test_normalized_name(name, norm):
     assert normalize_name(name) == norm
 
 
+# --- the patterns of departments.yaml: every example is found, no trap is ------------------------------------
+
+_PATTERNS = yaml.safe_load((ROOT / "extract" / "rules" / "departments.yaml").read_text(encoding="utf-8"))["patterns"]
+
+
+def test_every_pattern_is_named_once_and_has_examples():
+    names = [p["name"] for p in _PATTERNS]
+    assert len(names) == len(set(names))
+    assert all(p.get("examples") for p in _PATTERNS), [p["name"] for p in _PATTERNS if not p.get("examples")]
+    assert set(vars(patterns())) == set(names)
+
+
+@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS for e in p["examples"]])
+def test_pattern_finds_its_example(name, example):
+    m = getattr(patterns(), name).search(example)
+    assert m and m.group(), (name, example)
+
+
+@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS if p.get("keywords") for e in p["examples"]])
+def test_a_pattern_with_keywords_holds_one_in_every_example(name, example):
+    keywords = next(p["keywords"] for p in _PATTERNS if p["name"] == name)
+    assert any(k in example for k in keywords), (name, example)
+
+
+@pytest.mark.parametrize("name,trap", [(p["name"], t) for p in _PATTERNS for t in p.get("traps", [])])
+def test_pattern_misses_its_trap(name, trap):
+    m = getattr(patterns(), name).search(trap)
+    assert not (m and m.group()), (name, trap, m and m.group())
+
+
 def test_rules_data_examples():
     data = yaml.safe_load((ROOT / "extract" / "rules" / "departments.yaml").read_text(encoding="utf-8"))
     for ex in data["examples"]:
@@ -313,3 +345,87 @@ FRAGMENT_CLAUSES = [
 @pytest.mark.parametrize("text,expected", FRAGMENT_CLAUSES)
 def test_clause_fragments_are_no_units(text, expected):
     assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+# --- issue 16, dev errors fixed by form: each row is a form met in plans, written anew ------------------------
+
+# Sectors before a department head each name a department; official names holding 和 and modifiers before 企业/单位
+# stay one name (departments.yaml sector_examples / sector_traps).
+SECTORS = [(ex["text"], [tuple(x) for x in ex["expect"]]) for ex in _DATA["sector_examples"]] + [
+    ("各级应急、消防部门要加强值守。", [("各级应急", "responsible"), ("消防部门", "responsible")]),
+    ("县级交通、公安、应急管理部门要联合检查。",
+     [("县级交通", "responsible"), ("公安", "responsible"), ("应急管理部门", "responsible")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", SECTORS)
+def test_sectors_before_a_department_head(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+@pytest.mark.parametrize("text", _DATA["sector_traps"])
+def test_one_name_where_the_items_are_no_sectors(text):
+    assert len(extract(text)) == 1
+
+
+NEW_FORMS = [
+    # 职责部门 is a label like 责任部门
+    ("（职责部门：县住建局、县城管局按职责分工负责）", [("县住建局", "responsible"), ("县城管局", "responsible")]),
+    # a unit that leads a task does not support it as well
+    ("（牵头单位：县应急局；配合单位：县应急局、县公安局）", [("县应急局", "lead"), ("县公安局", "support")]),
+    # a post after the second unit of a 或/和 pair belongs to both: one name
+    ("生产经营单位或管理单位主要负责人每月带队检查。", [("生产经营单位或管理单位主要负责人", "responsible")]),
+    # but two posts, or two units, are two names
+    ("企业法定代表人和实际控制人是安全生产第一责任人。", [("企业法定代表人", "responsible"), ("实际控制人", "responsible")]),
+    # a bare head word after a 各… name shares its 各
+    ("各单位、部门要充分利用门户网站开展宣传。", [("各单位、部门", "responsible")]),
+    # a unit and a unit inside it are two actors of one clause
+    ("领导小组办公室负责日常工作，领导小组每季度听取汇报。",
+     [("领导小组办公室", "responsible"), ("领导小组", "responsible")]),
+    # a supervising verb inside a sentence supervises a parallel list of frequencies only, not the next actor
+    ("开展联合检查，督促企业落实主体责任，县应急局每月调度一次进展。", [("县应急局", "responsible")]),
+    # a frequency or a date right after the subject: 不少于/至少/于+date/按月
+    ("县属各单位检查不少于1次/季度，施工班组、监理单位不少于1次/月。",
+     [("县属各单位", "responsible"), ("施工班组", "responsible"), ("监理单位", "responsible")]),
+    ("各镇（街道）于2025年3月底前将自查报告报送区住建局。", [("各镇（街道）", "responsible")]),
+    ("区交通运输局按月通报整改进度。", [("区交通运输局", "responsible")]),
+    ("各类物业服务组织至少开展1次消防演练。", [("各类物业服务组织", "responsible")]),
+    # parties of a contract and posts that end in 员
+    ("出租方要核查场地的消防安全条件。", [("出租方", "responsible")]),
+    ("安全员每周开展一次巡查。", [("安全员", "responsible")]),
+    # 每年度 before the subject is a time, not part of the name
+    ("每年度各级市场监管部门对重点企业抽查率达到30%。", [("各级市场监管部门", "responsible")]),
+    # the name after its modifier: 以……为代表的X要……
+    ("其中以大型国企为代表的中央储存企业要达到二级以上标准化。", [("中央储存企业", "responsible")]),
+]
+
+NEW_TRAPS = [
+    "严格系统将检查结果通报属地街道。",  # an adverb before a suffix-like word
+    "利用“两微一端”等平台加强宣传。",  # the object of 利用
+    "以县安委会名义组建事故深度调查专家组，聘请专家参与调查。",  # a preposition phrase
+    "积极推动有关部门严格追责问责，倒逼各部门依法尽职。",  # the object of 倒逼
+    "高效推进危化品运输跨部门联合执法。",  # 跨部门 is an adjective
+    "规范物业服务企业管理人员履行安全职责。",  # a verb opens the phrase
+    "通过公共服务平台将责任企业纳入重点监管对象，限制企业参与招投标活动。",  # the object of 限制
+    "每年每个街道至少建成1个微型消防站。",  # a distributive quantifier
+    "采取“企业常态自查、主管部门监督抽查、相关部门联合排查”等方式，开展隐患排查。",  # inside a quotation
+    # parties listed after a supervising verb inside the sentence, each with its frequency, are supervised
+    "聚焦疏散逃生能力提升，推动经营单位每年至少组织1次演练，人员密集场所经营单位至少每半年组织1次演练。",
+    "对工作推进不力的地区和单位要及时约谈、通报。",  # the object of 对, although 要 follows
+]
+
+
+@pytest.mark.parametrize("text,expected", NEW_FORMS)
+def test_new_forms(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+@pytest.mark.parametrize("text", NEW_TRAPS)
+def test_new_traps(text):
+    assert [s.text for s in extract(text)] == []
+
+
+@pytest.mark.parametrize("text", [t for t, _ in NEW_FORMS + SECTORS] + NEW_TRAPS)
+def test_offsets_of_new_forms(text):
+    for s in extract(text):
+        assert text[s.span.start:s.span.end] == s.text

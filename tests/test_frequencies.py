@@ -52,6 +52,18 @@ CASES = [
     ("每季度5日前报送，年底开展季度检查", [("quarter", 1, False), ("quarter", 1, False)]),  # two activities
     ("每月听取特种设备安全情况汇报，健全“日管控、周排查、月调度”机制",
      [("month", 1, False), ("day", 1, False), ("week", 1, False), ("month", 1, False)]),
+    # issue 16: a frequency phrase split from its verb by a clause boundary
+    ("每季度，由县安委办牵头至少组织2次联合检查", [("quarter", 2, True)]),
+    ("每月，镇安全生产办公室组织1次消防安全检查", [("month", 1, False)]),
+    ("按季度，对各乡镇工作推进情况进行通报", [("quarter", 1, False)]),
+    ("按月向县安委办报送工作进展", [("month", 1, False)]),
+    ("按月定期调度工作进展，按季度定期召开联席会议", [("month", 1, False), ("quarter", 1, False)]),
+    ("每年每个乡镇至少开展2次演练", [("year", 2, True)]),  # 每个乡镇: a 每 of a thing
+    # a meeting or a check named by its period
+    ("通过季度HSE委员会分析安全生产形势", [("quarter", 1, False)]),
+    ("将工作开展情况纳入月度HSE考核内容", [("month", 1, False)]),
+    ("科学开展铁路专用设备许可企业年度检查", [("year", 1, False)]),
+    ("每月召开调度会，形成月度调度会纪要", [("month", 1, False)]),  # the same cycle said twice
 ]
 
 TRAPS = [
@@ -60,6 +72,9 @@ TRAPS = [
     "每两年开展一次评估",  # no whole count per period: left out on purpose
     "完善并落实每一名从业人员的安全生产岗位责任", "每个村民小组配置1名网格员", "做到每辆车检查到位",
     "发现问题当日报告县交通运输局", "对一年内发生2起一般及以上事故的企业",
+    # issue 16: planning by period without a count, and 年度 naming the year's work
+    "分批次推进老旧管网改造", "分阶段组织实施", "分年度制定攻坚清单", "纳入年度考核", "报送年度工作总结",
+    "科学编制年度监督检查计划", "按年度目标任务开展检查",
 ]
 
 

@@ -179,7 +179,7 @@ def test_mutual_best_links_a_pair_below_the_threshold(parent):
     kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
             clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
     off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99, word_threshold=None,
-               word_parent_threshold=None)
+               word_parent_threshold=None, same_kind_threshold=None)
     strict = align(kids, ParentIndex(parent), mutual_threshold=0.99, **off)
     assert strict.links == []
     relaxed = align(kids, ParentIndex(parent), mutual_threshold=0.2, **off)
@@ -201,8 +201,8 @@ def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_c
 
 def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
     kid = clause("c1", P2 + P4)
-    # the second-parent rule switched off: only the parent-side pass can find p4
-    words_off = dict(word_threshold=None, word_parent_threshold=None)
+    # the second-parent rules switched off (condensed would find p4 in what p2 leaves): only the parent-side pass can
+    words_off = dict(word_threshold=None, word_parent_threshold=None, condensed_cover=None)
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=0.3, **words_off)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, **words_off)
@@ -226,10 +226,10 @@ def test_a_rewritten_child_clause_links_by_its_words(parent):
 def test_an_uncovered_parent_rewritten_inside_a_linked_child_joins_it(parent):
     kid = clause("c1", P2 + "对列入目录的老旧装备加快更新换代，危险化学品、非煤矿山和工贸企业分批淘汰落后工艺设备。")
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=0.35)
+                word_parent_threshold=0.35, condensed_cover=None)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=None)
+                word_parent_threshold=None, condensed_cover=None)
     assert {lk.parent for lk in res.links} == {"p2"}
 
 
@@ -304,9 +304,38 @@ def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_m
               task("p2", "强化安全宣传。利用广播电视开展安全生产宣传，普及安全知识。", "A8")]
     kid = task("c1", "加强组织部署和统筹落实。市文化体育局召开专题会议作出部署，定期听取推进汇报。", "O")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
-               word_threshold=None, word_parent_threshold=None, title_inside_min=None)
+               word_threshold=None, word_parent_threshold=None, title_inside_min=None, orphan_title_threshold=None)
     assert align([kid], ParentIndex(parent), title_word_threshold=None, **off).links == []
     got = align([kid], ParentIndex(parent), **off).links
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
     kid.action = "A8"  # another action: the titles alone do not link them
     assert align([kid], ParentIndex(parent), **off).links == []
+
+
+def test_child_overlap_equals_the_bigram_sets():
+    """The index scores children from numpy bigram codes; the weights are those of the bigram sets, pair by pair."""
+    import numpy as np
+
+    from extract.link.index import bigrams
+
+    parents = [clause(f"p{k}", t) for k, t in enumerate((P1, P2, P3, P4))]
+    index = ParentIndex(parents)
+    texts = [mask(P1 + P3), mask("完善举报奖励制度"), "", "x", "ABab完善完善", mask(P5), mask(P2)[:7]]
+    weight, shared = index.child_overlap(texts)
+    for i, t in enumerate(texts):
+        assert weight[i] == pytest.approx(index.weight(bigrams(t)))
+        for pi, grams in enumerate(index.grams):
+            assert shared[i, pi] == pytest.approx(index.weight(bigrams(t) & grams))
+    assert np.all(shared[texts.index("")] == 0)
+
+
+@pytest.mark.parametrize("a,b", [("", ""), ("", "安全"), ("安全生产", "安全生产"), ("安全生产月", "生产安全月"),
+                                 (P1, P1.replace("全面", "")), (mask(P1), mask(P2)), ("aab", "abb"), (P3, P3[::-1])])
+def test_ratio_bound_agrees_with_sequence_matcher(a, b):
+    from difflib import SequenceMatcher
+
+    from extract.link.kinds import ratio_at_least
+
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    for bound in (0.0, 0.5, 0.85, 0.98, 1.0, ratio, min(1.0, ratio + 1e-9)):
+        assert ratio_at_least(a, b, bound) == (ratio >= bound)

@@ -11,6 +11,7 @@ import pytest
 from conftest import CORPUS
 from extract.classify import MODELS, ModelMissing, clause_features, fast_tokens, feature_text, load_models, tokens
 from extract.classify.linear import export, load
+from extract.model import Clause
 from extract.classify.train import GOLD, build_models, data_hash, examples, split_names, train
 
 
@@ -199,3 +200,66 @@ def test_clauses_in_a_principles_or_goals_section_are_statements(section, is_sta
 
     c = Clause(id="c1", path=["二"], marker="", text="到2026年底，全市重大事故隐患动态清零。", start=0, end=0, heading=section)
     assert is_statement_section(c) is is_statement
+
+
+@pytest.mark.parametrize("text", [
+    "加大监管力度。强化流通领域监督抽查力度，对发现的不合格产品实施追查。",
+    "强化 承包商安全管理；严格准入审查。",
+    "树牢底线意识：组织学习安全生产重要论述。",
+])
+def test_title_words_are_the_title_segmented_on_its_own(text):
+    """The title's words come from the clause's own segmentation (no second jieba pass) and equal the title's."""
+    from extract.classify import title_words
+
+    own = fast_tokens(text)
+    title = text[:min(text.index(p) for p in "。；：" if p in text)]
+    assert title_words(text, own) == fast_tokens(title)
+    f = feature_text(clause_features(Clause(id="c", path=["一"], marker="1.", text=text, start=0, end=0)))
+    assert {"MARKED", "TITLED"} <= set(f.split()) and f"T_{fast_tokens(title)[0]}" in f.split()
+
+
+def test_a_clause_without_title_or_marker_says_so():
+    from extract.classify import title_words
+
+    text = "各乡镇要于2024年6月底前完成重大事故隐患排查，建立台账并推进整改。"
+    assert title_words(text, fast_tokens(text)) == []
+    f = feature_text(clause_features(Clause(id="c", path=[], marker="", text=text, start=0, end=0))).split()
+    assert {"UNMARKED", "T_NONE"} <= set(f) and "TITLED" not in f
+
+
+@pytest.mark.parametrize("heading,codes", [
+    ("主要任务 / 开展安全生产精准执法和帮扶", {"HA_A7"}),
+    ("重点任务 / 推动重大事故隐患动态清零", {"HA_A3"}),
+    ("保障措施", {"HA_O"}),
+    ("主要任务 / 强化安全科技支撑", {"HA_A4"}),
+    ("主要任务", set()),
+    ("", set()),
+])
+def test_heading_actions_come_from_the_family_keywords(heading, codes):
+    from extract.classify import heading_actions
+
+    assert set(heading_actions(heading)) == codes
+
+
+@pytest.mark.parametrize("heading,statement", [
+    ("工作目标", True), ("指导思想和工作目标", True), ("思路目标", True), ("总体要求", True),
+    ("主要任务", False), ("工作要求", False), ("目标任务分解", False), ("保障措施", False),
+])
+def test_statement_sections(heading, statement):
+    from extract.classify import decided_by_rule, is_statement_section
+
+    c = Clause(id="c", path=["一"], marker="", text="通过三年治本攻坚，重大风险得到有效管控。", start=0, end=0,
+               heading=heading)
+    assert is_statement_section(c) is statement
+    assert decided_by_rule(c) is statement
+
+
+def test_clauses_the_rules_decide_are_not_training_examples():
+    from extract.classify import decided_by_rule
+    from extract.classify.train import gold_documents
+
+    names = split_names(GOLD)["train"][:6]
+    ruled = {feature_text(clause_features(c), tokens) for _, d in gold_documents(GOLD, names) for c in d.clauses
+             if decided_by_rule(c)}
+    assert ruled  # the first training plans have 工作目标 paragraphs and member lines
+    assert not ruled & {x for x, _, _ in examples(GOLD, names)}

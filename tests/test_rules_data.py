@@ -135,3 +135,51 @@ TG_COUNTER = _rows(TG, "counter_examples") + [("*", t) for t in TG["counter_exam
 @pytest.mark.parametrize("name,text", TG_COUNTER, ids=_ids(TG_COUNTER))
 def test_target_counter_example(name, text):
     assert targets.extract(text) == []
+
+
+# --- segmentation: line classes, label words, table column words (segment.yaml) and markers (markers.yaml) -------
+
+SG = load("segment.yaml")
+MK = load("markers.yaml")
+
+
+def test_every_segment_rule_is_named_once_has_a_use_and_examples():
+    names = [r["name"] for r in SG["rules"]]
+    assert len(names) == len(set(names))
+    assert all(r["use"] in ("match", "search", "fullmatch") for r in SG["rules"])
+    assert all(r.get("examples") for r in SG["rules"]), [r["name"] for r in SG["rules"] if not r.get("examples")]
+    assert set(compiled("segment.yaml")) == set(names)
+
+
+SG_EXAMPLES = [(r["name"], r["use"], t) for r in SG["rules"] for t in r["examples"]]
+SG_TRAPS = [(r["name"], r["use"], t) for r in SG["rules"] for t in r.get("traps") or []]
+
+
+@pytest.mark.parametrize("name,use,text", SG_EXAMPLES, ids=[f"{n}:{t}"[:40] for n, _, t in SG_EXAMPLES])
+def test_segment_rule_example(name, use, text):
+    assert getattr(compiled("segment.yaml")[name], use)(text), f"{name} does not {use} {text}"
+
+
+@pytest.mark.parametrize("name,use,text", SG_TRAPS, ids=[f"{n}:{t}"[:40] for n, _, t in SG_TRAPS])
+def test_segment_rule_trap(name, use, text):
+    assert not getattr(compiled("segment.yaml")[name], use)(text), f"{name} should not {use} {text}"
+
+
+def test_marker_forms_are_ranked_once_and_have_examples():
+    ranks = [f["rank"] for f in MK["forms"]]
+    assert ranks == sorted(set(ranks))
+    assert all(f["examples"] for f in MK["forms"])
+
+
+@pytest.mark.parametrize("text", MK["inline"]["examples"])
+def test_inline_marker_example(text):
+    from extract.rules.markers import INLINE_RE
+
+    assert INLINE_RE.search(text)
+
+
+@pytest.mark.parametrize("text", MK["inline"]["traps"])
+def test_inline_marker_trap(text):
+    from extract.rules.markers import INLINE_RE
+
+    assert not INLINE_RE.search(text)

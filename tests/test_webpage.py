@@ -14,7 +14,7 @@ WEB = Path(__file__).parent / "fixtures" / "web"
 DATA = load("webpage.yaml")
 
 # What a reader of each page would write down: the page's one plan, its metadata, its parents with their 文号, and
-# the demands of the notice that wraps it. Pages written in the styles of four provinces' sites.
+# the demands of the notice that wraps it. Pages written in the styles of six provinces' sites.
 PAGES = {
     "zj_county_emergency": dict(
         title="安平县应急管理系统安全生产治本攻坚三年行动实施方案（2024—2026年）", issuer="安平县应急管理局",
@@ -43,6 +43,24 @@ PAGES = {
         citations=[("苏州市工业和信息化系统安全生产治本攻坚三年行动方案", "苏工信〔2024〕30号", "苏州市工业和信息化局")],
         notes=["执行中遇到的问题请及时报区工业和信息化局安全生产科。"],
         paths=[["一", "（一）"], ["一", "（二）"], ["一", "（三）"]]),
+    # Shandong style: a metadata table holding 标题, the notice title printed three times (table, headline, body), a
+    # notice that sets a reporting schedule, 按照《…》（文号）《…》（文号） citations, items 1.2024年… under titles
+    "sd_county_market": dict(
+        title="东平县市场监管系统安全生产治本攻坚三年行动实施方案", issuer="东平县市场监督管理局",
+        doc_number="东市监发〔2024〕8号", date="2024-05-20", recipients="各市场监管所，局机关各科室，县特种设备检验所",
+        citations=[("东平县安全生产治本攻坚三年行动实施方案", "东安发〔2024〕3号", "县安全生产委员会"),
+                   ("山东省市场监管系统安全生产治本攻坚三年行动方案", "鲁市监特设字〔2024〕40号", ""),
+                   ("泰安市市场监管系统安全生产治本攻坚三年行动方案", "泰市监发〔2024〕12号", "")],
+        notes=["请各单位于每年6月25日、12月25日前将工作进展情况报送县局特种设备安全监察科。"],
+        paths=[["一", "（一）", "1"], ["一", "（一）", "2"], ["一", "（二）", "1"], ["一", "（二）", "2"], ["二", "（一）"],
+               ["二", "（二）"]]),
+    # Henan style: metadata lines without 发布机构 or 成文日期 (the signature and its date line give them, not the
+    # 公开日期), the notice title printed three times, a parent cited as 根据XX委员会《…》（文号）
+    "ha_township_fire": dict(
+        title="李庄镇消防安全治本攻坚三年行动方案", issuer="李庄镇人民政府", doc_number="李政〔2024〕19号",
+        date="2024-06-28", recipients="各村（社区），镇直各单位",
+        citations=[("县消防安全治本攻坚三年行动实施方案", "县安〔2024〕6号", "县安全生产委员会")],
+        notes=[], paths=[["一", "1"], ["一", "2"], ["一", "3"], ["一", "4"]]),
 }
 CHROME_WORDS = ("索引号", "发布机构", "当前位置", "位置：", "主办", "ICP", "打印", "政策解读", "扫一扫", "浏览次数", "无障碍")
 CASES = [(name, ext) for name in PAGES for ext in ("html", "txt")]
@@ -130,3 +148,45 @@ def test_a_label_like_line_inside_the_body_stays_body_text():
     (doc,) = segment(read_bytes(text.encode(), "x.txt").blocks)
     assert doc.issuer == "某县应急管理局"
     assert any("分类：重大事故隐患和一般事故隐患" in c.text for c in doc.clauses)
+
+
+# The fields of each page's clauses (enriched as the pipeline does): (path or the first words of an unnumbered clause,
+# deadline ends, (period, count) of frequencies). A reporting schedule written once (in the notice or after the last
+# item) is a frequency of that one clause only and lends no dates to the others.
+FIELDS = {
+    "sd_county_market": [
+        ("根据县安全生产委员会", [], [("year", 2)]),
+        (["一", "（一）", "1"], ["2024-06-30"], []),
+        (["一", "（一）", "2"], ["2025-12-31"], [("quarter", 1)]),
+        (["一", "（二）", "1"], ["2024-12-31"], []),  # 2019年以前登记的 scopes the object
+        (["一", "（二）", "2"], [], [("quarter", 1)]),  # 按季度，对……开展: the period before a comma
+        (["二", "（一）"], [], []),
+        (["二", "（二）"], [], []),  # 纳入年度考核 is no frequency
+    ],
+    "ha_township_fire": [
+        (["一", "1"], ["2024-07-31"], []),
+        (["一", "2"], [], [("month", 1)]),
+        (["一", "3"], [], [("year", 1)]),  # a recurring season: a frequency, no deadline
+        (["一", "4"], ["2025-12-31"], []),
+        (["二"], [], [("month", 1)]),
+    ],
+    "zj_county_emergency": [
+        (["二", "（二）"], ["2025-10-31"], [("month", 1)]),  # 自2024年5月起，至2025年10月: one range
+        (["三", "（二）"], [], [("year", 2)]),
+    ],
+}
+FIELD_CASES = [(name, ext) for name in FIELDS for ext in ("html", "txt")]
+
+
+@pytest.mark.parametrize("name,ext", FIELD_CASES)
+def test_page_clause_fields(name, ext):
+    from extract.pipeline import enrich
+
+    doc = _doc(name, ext)
+    enrich([doc])
+    for key, ends, freqs in FIELDS[name]:
+        c = next(c for c in doc.clauses if (c.path == key if isinstance(key, list) else c.text.startswith(key)))
+        assert [d.end for d in c.deadlines] == ends, (key, c.text)
+        assert [(f.period, f.count) for f in c.frequencies] == freqs, (key, c.text)
+    schedule = [c for c in doc.clauses if any(f.count == 2 and f.period == "year" for f in c.frequencies)]
+    assert len(schedule) <= 1

@@ -56,6 +56,10 @@ def _count_after(text: str, start: int) -> tuple[int, bool, int, list[int]] | No
             if ch == "每":
                 inner.append(i)
             continue
+        if ch in "，," and not text[start:i].strip():
+            continue  # 每季度，由县安委办……至少组织2次: the period is the topic of the clause after the comma
+        if ch == "每" and not rules()[1]["every"].match(text, i):
+            continue  # 每年每个乡镇至少开展2次: a 每 of a thing, not of a time
         if ch in _PHRASE_END or ch == "每":
             return None
         m = count_re.match(text, i)
@@ -63,6 +67,11 @@ def _count_after(text: str, start: int) -> tuple[int, bool, int, list[int]] | No
             at_least = bool(m.group(1) or m.group(3)) or _at_least(text[start:i])
             return _number(m.group(2)), at_least, m.end(), inner
     return None
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    end = text.find("。", pos)
+    return len(text) if end < 0 else end
 
 
 def extract(text: str) -> list[Frequency]:
@@ -139,6 +148,12 @@ def _extract(text: str) -> tuple[Frequency, ...]:
             continue  # 每季度5日前报送……，形成季度报送机制: the named cycle restates an explicit one
         add(m.start(), m.end() + act_len, period, 1, False)
         named.append((m.start(), period))
+    for m in rx["period_adjective"].finditer(folded):
+        period = periods[m.group(1) or m.group(2)]
+        sentence = (folded.rfind("。", 0, m.start()) + 1, _sentence_end(folded, m.end()))
+        if any(p == period and sentence[0] <= pos < sentence[1] for pos, p in every):
+            continue  # 每月召开调度会……月度调度会: the explicit 每月 already says it
+        add(m.start(), m.end(), period, 1, False)
     for k_triple, m in enumerate(rx["triple"].finditer(folded)):
         # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more; and a clause that names
         # its “日周月” mechanism, its list and its checks (“日周月”机制、“日周月”清单) has one set of three

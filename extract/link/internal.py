@@ -4,7 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..model import Clause, Document, Span
-from .align import ParentIndex, align
+from .align import align
+from .config import RESTATEMENTS
+from .index import ParentIndex
 
 #: A body task and an annex row are the same task when the aligner's containment score reaches this: a row that
 #: restates a body task shares most of its words (0.84-0.99 on restated tables), while rows that merely belong to
@@ -28,8 +30,8 @@ def restatements(doc: Document, threshold: float = RESTATED) -> list[tuple[str, 
     rows = [c for c in doc.clauses if c.kind == "table_row" and c.is_task]
     if not body or not rows:
         return []
-    # only the character passes: the word passes link rewrites, and a rewrite is a different task here
-    result = align(rows, ParentIndex(body), word_threshold=None, word_parent_threshold=None)
+    # the word passes that link rewrites are off: a rewrite is a different task here
+    result = align(rows, ParentIndex(body), RESTATEMENTS)
     return [(lk.parent, lk.child, lk.score) for lk in result.links if lk.score >= threshold]
 
 

@@ -9,7 +9,8 @@ from .. import families
 from ..export import fill_sheet
 from ..fileio import atomic_path
 from ..model import TIGHTENING, WEAKENING, Change, Clause, Document, Link, LinkKind
-from .align import ParentIndex, align
+from .align import align
+from .index import ParentIndex
 
 
 def task_clauses(docs: list[Document], prefix: bool) -> list[Clause]:

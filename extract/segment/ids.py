@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 import cn2an
 
 from ..model import Citation, Clause, Document
+from ..rules import compiled
 from ..text import fold
 
 _log = logging.getLogger("planlink.segment")
 
 from ..extractors.departments import rules as dept_rules
 from .lines import CITE, DOC_NO_IN, ORG_END, same_title
+
+_R = compiled("segment.yaml")
 
 
 # 责任单位：… / 牵头股室：… / 责任领导：… on lines of their own after an item's text: the role labels of departments.yaml
@@ -80,7 +84,9 @@ def finish(clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
+@lru_cache(maxsize=4096)
 def id_part(marker: str) -> str:
+    """The id piece of a marker (（三） -> 3, 附件 -> a); cached: cn2an is slow and a plan repeats a few markers."""
     core = marker.strip("（）()第章节条")
     if core.isdigit():
         return core
@@ -98,7 +104,7 @@ def citations(doc: Document) -> None:
     seen = set()
     for m in CITE.finditer(head):
         title = m.group(2)
-        if not re.search(r"方案|意见|通知|办法|规定|计划|规划|决定|措施|要点", title):
+        if not _R["cite_kind"].search(title):
             continue
         if fold(title) == fold(doc.title) or same_title(fold(title), fold(doc.title)) or fold(title) in seen:
             continue
@@ -110,9 +116,9 @@ def citations(doc: Document) -> None:
             number = DOC_NO_IN.match(tail.lstrip("（("))
         issuer = (m.group(1) or "")
         # 为深入贯彻落实国务院安委会《…》 / 和省安委会《…》: the issuer follows the last verb of citing
-        issuer = re.sub(r"^.*(?:根据|按照|依据|落实|贯彻|执行|对照|参照|遵照|结合)", "", issuer)
-        issuer = re.sub(r"^(为|的|和|及|与|以及)+", "", issuer)
-        if year := re.match(r"^[（(]\s*(\d{4}\s*[-—–－]\s*\d{4}\s*年?)\s*[）)]$", after):
+        issuer = _R["cite_verb"].sub("", issuer)
+        issuer = _R["cite_joiner"].sub("", issuer)
+        if year := _R["cite_period"].match(after):
             title = f"{title}（{year.group(1)}）"
         doc.citations.append(Citation(title=title, doc_number=number.group(0) if number else "",
                                       issuer=issuer if ORG_END.search(issuer) else ""))

@@ -5,79 +5,30 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from .. import webpage
 from ..model import Block, Table
+from ..rules import compiled
 from ..rules.markers import match_marker
 
 _log = logging.getLogger("planlink.segment")
 
-
-
-# [bookmark: _Toc386507860_WPSOffice_Level1] left by WPS exports
-_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
-
-
-# 1.教育系统安全生产治本攻坚三年行动方案(2024-2026年)..........5
-TOC = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d{1,4}\s*$")
-
-
-# 铁峰府发〔2024〕56号 / 巫山经信发〔2023〕5号 / 国发[2024]1号
-DOC_NO = re.compile(r"^[\u4e00-\u9fff]{1,20}[〔\[【(（]\s*\d{4}\s*[〕\]】)）]\s*\d{1,5}\s*号$")
-
-
-DOC_NO_IN = re.compile(r"[\u4e00-\u9fff]{1,20}[〔\[【]\s*\d{4}\s*[〕\]】]\s*\d{1,5}\s*号")
-
-
-# 2024年6月14日 / 二〇二四年六月十四日
-DATE_LINE = re.compile(r"^(\d{4}|[〇零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,2}月[\d一二三四五六七八九十]{1,3}日$")
-
-
-# （此件公开发布） / （此件不公开）
-NOTE = re.compile(r"^[（(]此件.{1,12}[）)]$")
-
-
-# 附件：……名单 / 附件1 / 附：……清单
-ATTACH = re.compile(r"^附\s*(件\s*\d*)?\s*([：:]|$)")
-
-
-# 抄送：… / 西藏自治区安全生产委员会办公室 2024年4月8日印发
-COLOPHON = re.compile(r"^抄送[：:]|\d{4}年\d{1,2}月\d{1,2}日\s*印发$")
-
-
-_TITLE_KEY = re.compile(r"(方案|意见|办法|规划|计划|细则|通知|决定|要点|规定|清单|措施)([（(][^）)]{0,20}[）)])?[》」]?$")
-
-
-NOTICE = re.compile(r"^(.{0,40}?)关于(印发|转发|下发)?.*(通知|决定|批复|函)$")
-
-
-# the first line of a notice title: 安平县应急管理局关于印发《…》 (its 的通知 may follow on the next line)
-_NOTICE_START = re.compile(r"关于(?:印发|转发|下发)")
-
-
-# 安平县应急管理局文件: the red organ line of a 红头
-ORGAN_LINE = re.compile(r"^([\u4e00-\u9fff（）()、 ]{2,40}?)\s*文\s*件$")
-
-
+# The line classes are rules data (rules/segment.yaml, with examples and traps); compiled once.
+_R = compiled("segment.yaml")
+_BOOKMARK = _R["bookmark"]
+TOC = _R["toc"]
+DOC_NO = _R["doc_no"]
+DOC_NO_IN = _R["doc_no_in"]
+DATE_LINE = _R["date_line"]
+NOTE = _R["note"]
+ATTACH = _R["attach"]
+COLOPHON = _R["colophon"]
+_TITLE_KEY = _R["title_key"]
+NOTICE = _R["notice"]
+_NOTICE_START = _R["notice_start"]
+ORGAN_LINE = _R["organ_line"]
+ORG_END = _R["org_end"]
+CITE = _R["cite"]
 _SENTENCE_PUNCT = re.compile(r"[。，；！？,;!?]")
-
-
-ORG_END = re.compile(r"(人民政府|政府|委员会|安委会|办公室|办公厅|委|局|厅|部|中心|公司|集团|管委会|乡|镇|街道办事处|领导小组|指挥部)$")
-
-
-_WEB_CHROME = re.compile(
-    r"^(当前位置|首页|扫描二维码|放大字体|核心提示|发布单位|发布文号|发布日期|生效日期|有效性状态|属性|备注\s*$|地区[:：]"
-    r"|标签[:：]|声明[:：]?$|电询|QQ|邮箱|版权|Copyright|Processed in|\[|【\s*(打印|关闭)|法规中心|按分类浏览|推荐|点击排行"
-    r"|来源[:：]|浏览次数|分享|打印本文|关闭窗口|上一篇|下一篇|相关(文章|阅读|链接)|责任编辑|信息来源|.*ICP备)"
-)
-
-
-_FILE_LINE = re.compile(r"\.(DOC|DOCX|PDF|WPS|doc|docx|pdf|wps)\s*$")
-
-
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-CITE = re.compile(r"([\u4e00-\u9fff]{2,30}?)?《([^《》]{4,80})》\s*([（(][^（）()]{0,40}[）)])?")
 
 
 def clean_line(text: str) -> str:
@@ -87,10 +38,6 @@ def clean_line(text: str) -> str:
 def is_bodylike(text: str) -> bool:
     """A sentence-bearing paragraph rather than a title, a name or page chrome."""
     return len(_CJK.findall(text)) >= 12 and _SENTENCE_PUNCT.search(text) is not None
-
-
-def is_chrome(text: str) -> bool:
-    return bool(_WEB_CHROME.match(text) or _FILE_LINE.search(text)) or webpage.is_chrome(text)
 
 
 def is_title_fragment(text: str) -> bool:

@@ -4,10 +4,9 @@ from __future__ import annotations
 import logging
 import re
 
-import cn2an
-
 from .. import webpage
 from ..model import Clause, Document
+from ..rules import compiled
 from ..rules.markers import INLINE_RE, RANK, match_marker
 from ..text import to_arabic
 
@@ -23,6 +22,9 @@ from .ids import (
 )
 from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
 from .tables import table_clauses
+
+_R = compiled("segment.yaml")
+_SENTENCE = re.compile(r"[。；;！？!?，,：:]")
 
 
 def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, notice: Para | None,
@@ -42,7 +44,7 @@ def build(text: str, paras: list[Para], i: int, j: int, end: int, title: str, no
         before = paras[i - 1].text if i > 0 else ""
         if ORG_END.search(before) and not is_bodylike(before):
             doc.issuer = doc.issuer or before
-        m = re.match(r"^(.{2,40}?)关于", notice.text)
+        m = _R["notice_issuer"].match(notice.text)
         if m and not doc.issuer:
             doc.issuer = m.group(1)
         _notice_zone(doc, paras, i, body_start, clauses, off, header)
@@ -104,46 +106,76 @@ def _notice_zone(doc: Document, paras: list[Para], i: int, body_start: int, clau
             doc.issuer = doc.issuer or t  # signature
     if doc.issuer == "" and zone:
         first = zone[0].text
-        m = re.match(r"^(.{2,40}?)关于", first)
+        m = _R["notice_issuer"].match(first)
         if m:
             doc.issuer = m.group(1)
 
 
-_NEXT_ITEM = re.compile(r"(?<=[。；;])\s*[（(](?:\d{1,2}|[一二三四五六七八九十]{1,3})[）)]")
+# after sentence punctuation (or a colon), where an item of a list written on the same line may start: only before a
+# character a marker can open with, so the marker forms are tried at few places
+_GAP = re.compile(r"(?<=[。；;：:])\s*(?=[（(\d一二三四五六七八九十])")
+# forms split here; inline （1）（2） sub-items are split per clause by _split_inline, with their shared tail
+_SIBLING_FORMS = ("cn", "paren_cn", "paren_arabic", "arabic")
+_CHILD_FORMS = ("paren_cn", "arabic")
 
 
-def _sibling_split(p: Para) -> list[Para]:
-    """"(一)活动时间:2024-2026年;(二)活动安排:……" — the next items of the same list written on the same line,
-    after sentence punctuation, are paragraphs of their own (each a list item of ANNOTATION.md §1)."""
-    if p.table is not None or p.role:
-        return [p]
-    m = match_marker(p.text)
-    if not m or m[0] not in ("paren_cn", "paren_arabic") or not _NEXT_ITEM.search(p.text, m[2]):
-        return [p]
-    form, marker, _ = m
-    number = id_part(marker)
-    if not number.isdigit():
-        return [p]
-    n = int(number)
+def _number(marker: str) -> int | None:
+    part = id_part(marker)
+    return int(part) if part.isascii() and part.isdigit() else None
+
+
+def _chain(found: list[tuple[int, str, int | None, bool]], form: str, first: int, colon: bool) -> list[int]:
+    """Offsets of items first, first+1, … of `form` among the inline markers found, in order; a sibling follows
+    sentence punctuation only, a first sub-item may also follow a colon (工作要求：1.……；2.……)."""
     cuts: list[int] = []
-    pos = 0
-    while True:
-        n += 1
-        label = str(n) if form == "paren_arabic" else cn2an.an2cn(n)
-        nxt = re.compile(rf"(?<=[。；;])\s*[（(]{label}[）)]").search(p.text, pos)
-        if not nxt:
-            break
-        cuts.append(nxt.start() + len(nxt.group(0)) - len(nxt.group(0).lstrip()))
-        pos = nxt.end()
-    if not cuts:
-        return [p]
+    want = first
+    for pos, f, n, after_colon in found:
+        if f == form and n == want and (colon or not after_colon):
+            cuts.append(pos)
+            want += 1
+    return cuts
+
+
+def _cut(p: Para, cuts: list[int]) -> list[Para]:
     out: list[Para] = []
     bounds = [0, *cuts, len(p.text)]
     for a, b in zip(bounds, bounds[1:]):
-        piece = p.text[a:b]
-        stripped = piece.rstrip()
-        out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
+        stripped = p.text[a:b].rstrip()
+        if stripped:
+            out.append(Para(text=stripped, start=p.start + a, end=p.start + a + len(stripped), page=p.page))
     return out
+
+
+def _sibling_split(p: Para) -> list[Para]:
+    """Items of a list written on one line are paragraphs of their own (each a list item of ANNOTATION.md §1):
+    "(一)活动时间:2024-2026年;(二)活动安排:……" (the next items of the same list, after sentence punctuation), and
+    "（三）工作要求。1.加强组织领导，……。2.强化督导，……" (an item's sub-items 1, 2, … after its own sentences), so a
+    paragraph that holds several 要求 sentences under their own markers gives one clause per marker."""
+    if p.table is not None or p.role:
+        return [p]
+    m = match_marker(p.text)
+    if not m:
+        return [p]
+    form, marker, length = m
+    found = []
+    for g in _GAP.finditer(p.text, length):
+        hit = match_marker(p.text, g.end())
+        if hit:
+            found.append((g.end(), hit[0], _number(hit[1]), p.text[g.start() - 1] in "：:"))
+    if not found:
+        return [p]
+    n = _number(marker)
+    cuts = _chain(found, form, n + 1, False) if n is not None and form in _SIBLING_FORMS else []
+    if cuts:
+        return [q for piece in _cut(p, cuts) for q in _sibling_split(piece)]
+    for child in _CHILD_FORMS:
+        if RANK[child] <= RANK[form]:
+            continue
+        kids = _chain(found, child, 1, True)
+        # two sub-items at least, and no tail written once for all of them (（责任单位：…） stays with the item)
+        if len(kids) >= 2 and not _R["shared_tail"].search(p.text):
+            return [q for piece in _cut(p, kids) for q in _sibling_split(piece)]
+    return [p]
 
 
 def _signatures(doc: Document, body: list[Para]) -> None:
@@ -191,7 +223,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             continue
         if in_annex:
             # Annex furniture: its title, its "附件" label; the table itself arrives as a table block.
-            if not is_bodylike(t) or re.search(r"名单|成员", t):
+            if not is_bodylike(t) or _R["annex_people"].search(t):
                 continue
         m = match_marker(t)
         if m:
@@ -221,6 +253,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
             else:
                 nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
                                   heading=_stack_heading(stack)))
+    nodes = _closing_requests(_titled_paragraphs(nodes))
     section_roles: dict[tuple[str, ...], list[str]] = {}
     first = len(clauses)
     for item in nodes:
@@ -258,6 +291,44 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         inherit_section_roles(clauses[first:], section_roles)
 
 
+def _free(p: Para, path: list[str], heading: str) -> Para:
+    return Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path), heading=heading)
+
+
+def _titled_paragraphs(nodes: list[Node | Para]) -> list[Node | Para]:
+    """（二）工作目标 on a line of its own, then several paragraphs: as under 一、工作目标 (ANNOTATION.md §1), each
+    paragraph is a clause of its own; the first stays with the item's title, the others stand under it."""
+    out: list[Node | Para] = []
+    for item in nodes:
+        out.append(item)
+        if isinstance(item, Node) and not item.has_children and len(item.extra) >= 2 and _is_title_only(item.title):
+            rest, item.extra = item.extra[1:], item.extra[:1]
+            heading = " / ".join(x for x in (item.heading, _short_title(item.title)) if x)
+            out.extend(_free(p, item.path, heading) for p in rest)
+    return out
+
+
+def _closing_requests(nodes: list[Node | Para]) -> list[Node | Para]:
+    """A request written once at the end of a plan (各单位于每年6月20日、11月20日前将……报送……) after its last item is
+    a clause of its own (ANNOTATION.md §1, a closing request), so the item does not take its dates and units. Only
+    when the item has sentences of its own: under a title-only item (（三）工作要求) the paragraph is the item's text."""
+    last = next((k for k in range(len(nodes) - 1, -1, -1) if isinstance(nodes[k], Node)), None)
+    if last is None:
+        return nodes
+    node = nodes[last]
+    if node.has_children or not is_bodylike(node.title) or not node.extra:
+        return nodes
+    k = next((k for k, p in enumerate(node.extra) if _R["closing_request"].search(p.text)), None)
+    if k is None:
+        return nodes
+    rest, node.extra = node.extra[k:], node.extra[:k]
+    return nodes[:last + 1] + [_free(p, node.path[:-1], node.heading) for p in rest] + nodes[last + 1:]
+
+
+def _is_title_only(title: str) -> bool:
+    return 0 < len(title) <= 30 and not _SENTENCE.search(title)
+
+
 def _stack_heading(stack: list[Node]) -> str:
     """The short titles of the open sections, outermost first: what a paragraph without a marker stands under."""
     return " / ".join(_short_title(s.title) for s in stack if _short_title(s.title))
@@ -293,7 +364,7 @@ def _split_inline(clause: Clause) -> list[Clause]:
         pieces.append((h.group(1), s, e))
     # A trailing （责任单位：…） / 完成时限：… written once after the last sub-item applies to all of them.
     last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
-    tail = re.search(r"[（(]\s*(责任|牵头|完成时限|时限|配合)[^（）()]*[）)]\s*[。]?\s*$|(完成时限|责任单位)[：:].*$", last_text)
+    tail = _R["shared_tail"].search(last_text)
     inherited = tail.group(0) if tail else ""
     for num, s, e in pieces:
         piece = clause.text[s:e].strip()

@@ -7,6 +7,7 @@ import re
 
 from .. import webpage
 from ..model import Block, Document
+from ..rules import compiled
 from ..rules.markers import match_marker
 from ..text import fold
 
@@ -25,13 +26,14 @@ from .lines import (
     Para,
     flatten,
     is_bodylike,
-    is_chrome,
     is_plan_title,
     is_title_fragment,
     same_title,
     toc_title,
 )
 from .plan import build
+
+_R = compiled("segment.yaml")
 
 
 def segment(blocks: list[Block], source: str = "") -> list[Document]:
@@ -128,7 +130,7 @@ def _classify(paras: list[Para]) -> None:
             p.role = "note"
         elif COLOPHON.search(t):
             p.role = "colophon"
-        elif is_chrome(t):
+        elif webpage.is_chrome(t):
             p.role = "chrome"
         elif ATTACH.match(t) and len(t) < 80:
             p.role = "attach"
@@ -136,7 +138,7 @@ def _classify(paras: list[Para]) -> None:
     for k in range(1, len(paras)):
         p = paras[k]
         if not p.role and p.table is None and paras[k - 1].role == "toc" and match_marker(p.text) \
-                and re.search(r"方案|意见|办法", p.text) and len(p.text) < 90:
+                and _R["toc_plan"].search(p.text) and len(p.text) < 90:
             p.role = "toc"
 
 
@@ -194,14 +196,14 @@ def _title_groups(paras: list[Para]) -> list[tuple[int, int, str, Para | None]]:
 
 def _continues_title(text: str) -> bool:
     # "(2024-2026年)" or "(2024-2026年)子方案" on the next line
-    return bool(re.match(r"^[（(]\s*\d{4}\s*[-—–－至]\s*\d{4}\s*年?\s*[）)]", text)) or text.startswith(("的通知", "行动方案"))
+    return bool(_R["title_period_line"].match(text))
 
 
 def _inner_title(notice: str) -> str:
     m = re.search(r"《(.+)》", notice)
     if m:
         return m.group(1)
-    m = re.search(r"关于(印发|转发|下发)(.+?)的(通知|决定)", notice)
+    m = _R["notice_inner_title"].search(notice)
     return m.group(2) if m else notice
 
 
@@ -222,7 +224,7 @@ def _page_metadata(paras: list[Para]) -> dict:
     meta: dict = {}
     for idx, p in enumerate(paras):
         t = p.text
-        m = re.search(r"发布日期\s*[:：]?\s*(\d{4})-(\d{2})-(\d{2})", t)
+        m = _R["page_published"].search(t)
         if m and "date" not in meta:
             meta["date"] = "-".join(m.groups())
         if t.startswith("发布单位") and "issuer" not in meta:
@@ -231,7 +233,7 @@ def _page_metadata(paras: list[Para]) -> dict:
                 rest = paras[idx + 1].text
             if rest:
                 meta["issuer"] = rest
-        m = re.match(r"^(.+?)\s+(\d{4})年(\d{1,2})月(\d{1,2})日\s*印发$", t)
+        m = _R["colophon_issuer"].match(t)
         if m and "issuer" not in meta:
             meta["issuer"] = m.group(1).strip()
     return meta

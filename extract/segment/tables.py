@@ -5,6 +5,7 @@ import logging
 import re
 
 from ..model import Clause
+from ..rules import compiled
 from ..rules.markers import match_marker
 
 _log = logging.getLogger("planlink.segment")
@@ -12,34 +13,20 @@ _log = logging.getLogger("planlink.segment")
 from ..extractors.departments import is_actor
 from .lines import Para, text_cell
 
-_COL_DEADLINE = re.compile(r"时限|时间|完成期限|进度")
-
-
-_COL_LEAD = re.compile(r"牵头")
-
-
-_COL_SUPPORT = re.compile(r"配合|协助|参与")
-
-
-_COL_RESP = re.compile(r"责任|负责|主体|分管领导|包保|包联")
-
-
-_COL_ACTION = re.compile(r"行动|类别|项目名称|领域")
-
-
-_COL_TASK = re.compile(r"任务|内容|措施|工作|事项|举措")
-
-
-_COL_SKIP = re.compile(r"^(序号|编号|备注)$")
-
-
-_PEOPLE = re.compile(r"姓名|职务|职称|电话|联系人")
-
-
-_SEQ_HEADER = re.compile(r"^(序号|编号)$")
-
-
-_SEQ_VALUE = re.compile(r"\d{1,3}|[一二三四五六七八九十]{1,3}")
+# Header words of each column role, rules data in rules/segment.yaml (with examples and traps)
+_R = compiled("segment.yaml")
+_COL_DEADLINE = _R["col_deadline"]
+_COL_LEAD = _R["col_lead"]
+_COL_SUPPORT = _R["col_support"]
+_COL_RESP = _R["col_responsible"]
+_COL_ACTION = _R["col_action"]
+_COL_TASK = _R["col_task"]
+_COL_SKIP = _R["col_skip"]
+_PEOPLE = _R["col_people"]
+_SEQ_HEADER = _R["col_seq"]
+_SEQ_VALUE = _R["seq_value"]
+_TABLE_NOTE = _R["table_note"]
+_LEVEL_START = _R["unit_level_start"]
 
 
 def _table_roles(header: list[str]) -> list[str]:
@@ -48,7 +35,7 @@ def _table_roles(header: list[str]) -> list[str]:
         h2 = re.sub(r"\s+", "", h)
         if not h2 and roles:
             roles.append(roles[-1])  # an empty header cell is the right half of a merged header
-        elif _COL_SKIP.match(h2):
+        elif _COL_SKIP.fullmatch(h2):
             roles.append("skip")
         elif _COL_DEADLINE.search(h2):
             roles.append("deadline")
@@ -76,9 +63,6 @@ def _align(header: list[str], roles: list[str], width: int) -> tuple[list[str], 
     k = roles.index("task") if "task" in roles else len(roles) - 1
     return (header[:k + 1] + [header[k]] * extra + header[k + 1:],
             roles[:k + 1] + ["task"] * extra + roles[k + 1:])
-
-
-_LEVEL_START = re.compile(r"^(?:各|县|市|区|省|州|乡|镇|村|自治区)")
 
 
 def unit_cell(cell: str) -> str:
@@ -114,12 +98,12 @@ def table_clauses(p: Para, off: int) -> list[Clause]:
     out: list[Clause] = []
     carry: dict[int, str] = {}
     action_marker, task_no = "", ""
-    seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.match(re.sub(r"\s+", "", h))]
+    seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.fullmatch(re.sub(r"\s+", "", h))]
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
         row = [unit_cell(c) if roles[k] in ("lead", "support", "responsible") else text_cell(c)
                for k, c in enumerate(row)]
-        if sum(1 for c in row if c) == 1 and re.match(r"^(备注|注)[：:]", next(c for c in row if c)):
+        if sum(1 for c in row if c) == 1 and _TABLE_NOTE.match(next(c for c in row if c)):
             continue
         task_cols = [k for k, ro in enumerate(roles) if ro == "task"]
         filled = []

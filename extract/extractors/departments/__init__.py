@@ -1,0 +1,32 @@
+"""Responsible departments of a clause with their role: labelled roles, then sentence subjects, each name once."""
+from __future__ import annotations
+
+from ...model import Department, Role, Span
+from .labels import from_heading, labelled
+from .names import is_actor, is_fragment, normalize_name, rules, same_actor
+from .subjects import subjects
+
+_ROLES = {r.value: r for r in Role}
+
+__all__ = ["extract", "from_heading", "is_actor", "is_fragment", "normalize_name", "rules"]
+
+
+def extract(text: str) -> list[Department]:
+    """All responsible actors of a clause, each once per role. A table row's 责任/牵头/配合 cells reach this as
+    label blocks of the row text (segment writes them so)."""
+    found, covered = labelled(text)
+    found += subjects(text, covered)
+    # a unit that leads the task does not also support it (牵头股室：执法大队；配合股室：执法大队)
+    leads = [normalize_name(name) for name, _, role in found if role == "lead"]
+    if leads:
+        found = [f for f in found if f[2] != "support" or not any(same_actor(normalize_name(f[0]), n) for n in leads)]
+    spans: list[Department] = []
+    kept: list[tuple[str, str]] = []
+    for name, pos, role in sorted(found, key=lambda x: x[1]):
+        norm = normalize_name(name)
+        # the same name in the same role once per clause
+        if any(r == role and same_actor(norm, n) for n, r in kept):
+            continue
+        kept.append((norm, role))
+        spans.append(Department(name, Span(pos, pos + len(name)), name=norm, role=_ROLES[role]))
+    return spans

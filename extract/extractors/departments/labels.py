@@ -1,0 +1,103 @@
+"""Labelled roles: 责任单位：/牵头股室： blocks, role phrases (由…牵头, …配合, X为牵头单位, 由…负责), duty headings."""
+from __future__ import annotations
+
+from ...model import Department
+from .names import clean, is_actor, is_fragment, normalize_name, pattern_keywords, patterns, rules, split_names
+
+# The role phrases in the order they are read, with the role they give (as_role's comes from its match). Each runs
+# only on a clause holding one of its keywords (departments.yaml): the pattern tries a lazy name of up to 40
+# characters at every position, and most clauses hold none of these words.
+_PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
+# a label block needs a colon or a bracket after its label word
+_LABEL_MARKS = ("：", ":", "【", "[")
+ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
+                "责任": "responsible"}
+
+
+def label_blocks(text: str):
+    """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks. A block runs to
+    a sentence stop, a bracket it did not open, or the next label, each outside brackets."""
+    r = rules()
+    label_re, events = r["_label_re"], r["_label_event_re"]
+    for m in label_re.finditer(text):
+        role = r["_label_role"][m.group(1) or m.group(2)]
+        i = m.end()
+        depth = 0
+        j = len(text)
+        for e in events.finditer(text, i):
+            if e.group(1):
+                depth += 1
+            elif e.group(2):
+                if depth == 0:
+                    j = e.start()
+                    break
+                depth -= 1
+            elif depth == 0 and (e.group(3) or e.start() > i):
+                j = e.start()
+                break
+        block = text[i:j].rstrip("，,、 ")
+        yield role, block, i, m.start()
+
+
+def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int]]]:
+    """(name, position, role) of the actors a label block or a role phrase names, and the spans these cover (the
+    subject rules leave them alone)."""
+    p, r = patterns(), rules()
+    found: list[tuple[str, int, str]] = []
+    covered: list[tuple[int, int]] = []
+    for role, block, off, label_at in label_blocks(text) if any(k in text for k in _LABEL_MARKS) else ():
+        covered.append((label_at, off + len(block)))
+        for name, pos in split_names(block, off, check=False):
+            if p.time_word.search(name) or is_fragment(name) or name in r["_label_role"]:
+                continue
+            mark = p.role_mark.search(name)
+            if mark and len(name) > mark.end() - mark.start() + 1:
+                found.append((name[: mark.start()], pos, ROLE_OF_MARK[mark.group(1)]))
+                continue
+            found.append((name, pos, role))
+
+    def inside(pos: int) -> bool:
+        return any(a <= pos < b for a, b in covered)
+
+    keywords = pattern_keywords()
+    for name, role in _PHRASES:
+        for word in keywords[name]:
+            if word in text:
+                break
+        else:
+            continue
+        rx = getattr(p, name)
+        for m in rx.finditer(text):
+            if inside(m.start(1)):
+                continue
+            group, at = m.group(1), m.start(1)
+            if rx is p.as_role:
+                # 县应急局为牵头单位，县公安局、县交通局为配合单位
+                names = split_names(group, at, check=True)
+                found += [(n, q, ROLE_OF_MARK[m.group(2)]) for n, q in names]
+                if names:
+                    covered.append((at, m.end()))
+                continue
+            if rx is p.support:
+                # 由镇应急办负责、镇派出所配合: the support list starts after the responsible part
+                cut = max((k.end() for k in p.done_part.finditer(group)), default=0)
+                group, at = group[cut:], at + cut
+            names = split_names(group, at, check=True)
+            for name, pos in names:
+                found.append((name, pos, role))
+            if names:
+                covered.append((at - 1, m.end()))
+    return found, covered
+
+
+def from_heading(heading: str) -> list[Department]:
+    """The actor a clause's nearest heading names as holding the duties listed under it (responsible), as a table's
+    责任 column does for its rows. The span has no place in the clause text (start == end == 0)."""
+    last = heading.rsplit(" / ", 1)[-1].strip() if heading else ""
+    m = patterns().duties_heading.match(last)
+    if not m:
+        return []
+    name = clean(m.group(1))
+    if not is_actor(name):
+        return []
+    return [Department(name, name=normalize_name(name), role="responsible", origin="heading")]

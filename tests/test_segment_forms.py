@@ -1,0 +1,64 @@
+"""Segmentation forms of ANNOTATION.md §1 and issue 16, one row per form: a short plan in, (path, text) of its clauses
+out. Plans are written for the form, in the shapes county plans use."""
+from __future__ import annotations
+
+import pytest
+
+from extract.readers import read_bytes
+from extract.segment import segment
+
+HEAD = "某县安全生产治本攻坚三年行动方案\n为做好安全生产工作，结合我县实际，制定本方案。\n"
+
+# (body after the title and preamble, [(path, clause text), ...] of the body's clauses)
+CASES = [
+    # an arabic marker directly before a year is a marker (1.2024年…), a decimal is not (1.5万元)
+    ("一、主要任务\n1.2024年6月底前完成重大事故隐患排查。\n2.2025年底前建成监测预警系统。\n",
+     [(["一", "1"], "2024年6月底前完成重大事故隐患排查。"), (["一", "2"], "2025年底前建成监测预警系统。")]),
+    ("一、主要任务\n1.2024—2026年，持续开展打非治违。\n2．投入1.5万元更新设备。\n",
+     [(["一", "1"], "2024—2026年，持续开展打非治违。"), (["一", "2"], "投入1.5万元更新设备。")]),
+    # the next items of a list written on the same line, after sentence punctuation
+    ("一、主要任务\n1.开展隐患排查。2.建立整改台账。3.2024年底前完成整改。\n",
+     [(["一", "1"], "开展隐患排查。"), (["一", "2"], "建立整改台账。"), (["一", "3"], "2024年底前完成整改。")]),
+    ("二、工作要求\n（一）加强组织领导。各单位要高度重视。（二）强化督导检查。县安委办每季度开展1次督导。\n",
+     [(["二", "（一）"], "加强组织领导。各单位要高度重视。"), (["二", "（二）"], "强化督导检查。县安委办每季度开展1次督导。")]),
+    # a paragraph holding several 要求 under sub-markers: the item is a heading, each 要求 a clause
+    ("二、工作要求\n（一）严格考核。1.将工作纳入年度考核；2.对工作不力的单位予以通报。\n",
+     [(["二", "（一）", "1"], "将工作纳入年度考核；"), (["二", "（一）", "2"], "对工作不力的单位予以通报。")]),
+    ("二、工作要求\n（一）工作要求：1.各单位要明确专人负责；2.各单位要按时报送信息。\n",
+     [(["二", "（一）", "1"], "各单位要明确专人负责；"), (["二", "（一）", "2"], "各单位要按时报送信息。")]),
+    # a tail written once for all sub-items keeps them in one item (the per-clause inline split reads it)
+    ("二、工作要求\n（一）严格考核。1.将工作纳入年度考核；2.对工作不力的单位予以通报。（责任单位：县安委办）\n",
+     [(["二", "（一）"], "严格考核。1.将工作纳入年度考核；2.对工作不力的单位予以通报。（责任单位：县安委办）")]),
+    # a number after a full stop that is not the next item stays text
+    ("一、主要任务\n1.开展隐患排查。3.5万家企业完成自查。\n",
+     [(["一", "1"], "开展隐患排查。3.5万家企业完成自查。")]),
+    # a title-only item followed by several paragraphs: each paragraph is a clause (as under 一、工作目标)
+    ("一、总体要求\n（一）工作目标\n通过三年治本攻坚，重大事故隐患动态清零。\n2024年以隐患攻坚为主。2025年以强基固本为主。\n",
+     [(["一", "（一）"], "工作目标\n通过三年治本攻坚，重大事故隐患动态清零。"),
+      (["一", "（一）"], "2024年以隐患攻坚为主。2025年以强基固本为主。")]),
+    # an item with a title sentence keeps its further paragraphs (ANNOTATION.md §1: all of its sentences)
+    ("一、主要任务\n（一）开展隐患排查。组织全面排查。\n排查结果纳入台账管理。\n（二）加强宣传。\n",
+     [(["一", "（一）"], "开展隐患排查。组织全面排查。\n排查结果纳入台账管理。"), (["一", "（二）"], "加强宣传。")]),
+    # a reporting request written once at the end of the plan is a clause of its own, not part of the last item
+    (("三、保障措施\n（一）加强组织领导。各单位要高度重视。\n（二）严格考核问责。将工作纳入考核内容，严格问责问效。\n"
+      "各单位于每年6月20日、11月20日前将贯彻落实情况报送至县安委办。\n"),
+     [(["三", "（一）"], "加强组织领导。各单位要高度重视。"), (["三", "（二）"], "严格考核问责。将工作纳入考核内容，严格问责问效。"),
+      (["三"], "各单位于每年6月20日、11月20日前将贯彻落实情况报送至县安委办。")]),
+    ("三、保障措施\n（一）加强组织领导。各单位要高度重视。\n请各单位于2024年6月30日前将实施方案报县应急管理局。\n",
+     [(["三", "（一）"], "加强组织领导。各单位要高度重视。"), (["三"], "请各单位于2024年6月30日前将实施方案报县应急管理局。")]),
+    # ... but under a title-only last item, the paragraph is that item's text
+    ("三、保障措施\n（一）工作要求\n各单位于每年6月20日前将工作进展报送县安委办。\n",
+     [(["三", "（一）"], "工作要求\n各单位于每年6月20日前将工作进展报送县安委办。")]),
+    # a paragraph after the last item that is no request stays with the item
+    ("三、保障措施\n（一）加强组织领导。各单位要高度重视。\n对工作不力的单位严肃问责。\n",
+     [(["三", "（一）"], "加强组织领导。各单位要高度重视。\n对工作不力的单位严肃问责。")]),
+]
+
+
+@pytest.mark.parametrize("body,expected", CASES, ids=[c[0].split("\n")[1][:14] for c in CASES])
+def test_segmentation_form(body, expected):
+    (doc,) = segment(read_bytes((HEAD + body).encode(), "plan.txt").blocks)
+    got = [(c.path, c.text) for c in doc.clauses if c.path]
+    assert got == expected
+    for c in doc.clauses:
+        assert doc.text[c.start:c.end].replace("\n", "") == c.text.replace("\n", "") or c.kind == "table_row"
