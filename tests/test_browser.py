@@ -115,15 +115,31 @@ def timed(page, action) -> float:
 def choose(page, key, option):
     """Open a select or multiselect (found by its widget key); returns the click on one option, to be timed."""
     box = page.locator(f".st-key-{key}")
-    box.locator("[role=combobox]").first.click()
     target = page.get_by_role("option", name=option, exact=True).first
-    for _ in range(4):  # a multiselect opens from its arrow button; a slow page may open it late, so try again
-        try:
-            target.wait_for(timeout=2500)
-            break
-        except PlaywrightTimeout:
-            box.locator("button[aria-haspopup=listbox]").first.click()
-    return target.click
+
+    def open_list():
+        box.locator("[role=combobox]").first.click()
+        for _ in range(4):  # a multiselect opens from its arrow button; a slow page may open it late, so try again
+            try:
+                target.wait_for(timeout=2500)
+                return
+            except PlaywrightTimeout:
+                box.locator("button[aria-haspopup=listbox]").first.click()
+
+    def click():
+        # a rerun still finishing on a loaded machine redraws the widget and closes its list under the pointer:
+        # open it again and click once more
+        for attempt in range(3):
+            try:
+                target.click(timeout=10000)
+                return
+            except PlaywrightTimeout:
+                if attempt == 2:
+                    raise
+                open_list()
+
+    open_list()
+    return click
 
 
 VISIBLE_TEXT = """() => {
