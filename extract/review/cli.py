@@ -9,7 +9,6 @@ from pathlib import Path
 from ..api import pick_document
 from ..errors import ReadError
 from ..guard import process_file_limited
-from ..model import LinkKind
 from . import report
 from .learn import export_gold
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, scoped
@@ -183,6 +182,8 @@ _HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "
 
 
 if __name__ == "__main__":
+    from .args import add_parser
+
     p = argparse.ArgumentParser(prog="planlink")
     add_parser(p.add_subparsers(dest="command"))
     raise SystemExit(main(p.parse_args()))

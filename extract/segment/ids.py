@@ -7,14 +7,13 @@ from functools import lru_cache
 
 import cn2an
 
+from ..extractors.departments import rules as dept_rules
 from ..model import Citation, Clause, Document
 from ..rules import compiled
 from ..text import fold
+from .lines import CITE, DOC_NO_IN, ORG_END, same_title
 
 _log = logging.getLogger("planlink.segment")
-
-from ..extractors.departments import rules as dept_rules
-from .lines import CITE, DOC_NO_IN, ORG_END, same_title
 
 _R = compiled("segment.yaml")
 

@@ -9,9 +9,6 @@ from ..model import Clause, Document
 from ..rules import compiled
 from ..rules.markers import INLINE_RE, RANK, match_marker
 from ..text import to_arabic
-
-_log = logging.getLogger("planlink.segment")
-
 from .ids import (
     citations,
     finish,
@@ -22,6 +19,8 @@ from .ids import (
 )
 from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
 from .tables import table_clauses
+
+_log = logging.getLogger("planlink.segment")
 
 _R = compiled("segment.yaml")
 _SENTENCE = re.compile(r"[。；;！？!?，,：:]")

@@ -10,9 +10,6 @@ from ..model import Block, Document
 from ..rules import compiled
 from ..rules.markers import match_marker
 from ..text import fold
-
-_log = logging.getLogger("planlink.segment")
-
 from .lines import (
     ATTACH,
     COLOPHON,
@@ -32,6 +29,8 @@ from .lines import (
     toc_title,
 )
 from .plan import build
+
+_log = logging.getLogger("planlink.segment")
 
 _R = compiled("segment.yaml")
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 import logging
 import re
 
+from ..extractors.departments import is_actor
 from ..model import Clause
 from ..rules import compiled
 from ..rules.markers import match_marker
+from .lines import Para, text_cell
 
 _log = logging.getLogger("planlink.segment")
-
-from ..extractors.departments import is_actor
-from .lines import Para, text_cell
 
 # Header words of each column role, rules data in rules/segment.yaml (with examples and traps)
 _R = compiled("segment.yaml")
