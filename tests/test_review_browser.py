@@ -25,6 +25,22 @@ def review_server(tmp_path_factory):
             yield url, str(db)
 
 
+def _wait_for_correction(db: str, timeout: float) -> bool:
+    """True once the review database holds a department correction, polling for up to `timeout` seconds."""
+    from extract.review.workflow import ReviewStore
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        store = ReviewStore(db)
+        try:
+            if any(e["action"] == "correct_departments" for e in store.audit_log()):
+                return True
+        finally:
+            store.close()
+        time.sleep(0.5)
+    return False
+
+
 def test_review_a_plan_end_to_end(review_server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     from docx import Document
@@ -89,8 +105,13 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
         page.keyboard.press("Enter")
         editor.wait_for(state="hidden", timeout=10000)
         time.sleep(1)  # the grid hands the edit to Streamlit
-        page.get_by_role("button", name="保存更正").click()
-        page.get_by_text("已保存").first.wait_for(timeout=60000)
+        # the saved correction is read back from the review database: the 已保存 message lasts one rerun only, and a
+        # click that reaches Streamlit before the grid's edit is answered 没有需要保存的修改, so it is clicked again
+        for attempt in range(6):
+            page.get_by_role("button", name="保存更正").click()
+            if _wait_for_correction(db, timeout=20):
+                break
+            assert attempt < 5, "the correction never reached the review database"
         page.get_by_text("人工更正").first.scroll_into_view_if_needed()
         time.sleep(1.5)
         page.screenshot(path=str(SHOTS / "review_tasks.png"))
