@@ -12,6 +12,55 @@ import numpy as np
 
 _WHITE = re.compile(r"\s\s+")
 FORMAT = 1  # version of the saved layout (<name>.json + <name>.npz)
+_K = 0x110000  # Unicode code points: a character n-gram of up to three characters is one int64 (c1·K² + c2·K + c3)
+
+
+def _codes(texts: list[str]) -> np.ndarray:
+    """The code points of the texts, one after another."""
+    data = "".join(texts).encode("utf-32-le", "surrogatepass")
+    return np.frombuffer(data, dtype=np.uint32).astype(np.int64)
+
+
+@dataclass
+class CharGrams:
+    """The character n-grams of many documents as numbers: for each length k, the document of every k-gram and
+    its code. Scoring 560 clauses cut into a million n-gram strings and looked each up in a dict took most of the
+    classifiers' time; as codes they are looked up in sorted arrays (np.searchsorted) in a few milliseconds."""
+
+    n_docs: int
+    by_length: dict[int, tuple[np.ndarray, np.ndarray]]  # k -> (document ids, codes)
+
+    @classmethod
+    def of(cls, texts: list[str], lo: int, hi: int) -> "CharGrams":
+        """The n-grams scikit-learn's char analyzer takes from each (already lowercased, white-space folded) text."""
+        lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        cp = _codes(texts)
+        doc = np.repeat(np.arange(len(texts), dtype=np.int64), lens)
+        end = np.repeat(np.cumsum(lens), lens)
+        pos = np.arange(len(cp), dtype=np.int64)
+        out = {}
+        for k in range(lo, hi + 1):
+            start = pos[pos + k <= end]
+            code = cp[start]
+            for j in range(1, k):
+                code = code * _K + cp[start + j]
+            out[k] = (doc[start], code)
+        return cls(len(texts), out)
+
+    def take(self, rows: list[int]) -> "CharGrams":
+        """The n-grams of some documents, numbered 0… in the order of `rows`."""
+        new = np.full(self.n_docs, -1, dtype=np.int64)
+        new[np.asarray(rows, dtype=np.int64)] = np.arange(len(rows), dtype=np.int64)
+        out = {}
+        for k, (doc, code) in self.by_length.items():
+            keep = new[doc] >= 0
+            out[k] = (new[doc[keep]], code[keep])
+        return CharGrams(len(rows), out)
+
+
+def take(grams: dict, rows: list[int]) -> dict:
+    """The n-grams (as returned by LinearTextModel.grams) of some documents, in the order of `rows`."""
+    return {k: v.take(rows) if isinstance(v, CharGrams) else [v[i] for i in rows] for k, v in grams.items()}
 
 
 @dataclass
@@ -25,6 +74,7 @@ class VectorizerPart:
     lowercase: bool = True
     sublinear_tf: bool = True
     _rx: re.Pattern | None = field(default=None, repr=False)
+    _tables: dict | None = field(default=None, repr=False)
 
     def config(self) -> tuple:
         """What decides the n-grams of a text: parts with the same config share them."""
@@ -46,6 +96,36 @@ class VectorizerPart:
         for k in range(lo, hi + 1):
             out += [" ".join(toks[i:i + k]) for i in range(len(toks) - k + 1)]
         return out
+
+    def char_grams(self, docs: list[str]) -> CharGrams:
+        """grams() of many documents at once, as numbers (char analyzer only)."""
+        texts = [_WHITE.sub(" ", d.lower() if self.lowercase else d) for d in docs]
+        return CharGrams.of(texts, *self.ngram)
+
+    def columns(self, grams: CharGrams) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every n-gram in the vocabulary."""
+        if self._tables is None:
+            self._tables = {}
+            by_len: dict[int, list[str]] = {}
+            for g in self.vocab:
+                by_len.setdefault(len(g), []).append(g)
+            for k, keys in by_len.items():
+                code = _codes(keys).reshape(-1, k) @ (_K ** np.arange(k - 1, -1, -1, dtype=np.int64))
+                order = np.argsort(code, kind="stable")
+                cols = np.fromiter(map(self.vocab.__getitem__, keys), dtype=np.int64, count=len(keys))
+                self._tables[k] = (code[order], cols[order])
+        docs, cols = [], []
+        for k, (doc, code) in grams.by_length.items():
+            if k not in self._tables or not len(code):
+                continue
+            keys, values = self._tables[k]
+            at = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+            hit = keys[at] == code
+            docs.append(doc[hit])
+            cols.append(values[at[hit]])
+        if not docs:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(docs), np.concatenate(cols)
 
     def weights(self, doc_ids: np.ndarray, cols: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unit TF-IDF rows of many documents at once from (document, column) pairs of every n-gram occurrence:
@@ -74,7 +154,7 @@ class LinearTextModel:
         out = dict(known or {})
         for p in self.parts:
             if p.config() not in out:
-                out[p.config()] = [p.grams(d) for d in docs]
+                out[p.config()] = p.char_grams(docs) if p.analyzer == "char" else [p.grams(d) for d in docs]
         return out
 
     def decisions(self, docs: list[str], grams: dict | None = None) -> np.ndarray:
@@ -84,12 +164,15 @@ class LinearTextModel:
         grams = self.grams(docs, grams)
         for p in self.parts:
             per_doc = grams[p.config()]
-            # one C-level pass over every n-gram of every document: its column, or -1 when not in the vocabulary
-            flat = list(chain.from_iterable(per_doc))
-            cols = np.fromiter(map(p.vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
-            doc_ids = np.repeat(np.arange(n, dtype=np.int64), [len(g) for g in per_doc])
-            known = cols >= 0
-            doc_ids, cols = doc_ids[known], cols[known]
+            if isinstance(per_doc, CharGrams):
+                doc_ids, cols = p.columns(per_doc)
+            else:
+                # one C-level pass over every n-gram of every document: its column, or -1 when not in the vocabulary
+                flat = list(chain.from_iterable(per_doc))
+                cols = np.fromiter(map(p.vocab.get, flat, repeat(-1)), dtype=np.int64, count=len(flat))
+                doc_ids = np.repeat(np.arange(n, dtype=np.int64), [len(g) for g in per_doc])
+                known = cols >= 0
+                doc_ids, cols = doc_ids[known], cols[known]
             d, c, v = p.weights(doc_ids, cols, n)
             for k in range(z.shape[1]):
                 z[:, k] += np.bincount(d, weights=self.coef[k, p.offset + c] * v, minlength=n)
