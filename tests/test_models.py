@@ -76,6 +76,26 @@ def test_character_ngrams_as_numbers_are_the_string_ngrams():
             (rows.index(i), c) for i, c in want if i in rows)
 
 
+def test_word_ngrams_from_token_ids_are_the_string_ngrams():
+    """The word parts make their n-grams from token ids (WordTokens): the same (document, column) pairs as the
+    n-gram strings looked up in the vocabulary, tokens outside every vocabulary n-gram included."""
+    docs = ["完全没有见过的文本 开展 检查", "", "开展", "PAT_DEADLINE 开展 检查 开展  检查", "KIND_BODY 未见词 检查"]
+    docs += [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:40]
+    for model in load_models():
+        part = next(p for p in model.parts if p.analyzer == "word")
+        assert part.by_tokens()
+        extra = {g: len(part.vocab) + i for i, g in enumerate(["开展 检查", "未见词", "kind_body 未见词"])}
+        part = replace(part, vocab={**part.vocab, **extra}, _tables=None)
+        want = sorted((i, part.vocab[g]) for i, d in enumerate(docs) for g in part.grams(d) if g in part.vocab)
+        tokens = part.word_tokens(docs)
+        assert sorted(zip(*(a.tolist() for a in part.word_columns(tokens)))) == want
+        assert {(3, extra["开展 检查"]), (4, extra["kind_body 未见词"]), (4, extra["未见词"])} <= set(want)
+        rows = [4, 3]
+        sub = take({"w": tokens}, rows)["w"]
+        assert sorted(zip(*(a.tolist() for a in part.word_columns(sub)))) == sorted(
+            (rows.index(i), c) for i, c in want if i in rows)
+
+
 def test_models_are_arrays_and_json_without_pickles():
     names = sorted(p.name for p in MODELS.iterdir())
     assert not [n for n in names if n.endswith((".pkl", ".pickle"))]

@@ -58,9 +58,42 @@ class CharGrams:
         return CharGrams(len(rows), out)
 
 
+@dataclass
+class WordTokens:
+    """The tokens of many documents, from which a word part makes its n-grams as numbers (token ids) rather than as
+    strings joined with spaces: each token is looked up once, not once per n-gram it is part of."""
+
+    tokens: list[list[str]]
+
+    def take(self, rows: list[int]) -> "WordTokens":
+        return WordTokens([self.tokens[i] for i in rows])
+
+
 def take(grams: dict, rows: list[int]) -> dict:
     """The n-grams (as returned by LinearTextModel.grams) of some documents, in the order of `rows`."""
-    return {k: v.take(rows) if isinstance(v, CharGrams) else [v[i] for i in rows] for k, v in grams.items()}
+    return {k: v.take(rows) if isinstance(v, (CharGrams, WordTokens)) else [v[i] for i in rows]
+            for k, v in grams.items()}
+
+
+def _lookup(tables: dict, by_length: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(document, column) of every n-gram code found in the sorted tables of its length."""
+    docs, cols = [], []
+    for k, (doc, code) in by_length.items():
+        if k not in tables or not len(code):
+            continue
+        keys, values = tables[k]
+        at = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
+        hit = keys[at] == code
+        docs.append(doc[hit])
+        cols.append(values[at[hit]])
+    if not docs:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(docs), np.concatenate(cols)
+
+
+def _sorted_table(codes: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.argsort(codes, kind="stable")
+    return codes[order], cols[order]
 
 
 @dataclass
@@ -111,21 +144,54 @@ class VectorizerPart:
                 by_len.setdefault(len(g), []).append(g)
             for k, keys in by_len.items():
                 code = _codes(keys).reshape(-1, k) @ (_K ** np.arange(k - 1, -1, -1, dtype=np.int64))
-                order = np.argsort(code, kind="stable")
                 cols = np.fromiter(map(self.vocab.__getitem__, keys), dtype=np.int64, count=len(keys))
-                self._tables[k] = (code[order], cols[order])
-        docs, cols = [], []
-        for k, (doc, code) in grams.by_length.items():
-            if k not in self._tables or not len(code):
-                continue
-            keys, values = self._tables[k]
-            at = np.minimum(np.searchsorted(keys, code), len(keys) - 1)
-            hit = keys[at] == code
-            docs.append(doc[hit])
-            cols.append(values[at[hit]])
-        if not docs:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        return np.concatenate(docs), np.concatenate(cols)
+                self._tables[k] = _sorted_table(code, cols)
+        return _lookup(self._tables, grams.by_length)
+
+    def by_tokens(self) -> bool:
+        """Whether the word n-grams can be made from token ids: tokens hold no space (the n-gram strings split back
+        into their tokens) and an n-gram of up to three ids fits an int64."""
+        return self.analyzer == "word" and self.token_pattern == r"\S+" and self.ngram[1] <= 3
+
+    def word_tokens(self, docs: list[str]) -> WordTokens:
+        if self._rx is None:
+            self._rx = re.compile(self.token_pattern)
+        return WordTokens([self._rx.findall(d.lower() if self.lowercase else d) for d in docs])
+
+    def word_columns(self, tokens: WordTokens) -> tuple[np.ndarray, np.ndarray]:
+        """(document, column) of every word n-gram in the vocabulary, the n-grams being codes of token ids: a token
+        that is no part of any vocabulary n-gram has none, and no n-gram holding it is looked up."""
+        if self._tables is None:
+            ids: dict[str, int] = {}
+            keys: dict[int, list[list[int]]] = {}
+            cols: dict[int, list[int]] = {}
+            for g, j in self.vocab.items():
+                parts = [ids.setdefault(t, len(ids)) for t in g.split(" ")]
+                keys.setdefault(len(parts), []).append(parts)
+                cols.setdefault(len(parts), []).append(j)
+            width = max(len(ids), 1)
+            self._tables = {"ids": ids, "width": width}
+            for k, rows in keys.items():
+                code = np.asarray(rows, dtype=np.int64) @ (width ** np.arange(k - 1, -1, -1, dtype=np.int64))
+                self._tables[k] = _sorted_table(code, np.asarray(cols[k], dtype=np.int64))
+        ids, width = self._tables["ids"], self._tables["width"]
+        lens = np.fromiter(map(len, tokens.tokens), dtype=np.int64, count=len(tokens.tokens))
+        flat = chain.from_iterable(tokens.tokens)
+        tok = np.fromiter(map(ids.get, flat, repeat(-1)), dtype=np.int64, count=int(lens.sum()))
+        doc = np.repeat(np.arange(len(lens), dtype=np.int64), lens)
+        end = np.repeat(np.cumsum(lens), lens)
+        pos = np.arange(len(tok), dtype=np.int64)
+        lo, hi = self.ngram
+        by_length = {}
+        for k in range(lo, hi + 1):
+            start = pos[pos + k <= end]
+            code, known = tok[start], tok[start] >= 0
+            for j in range(1, k):
+                nxt = tok[start + j]
+                known &= nxt >= 0
+                code = code * width + nxt
+            by_length[k] = (doc[start[known]], code[known])
+        return _lookup({k: v for k, v in self._tables.items() if isinstance(k, int)}, by_length)
 
     def weights(self, doc_ids: np.ndarray, cols: np.ndarray, n_docs: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Unit TF-IDF rows of many documents at once from (document, column) pairs of every n-gram occurrence:
@@ -147,6 +213,14 @@ class LinearTextModel:
     coef: np.ndarray  # (n_classes or 1, n_features)
     intercept: np.ndarray
     classes_: list
+    _coef_t: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def coef_t(self) -> np.ndarray:
+        """coef transposed into rows per feature (n_features × classes), made once."""
+        if self._coef_t is None:
+            self._coef_t = np.ascontiguousarray(self.coef.T)
+        return self._coef_t
 
     def grams(self, docs: list[str], known: dict | None = None) -> dict:
         """The n-grams of every document for each part config ({config: [grams of doc 0, …]}); configs already in
@@ -154,7 +228,12 @@ class LinearTextModel:
         out = dict(known or {})
         for p in self.parts:
             if p.config() not in out:
-                out[p.config()] = p.char_grams(docs) if p.analyzer == "char" else [p.grams(d) for d in docs]
+                if p.analyzer == "char":
+                    out[p.config()] = p.char_grams(docs)
+                elif p.by_tokens():
+                    out[p.config()] = p.word_tokens(docs)
+                else:
+                    out[p.config()] = [p.grams(d) for d in docs]
         return out
 
     def decisions(self, docs: list[str], grams: dict | None = None) -> np.ndarray:
@@ -166,6 +245,8 @@ class LinearTextModel:
             per_doc = grams[p.config()]
             if isinstance(per_doc, CharGrams):
                 doc_ids, cols = p.columns(per_doc)
+            elif isinstance(per_doc, WordTokens):
+                doc_ids, cols = p.word_columns(per_doc)
             else:
                 # one C-level pass over every n-gram of every document: its column, or -1 when not in the vocabulary
                 flat = list(chain.from_iterable(per_doc))
@@ -174,8 +255,13 @@ class LinearTextModel:
                 known = cols >= 0
                 doc_ids, cols = doc_ids[known], cols[known]
             d, c, v = p.weights(doc_ids, cols, n)
-            for k in range(z.shape[1]):
-                z[:, k] += np.bincount(d, weights=self.coef[k, p.offset + c] * v, minlength=n)
+            if not len(d):
+                continue
+            # the rows of the document-sorted entries summed per document, every class at once: coef_t holds each
+            # feature's weights of all classes side by side, so one gather takes them (the sums run in entry order)
+            rows = self.coef_t[p.offset + c] * v[:, None]
+            starts = np.flatnonzero(np.r_[True, d[1:] != d[:-1]])
+            z[d[starts]] += np.add.reduceat(rows, starts, axis=0)
         return z
 
     def predict_proba(self, docs: list[str], grams: dict | None = None) -> np.ndarray:
