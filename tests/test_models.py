@@ -11,7 +11,7 @@ import pytest
 
 from conftest import CORPUS
 from extract.classify import MODELS, ModelMissing, clause_features, fast_tokens, feature_text, load_models, tokens
-from extract.classify.linear import export, load, take
+from extract.classify.linear import CodeTable, export, load, take
 from extract.model import Clause
 from extract.classify.train import GOLD, build_models, data_hash, examples, split_names, train
 
@@ -94,6 +94,23 @@ def test_word_ngrams_from_token_ids_are_the_string_ngrams():
         sub = take({"w": tokens}, rows)["w"]
         assert sorted(zip(*(a.tolist() for a in part.word_columns(sub)))) == sorted(
             (rows.index(i), c) for i, c in want if i in rows)
+
+
+def test_code_table_finds_what_binary_search_finds():
+    """CodeTable (hashed slots, binary search for the codes of a shared slot) finds exactly the codes a sorted array
+    holds, colliding codes and codes beyond the table's range included."""
+    rng = np.random.default_rng(18)
+    codes = np.unique(rng.integers(0, 1 << 62, 5000))
+    codes = np.concatenate([codes, codes[:50] + (1 << 40)])  # near neighbours, many in one slot
+    table = CodeTable(codes, np.arange(len(codes)) * 3)
+    assert (table.slots == -2).any() and (table.slots >= 0).any()
+    queries = np.concatenate([codes, rng.integers(0, 1 << 62, 20000), codes[:100] + 1, [0, (1 << 63) - 1]])
+    hit, cols = table.find(queries)
+    position = {c: i * 3 for i, c in enumerate(codes.tolist())}
+    assert hit.tolist() == [q in position for q in queries.tolist()]
+    assert cols.tolist() == [position[q] for q in queries.tolist() if q in position]
+    empty = CodeTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    assert not empty.find(queries)[0].any()
 
 
 def test_models_are_arrays_and_json_without_pickles():
