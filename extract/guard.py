@@ -308,7 +308,8 @@ def process_file_limited(path: str, *, limits: Limits | None = None, ocr: bool =
 def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, progress=None,
               family: str | None = None) -> list:
     """api.load_documents in this process; a file without any plan is an error, not an empty list."""
-    from .api import load_documents  # here: a parent that only forks children need not import the pipeline
+    # imported here: a parent that only forks children need not import the pipeline
+    from .api import load_documents
 
     t = time.perf_counter()
     _log.debug("%s: reading", path)

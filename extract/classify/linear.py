@@ -31,7 +31,7 @@ class CharGrams:
     by_length: dict[int, tuple[np.ndarray, np.ndarray]]  # k -> (document ids, codes)
 
     @classmethod
-    def of(cls, texts: list[str], lo: int, hi: int) -> "CharGrams":
+    def of(cls, texts: list[str], lo: int, hi: int) -> CharGrams:
         """The n-grams scikit-learn's char analyzer takes from each (already lowercased, white-space folded) text."""
         lens = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         cp = _codes(texts)
@@ -47,7 +47,7 @@ class CharGrams:
             out[k] = (doc[start], code)
         return cls(len(texts), out)
 
-    def take(self, rows: list[int]) -> "CharGrams":
+    def take(self, rows: list[int]) -> CharGrams:
         """The n-grams of some documents, numbered 0… in the order of `rows`."""
         new = np.full(self.n_docs, -1, dtype=np.int64)
         new[np.asarray(rows, dtype=np.int64)] = np.arange(len(rows), dtype=np.int64)
@@ -65,7 +65,7 @@ class WordTokens:
 
     tokens: list[list[str]]
 
-    def take(self, rows: list[int]) -> "WordTokens":
+    def take(self, rows: list[int]) -> WordTokens:
         return WordTokens([self.tokens[i] for i in rows])
 
 
