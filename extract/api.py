@@ -8,8 +8,6 @@ from pathlib import Path
 from . import families
 from .classify.keywords import classify_by_family
 from .errors import Code, ModelMissing, ReadError
-from .link import report as link_report
-from .link.actions import link_with_parent_actions
 from .model import Document
 from .pipeline import process_file
 from .segment import same_title
@@ -57,5 +55,9 @@ def link_documents(child_docs: list[Document], parent_docs: list[Document], inde
                    actions_from_parent: bool = False) -> dict:
     """Links, coverage and action counts of child plans against parent plans (CONTRACT.md). With
     `actions_from_parent`, the child tasks take the actions the parent groups its tasks under (a city's 九大行动)."""
-    report = link_report.link_documents(child_docs, parent_docs, index)
+    # imported here: the linker is no part of an extract, whose cold start its import would lengthen by 20 ms
+    from .link.actions import link_with_parent_actions
+    from .link.report import link_documents as link
+
+    report = link(child_docs, parent_docs, index)
     return link_with_parent_actions(child_docs, parent_docs, report) if actions_from_parent else report

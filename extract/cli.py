@@ -153,14 +153,14 @@ def _load(path: str, args, **kw):
 
 def _extract(args) -> int:
     from . import families
-    from .api import ReadError
+    from .errors import ReadError
 
     try:
         families.load(args.family)
     except ValueError as exc:
         return _fail(str(exc))
     try:
-        docs = _load(args.file, args, ocr=not args.no_ocr, family=args.family)
+        docs = _load(args.file, args, ocr=not args.no_ocr, family=args.family, preload=False)
     except ReadError as exc:
         return _fail(str(exc))
     if not docs:

@@ -13,12 +13,9 @@ import time
 import warnings
 from dataclasses import dataclass
 
-from .api import load_documents
-from .classify import fast_tokens, load_models
 from .errors import Code, ModelMissing, ReadError
 from .limits import Limits
 from .log import fallback
-from .readers.quality import word_share
 
 _log = logging.getLogger("planlink.guard")
 _HEADER = struct.Struct("!Q")
@@ -296,10 +293,13 @@ def run_limited(fn, path: str, *args, limits: Limits | None = None, progress=Non
 
 
 def process_file_limited(path: str, *, limits: Limits | None = None, ocr: bool = True, progress=None,
-                         max_bytes: int | None = None, family: str | None = None):
-    """api.load_documents on one file under the per-file limits: what the CLI, the batch and the app call."""
+                         max_bytes: int | None = None, family: str | None = None, preload: bool = True):
+    """api.load_documents on one file under the per-file limits: what the CLI, the batch and the app call.
+    `preload`: load the tokenizer and the models here first, so that this and every later child starts with them;
+    False where this process forks no other child (`planlink extract`): the child loads them, and this process
+    never imports the pipeline, numpy or jieba (nor spends 50-70 ms freeing them when it exits)."""
     limits = limits or Limits.from_env(max_bytes=max_bytes)
-    if available():
+    if preload and available():
         warm()
     return run_limited(documents, str(path), limits=limits, progress=progress, max_bytes=limits.max_bytes,
                        ocr=ocr, family=family)
@@ -308,6 +308,9 @@ def process_file_limited(path: str, *, limits: Limits | None = None, ocr: bool =
 def documents(path: str, *, max_bytes: int | None = None, ocr: bool = True, progress=None,
               family: str | None = None) -> list:
     """api.load_documents in this process; a file without any plan is an error, not an empty list."""
+    # imported here: a parent that only forks children need not import the pipeline
+    from .api import load_documents
+
     t = time.perf_counter()
     _log.debug("%s: reading", path)
     docs = load_documents(path, max_bytes=max_bytes, ocr=ocr, progress=progress, family=family)
@@ -327,6 +330,8 @@ def warm() -> None:
     global _warm
     if _warm:
         return
+    from .classify import fast_tokens, load_models
+    from .readers.quality import word_share
 
     fast_tokens("安全生产")
     word_share("安全生产")

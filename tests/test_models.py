@@ -3,6 +3,7 @@ predicts what scikit-learn predicts; the run-time tokenizer agrees with the spaC
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 
 from conftest import CORPUS
 from extract.classify import MODELS, ModelMissing, clause_features, fast_tokens, feature_text, load_models, tokens
-from extract.classify.linear import export, load
+from extract.classify.linear import CodeTable, export, load, take
 from extract.model import Clause
 from extract.classify.train import GOLD, build_models, data_hash, examples, split_names, train
 
@@ -53,6 +54,63 @@ def test_numpy_export_predicts_what_scikit_learn_predicts(tmp_path):
         # one call for many documents gives what one call per document gives
         one_by_one = np.vstack([back.predict_proba([d]) for d in docs])
         assert np.allclose(back.predict_proba(docs), one_by_one, atol=1e-12)
+
+
+def test_character_ngrams_as_numbers_are_the_string_ngrams():
+    """The char parts look n-grams up as int codes (CharGrams): the same (document, column) pairs as the n-gram
+    strings looked up in the vocabulary, for upper case, runs of white space, characters beyond the BMP and texts
+    shorter than an n-gram; take() keeps the rows asked for, numbered in their order."""
+    docs = ["完全没有见过的文本 开展 检查", "", "a", "AB  cd\t\n Ef", "𠀀𠀁 安全生产𠀀", "PAT_DEADLINE 每季度 至少"]
+    docs += [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:40]
+    for model in load_models():
+        part = next(p for p in model.parts if p.analyzer == "char")
+        extra = {g: len(part.vocab) + i for i, g in enumerate(["𠀀𠀁", "ab", "b ", " ef"])}
+        part = replace(part, vocab={**part.vocab, **extra}, _tables=None)
+        want = sorted((i, part.vocab[g]) for i, d in enumerate(docs) for g in part.grams(d) if g in part.vocab)
+        grams = part.char_grams(docs)
+        assert sorted(zip(*(a.tolist() for a in part.columns(grams)))) == want
+        assert {(3, extra["ab"]), (3, extra[" ef"]), (4, extra["𠀀𠀁"])} <= set(want)
+        rows = [5, 0, 3]
+        sub = take({"c": grams}, rows)["c"]
+        assert sorted(zip(*(a.tolist() for a in part.columns(sub)))) == sorted(
+            (rows.index(i), c) for i, c in want if i in rows)
+
+
+def test_word_ngrams_from_token_ids_are_the_string_ngrams():
+    """The word parts make their n-grams from token ids (WordTokens): the same (document, column) pairs as the
+    n-gram strings looked up in the vocabulary, tokens outside every vocabulary n-gram included."""
+    docs = ["完全没有见过的文本 开展 检查", "", "开展", "PAT_DEADLINE 开展 检查 开展  检查", "KIND_BODY 未见词 检查"]
+    docs += [x for x, _, _ in examples(GOLD, split_names(GOLD)["train"])][:40]
+    for model in load_models():
+        part = next(p for p in model.parts if p.analyzer == "word")
+        assert part.by_tokens()
+        extra = {g: len(part.vocab) + i for i, g in enumerate(["开展 检查", "未见词", "kind_body 未见词"])}
+        part = replace(part, vocab={**part.vocab, **extra}, _tables=None)
+        want = sorted((i, part.vocab[g]) for i, d in enumerate(docs) for g in part.grams(d) if g in part.vocab)
+        tokens = part.word_tokens(docs)
+        assert sorted(zip(*(a.tolist() for a in part.word_columns(tokens)))) == want
+        assert {(3, extra["开展 检查"]), (4, extra["kind_body 未见词"]), (4, extra["未见词"])} <= set(want)
+        rows = [4, 3]
+        sub = take({"w": tokens}, rows)["w"]
+        assert sorted(zip(*(a.tolist() for a in part.word_columns(sub)))) == sorted(
+            (rows.index(i), c) for i, c in want if i in rows)
+
+
+def test_code_table_finds_what_binary_search_finds():
+    """CodeTable (hashed slots, binary search for the codes of a shared slot) finds exactly the codes a sorted array
+    holds, colliding codes and codes beyond the table's range included."""
+    rng = np.random.default_rng(18)
+    codes = np.unique(rng.integers(0, 1 << 62, 5000))
+    codes = np.concatenate([codes, codes[:50] + (1 << 40)])  # near neighbours, many in one slot
+    table = CodeTable(codes, np.arange(len(codes)) * 3)
+    assert (table.slots == -2).any() and (table.slots >= 0).any()
+    queries = np.concatenate([codes, rng.integers(0, 1 << 62, 20000), codes[:100] + 1, [0, (1 << 63) - 1]])
+    hit, cols = table.find(queries)
+    position = {c: i * 3 for i, c in enumerate(codes.tolist())}
+    assert hit.tolist() == [q in position for q in queries.tolist()]
+    assert cols.tolist() == [position[q] for q in queries.tolist() if q in position]
+    empty = CodeTable(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    assert not empty.find(queries)[0].any()
 
 
 def test_models_are_arrays_and_json_without_pickles():

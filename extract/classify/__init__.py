@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import families, words
 from ..errors import ModelMissing
 from ..model import Clause, Document
-from .linear import load
+from .linear import load, take
 
 MODELS = words.MODELS
 DICTIONARY = words.DICTIONARY
@@ -194,7 +194,7 @@ def _classify(clauses: list[Clause]) -> None:
     tasks = [i for i, c in enumerate(clauses) if c.is_task]
     if not tasks:
         return
-    sub = {k: [v[i] for i in tasks] for k, v in grams.items()}
+    sub = take(grams, tasks)
     probs = action_model.predict_proba([X[i] for i in tasks], sub)
     labels = list(action_model.classes_)
     for i, row in zip(tasks, probs):

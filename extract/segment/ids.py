@@ -5,12 +5,10 @@ import logging
 import re
 from functools import lru_cache
 
-import cn2an
-
 from ..extractors.departments import rules as dept_rules
 from ..model import Citation, Clause, Document
 from ..rules import compiled
-from ..text import fold
+from ..text import fold, small_numeral
 from .lines import CITE, DOC_NO_IN, ORG_END, same_title
 
 _log = logging.getLogger("planlink.segment")
@@ -85,12 +83,17 @@ def finish(clauses: list[Clause]) -> list[Clause]:
 
 @lru_cache(maxsize=4096)
 def id_part(marker: str) -> str:
-    """The id piece of a marker (（三） -> 3, 附件 -> a); cached: cn2an is slow and a plan repeats a few markers."""
+    """The id piece of a marker (（三） -> 3, 附件 -> a); cached: a plan repeats a few markers."""
     core = marker.strip("（）()第章节条")
     if core.isdigit():
         return core
     if core == "附件":
         return "a"
+    n = small_numeral(core)
+    if n is not None:
+        return str(n)
+    import cn2an  # rare forms only (一百零一, 两): see text.small_numeral
+
     try:
         return str(int(cn2an.cn2an(core, "normal")))
     except Exception:  # noqa: BLE001
