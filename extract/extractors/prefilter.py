@@ -19,6 +19,7 @@ _C = _sre
 # at most this many strings in a set of exact alternatives (20\d\d|二〇…, 年底|年末): beyond it the set is cut at a
 # shorter piece of the rule
 _LIMIT = 16
+_KEEP = 3  # needs kept per rule
 _REPEATS = (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", _C.MAX_REPEAT))
 
 
@@ -42,7 +43,7 @@ _ANY = _Info(None)  # matches what we cannot tell: needs nothing
 
 def _best(clauses: tuple[frozenset[str], ...]) -> frozenset[str]:
     """The most selective of a piece's needs: longest shortest string, then fewest strings."""
-    return max(clauses, key=lambda c: (min(map(len, c)), -len(c)))
+    return max(clauses, key=_selectivity)
 
 
 def _sequence(items: list[_Info]) -> _Info:
@@ -135,7 +136,13 @@ def required(rx: re.Pattern) -> tuple[frozenset[str], ...]:
             continue
         # a string holding another of the set adds nothing (今年底 beside 年底)
         out[frozenset(s for s in clause if not any(t != s and t in s for t in clause))] = None
-    return tuple(out)
+    # the most selective few: any part of the needs is sound, and a set of digits or dashes that nearly every dated
+    # clause holds only adds hits to the scan
+    return tuple(sorted(out, key=_selectivity, reverse=True)[:_KEEP])
+
+
+def _selectivity(clause: frozenset[str]) -> tuple[int, int]:
+    return min(map(len, clause)), -len(clause)
 
 
 class Prefilter:
@@ -156,6 +163,7 @@ class Prefilter:
         self._rules = tuple((name, tuple(sum(bit[s] for s in clause) for clause in needs))
                             for name, needs in self.needs.items())
         self._always = frozenset(name for name, needs in self.needs.items() if not needs)
+        self._by_found: dict[int, frozenset[str]] = {0: self._always}  # few sets of literals recur: each read once
 
     def allowed(self, text: str) -> frozenset[str]:
         """The names of the rules that may match `text`."""
@@ -164,6 +172,9 @@ class Prefilter:
         found = 0
         for _, b in self._automaton.iter(text):
             found |= b
-        if not found:
-            return self._always
-        return frozenset(name for name, masks in self._rules if all(found & m for m in masks))
+        rules = self._by_found.get(found)
+        if rules is None:
+            rules = frozenset(name for name, masks in self._rules if all(found & m for m in masks))
+            if len(self._by_found) < 65536:
+                self._by_found[found] = rules
+        return rules
