@@ -146,35 +146,40 @@ def _selectivity(clause: frozenset[str]) -> tuple[int, int]:
 
 
 class Prefilter:
-    """Which of a set of named regexes can match a text: one Aho–Corasick pass finds the literals present; a rule
-    whose needs are not all met is skipped. Sound by construction (tests/test_prefilter.py checks it on the corpus):
-    it never skips a rule that would match."""
+    """Which of a set of named regexes can match a text. One Aho–Corasick pass finds the literals of each rule's most
+    selective need; the few rules it lets through have their other needs checked with `in`. A rule whose needs are
+    not all met is skipped. Sound by construction (tests/test_prefilter.py checks it on the corpus): it never skips
+    a rule that would match."""
 
     def __init__(self, patterns: Mapping[str, re.Pattern]):
         self.needs = {name: required(rx) for name, rx in patterns.items()}
-        literals = sorted({s for needs in self.needs.values() for clause in needs for s in clause})
+        # only the first need in the automaton: the weaker ones (年, 人, 个 …) are in most clauses, and every hit of
+        # the scan costs a step of Python
+        literals = sorted({s for needs in self.needs.values() if needs for s in needs[0]})
         bit = {s: 1 << i for i, s in enumerate(literals)}
         self._automaton = ahocorasick.Automaton()
         for s in literals:
             self._automaton.add_word(s, bit[s])
         if literals:
             self._automaton.make_automaton()
-        self._literals = bool(literals)
-        self._rules = tuple((name, tuple(sum(bit[s] for s in clause) for clause in needs))
-                            for name, needs in self.needs.items())
+        self._rules = tuple((name, sum(bit[s] for s in needs[0]), needs[1:])
+                            for name, needs in self.needs.items() if needs)
         self._always = frozenset(name for name, needs in self.needs.items() if not needs)
-        self._by_found: dict[int, frozenset[str]] = {0: self._always}  # few sets of literals recur: each read once
+        # the rules a set of found literals lets through: few sets recur, each is worked out once
+        self._by_found: dict[int, tuple[tuple[str, tuple[frozenset[str], ...]], ...]] = {0: ()}
 
     def allowed(self, text: str) -> frozenset[str]:
         """The names of the rules that may match `text`."""
-        if not self._literals:
-            return self._always
         found = 0
-        for _, b in self._automaton.iter(text):
-            found |= b
-        rules = self._by_found.get(found)
-        if rules is None:
-            rules = frozenset(name for name, masks in self._rules if all(found & m for m in masks))
+        if self._rules:
+            for _, b in self._automaton.iter(text):
+                found |= b
+        candidates = self._by_found.get(found)
+        if candidates is None:
+            candidates = tuple((name, rest) for name, mask, rest in self._rules if found & mask)
             if len(self._by_found) < 65536:
-                self._by_found[found] = rules
-        return rules
+                self._by_found[found] = candidates
+        if not candidates:
+            return self._always
+        return self._always.union(name for name, rest in candidates
+                                  if all(any(s in text for s in clause) for clause in rest))
