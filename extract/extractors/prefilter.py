@@ -147,26 +147,38 @@ def _selectivity(clause: frozenset[str]) -> tuple[int, int]:
 
 class Prefilter:
     """Which of a set of named regexes can match a text. One Aho–Corasick pass finds the literals of each rule's most
-    selective need; the few rules it lets through have their other needs checked with `in`. A rule whose needs are
-    not all met is skipped. Sound by construction (tests/test_prefilter.py checks it on the corpus): it never skips
-    a rule that would match."""
+    selective need; the other needs of the rules it lets through are checked with `in`. A rule whose needs are not
+    all met is skipped. Sound by construction (tests/test_prefilter.py checks it on the corpus): it never skips a rule
+    that would match."""
 
     def __init__(self, patterns: Mapping[str, re.Pattern]):
         self.needs = {name: required(rx) for name, rx in patterns.items()}
         # only the first need in the automaton: the weaker ones (年, 人, 个 …) are in most clauses, and every hit of
         # the scan costs a step of Python
-        literals = sorted({s for needs in self.needs.values() if needs for s in needs[0]})
-        bit = {s: 1 << i for i, s in enumerate(literals)}
+        first = sorted({s for needs in self.needs.values() if needs for s in needs[0]})
+        rest = sorted({s for needs in self.needs.values() for clause in needs[1:] for s in clause})
+        bit = {s: 1 << i for i, s in enumerate(first)}
+        self._more_bit = {s: 1 << i for i, s in enumerate(rest)}
         self._automaton = ahocorasick.Automaton()
-        for s in literals:
+        for s in first:
             self._automaton.add_word(s, bit[s])
-        if literals:
+        if first:
             self._automaton.make_automaton()
-        self._rules = tuple((name, sum(bit[s] for s in needs[0]), needs[1:])
+        self._rules = tuple((name, sum(bit[s] for s in needs[0]),
+                             tuple(sum(self._more_bit[s] for s in clause) for clause in needs[1:]))
                             for name, needs in self.needs.items() if needs)
         self._always = frozenset(name for name, needs in self.needs.items() if not needs)
-        # the rules a set of found literals lets through: few sets recur, each is worked out once
-        self._by_found: dict[int, tuple[tuple[str, tuple[frozenset[str], ...]], ...]] = {0: ()}
+        # by the literals the scan found: the other literals to look for, the rules it lets through, and the rules
+        # let through by each combination of those others found. Few combinations recur: each is worked out once.
+        self._by_found: dict[int, tuple[tuple[tuple[str, int], ...], tuple, dict[int, frozenset[str]]]] = {}
+
+    def _entry(self, found: int) -> tuple[tuple[tuple[str, int], ...], tuple, dict[int, frozenset[str]]]:
+        candidates = tuple((name, masks) for name, mask, masks in self._rules if found & mask)
+        checks = tuple((s, b) for s, b in self._more_bit.items() if any(b & m for _, masks in candidates for m in masks))
+        entry = (checks, candidates, {})
+        if len(self._by_found) < 65536:
+            self._by_found[found] = entry
+        return entry
 
     def allowed(self, text: str) -> frozenset[str]:
         """The names of the rules that may match `text`."""
@@ -174,12 +186,13 @@ class Prefilter:
         if self._rules:
             for _, b in self._automaton.iter(text):
                 found |= b
-        candidates = self._by_found.get(found)
-        if candidates is None:
-            candidates = tuple((name, rest) for name, mask, rest in self._rules if found & mask)
-            if len(self._by_found) < 65536:
-                self._by_found[found] = candidates
-        if not candidates:
-            return self._always
-        return self._always.union(name for name, rest in candidates
-                                  if all(any(s in text for s in clause) for clause in rest))
+        checks, candidates, by_more = self._by_found.get(found) or self._entry(found)
+        more = 0
+        for s, b in checks:
+            if s in text:
+                more |= b
+        rules = by_more.get(more)
+        if rules is None:
+            rules = self._always.union(name for name, masks in candidates if all(more & m for m in masks))
+            by_more[more] = rules
+        return rules
