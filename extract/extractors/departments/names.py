@@ -84,12 +84,6 @@ def patterns() -> SimpleNamespace:
                               for p in data["patterns"]})
 
 
-@lru_cache(maxsize=1)
-def pattern_keywords() -> dict[str, tuple[str, ...]]:
-    """The `keywords` of each pattern that has them: a clause without any of them cannot match it."""
-    return {p["name"]: tuple(p["keywords"]) for p in rules()["patterns"] if p.get("keywords")}
-
-
 def normalize_name(name: str) -> str:
     """The comparison form: leading 各级/各/有关/相关 dropped."""
     return rules()["_prefix_re"].sub("", name) or name
