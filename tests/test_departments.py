@@ -1,13 +1,18 @@
 """Responsible departments: label blocks, 牵头/配合, 由…负责, subjects of 要/应 sentences, and the traps."""
 from __future__ import annotations
 
+import gzip
+import json
+import random
+import re
+
 import pytest
 import yaml
 
 from conftest import ROOT
 from extract.extractors.departments import extract, normalize_name
 from extract.extractors.departments.labels import PHRASES, prefilter as label_prefilter
-from extract.extractors.departments.names import patterns
+from extract.extractors.departments.names import name_hints, patterns, rules
 
 CASES = [
     ("（责任单位：区应急管理厅、区自然资源厅）", [("区应急管理厅", "responsible"), ("区自然资源厅", "responsible")]),
@@ -431,3 +436,31 @@ def test_new_traps(text):
 def test_offsets_of_new_forms(text):
     for s in extract(text):
         assert text[s.span.start:s.span.end] == s.text
+
+
+def test_name_hints_are_where_an_alternation_of_the_words_finds_them():
+    """name_hints scans with an Aho–Corasick automaton; it must give the starts that an alternation of the actor
+    suffixes, longest first, and the level pattern find (leftmost, non-overlapping), on every corpus clause and on
+    windows of it."""
+    r = rules()
+    words = re.compile("|".join(re.escape(s) for s in sorted(r["actor_suffixes"], key=len, reverse=True)))
+    levels = r["_hint_levels_re"]
+
+    def expected(text, start, end):
+        found = [m.start() for m in words.finditer(text, start, end)]
+        more = [m.start() for m in levels.finditer(text, start, end)]
+        return sorted(found + more)
+
+    with gzip.open(ROOT / "tests" / "data" / "extractor_snapshot.json.gz", "rt", encoding="utf-8") as fh:
+        texts = [row["text"] for row in json.load(fh)]
+    texts += ["委员会办公室", "安委会办公室主任", "人民政府办公室", "县（区）人民政府"]
+    rnd = random.Random(18)
+    checked = 0
+    for text in texts:
+        assert name_hints(text) == expected(text, 0, len(text)), text
+        for _ in range(3):
+            a = rnd.randrange(len(text) + 1)
+            b = rnd.randrange(a, len(text) + 1)
+            assert name_hints(text, a, b) == expected(text, a, b), (text, a, b)
+        checked += bool(name_hints(text))
+    assert checked > 1000  # most clauses hold an organization word
