@@ -326,12 +326,17 @@ def _clear_memo(module, name: str) -> None:
 
 def _clear_memos() -> None:
     from extract import text
-    from extract.extractors import departments, frequencies
+    from extract.extractors import deadlines, departments, frequencies, targets
 
     names = getattr(departments, "names", departments)  # a package of modules since the split (issue 13)
     for module, name in ((text, "to_arabic"), (names, "is_actor"), (names, "is_fragment"), (names, "clean"),
                          (names, "_clean"), (names, "_split_names_at0"), (frequencies, "_extract")):
         _clear_memo(module, name)
+    # the keyword prefilters (issue 18) keep the rules each combination of literals lets through: forgotten too
+    for module in (deadlines, frequencies, targets, getattr(departments, "labels", None)):
+        prefilter = getattr(module, "prefilter", None)
+        if prefilter is not None:
+            prefilter().clear()
 
 
 def extractors_tibet() -> None:
