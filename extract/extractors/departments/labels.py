@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from ...model import Department
 from ..prefilter import Prefilter
-from .names import clean, is_actor, is_fragment, normalize_name, patterns, rules, split_names
+from .names import clean, is_actor, is_fragment, label_matches, normalize_name, patterns, rules, split_names
 
 # The role phrases in the order they are read, with the role they give (as_role's comes from its match).
 PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
@@ -26,8 +26,8 @@ def label_blocks(text: str):
     """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks. A block runs to
     a sentence stop, a bracket it did not open, or the next label, each outside brackets."""
     r = rules()
-    label_re, events = r["_label_re"], r["_label_event_re"]
-    for m in label_re.finditer(text):
+    events = r["_label_event_re"]
+    for m in label_matches(text):
         role = r["_label_role"][m.group(1) or m.group(2)]
         i = m.end()
         depth = 0

@@ -34,6 +34,13 @@ def rules() -> dict:
     alt = "|".join(re.escape(x) for x in labels)
     # 责任单位：… / 【责任单位】… / [牵头单位]…
     data["_label_re"] = re.compile(r"(?:(" + alt + r")\s*[：:]|[【\[](" + alt + r")[】\]]\s*[：:]?)\s*")
+    # where a label can start: a label word or an opening bracket (each value its length). label_matches tries the
+    # pattern only there; searched for, the alternation of the label words is tried at every position
+    starts = ahocorasick.Automaton()
+    for x in [*labels, "【", "["]:
+        starts.add_word(x, len(x))
+    starts.make_automaton()
+    data["_label_starts"] = starts
     data["_label_role"] = label_role
     # what can end a label block, found by one scan from its start: a bracket, a sentence stop, the next label
     data["_label_event_re"] = re.compile(r"([（(])|([)）])|([；;。\n])|" + data["_label_re"].pattern)
@@ -73,6 +80,23 @@ def rules() -> dict:
 
 # a level of government long enough to be a name (admin_unit: 各县, 相关地市, 乡镇, 街道, 县（区）, 区县)
 _LEVEL_HINT = "(?:各|全区|全县|全市|全省|相关|有关)[地县市区乡镇街州]|乡镇|街道|[地县市区乡镇州][（(县区市]"
+
+
+def label_matches(text: str) -> list[re.Match]:
+    """The matches of the label pattern (_label_re) in text, as its finditer gives them: a match starts with a label
+    word or a bracket, so the pattern is tried only where one starts, leftmost first, the next after its end."""
+    r = rules()
+    label_re = r["_label_re"]
+    out: list[re.Match] = []
+    after = 0
+    for at in sorted({e + 1 - n for e, n in r["_label_starts"].iter(text)}):
+        if at < after:
+            continue
+        m = label_re.match(text, at)
+        if m:
+            out.append(m)
+            after = m.end()
+    return out
 
 
 def name_hints(text: str, start: int = 0, end: int | None = None) -> list[int]:
