@@ -73,6 +73,16 @@ _HALF = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _HALF[0x3000] = 0x20
 
 
+# runs of full-width characters: only they are translated. Most characters of a clause are Chinese, and a translate
+# looks each one up in the dict; one regex scan and a translate per run costs a half of that on a plan written with
+# full-width punctuation, and a sixth on one written without
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]+")
+
+
+def _fold_run(m: re.Match) -> str:
+    return m.group().translate(_HALF)
+
+
 def half_width(text: str) -> str:
     """Full-width digits and Latin letters as ASCII, the same length as the input."""
-    return text.translate(_HALF)
+    return _FULL_WIDTH.sub(_fold_run, text)

@@ -1,12 +1,18 @@
 """Responsible departments: label blocks, 牵头/配合, 由…负责, subjects of 要/应 sentences, and the traps."""
 from __future__ import annotations
 
+import gzip
+import json
+import random
+import re
+
 import pytest
 import yaml
 
 from conftest import ROOT
 from extract.extractors.departments import extract, normalize_name
-from extract.extractors.departments.names import patterns
+from extract.extractors.departments.labels import PHRASES, prefilter as label_prefilter
+from extract.extractors.departments.names import label_matches, name_hints, patterns, rules
 
 CASES = [
     ("（责任单位：区应急管理厅、区自然资源厅）", [("区应急管理厅", "responsible"), ("区自然资源厅", "responsible")]),
@@ -217,10 +223,11 @@ def test_pattern_finds_its_example(name, example):
     assert m and m.group(), (name, example)
 
 
-@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS if p.get("keywords") for e in p["examples"]])
-def test_a_pattern_with_keywords_holds_one_in_every_example(name, example):
-    keywords = next(p["keywords"] for p in _PATTERNS if p["name"] == name)
-    assert any(k in example for k in keywords), (name, example)
+@pytest.mark.parametrize("name,example", [(p["name"], e) for p in _PATTERNS if p["name"] in dict(PHRASES)
+                                          for e in p["examples"]])
+def test_the_prefilter_lets_every_role_phrase_example_through(name, example):
+    """The role phrases run only where the literals read off their regexes are: never skipped on their examples."""
+    assert name in label_prefilter().allowed(example), (name, example, label_prefilter().needs[name])
 
 
 @pytest.mark.parametrize("name,trap", [(p["name"], t) for p in _PATTERNS for t in p.get("traps", [])])
@@ -429,3 +436,47 @@ def test_new_traps(text):
 def test_offsets_of_new_forms(text):
     for s in extract(text):
         assert text[s.span.start:s.span.end] == s.text
+
+
+def test_name_hints_are_where_an_alternation_of_the_words_finds_them():
+    """name_hints scans with an Aho–Corasick automaton; it must give the starts that an alternation of the actor
+    suffixes, longest first, and the level pattern find (leftmost, non-overlapping), on every corpus clause and on
+    windows of it."""
+    r = rules()
+    words = re.compile("|".join(re.escape(s) for s in sorted(r["actor_suffixes"], key=len, reverse=True)))
+    levels = r["_hint_levels_re"]
+
+    def expected(text, start, end):
+        found = [m.start() for m in words.finditer(text, start, end)]
+        more = [m.start() for m in levels.finditer(text, start, end)]
+        return sorted(found + more)
+
+    with gzip.open(ROOT / "tests" / "data" / "extractor_snapshot.json.gz", "rt", encoding="utf-8") as fh:
+        texts = [row["text"] for row in json.load(fh)]
+    texts += ["委员会办公室", "安委会办公室主任", "人民政府办公室", "县（区）人民政府"]
+    rnd = random.Random(18)
+    checked = 0
+    for text in texts:
+        assert name_hints(text) == expected(text, 0, len(text)), text
+        for _ in range(3):
+            a = rnd.randrange(len(text) + 1)
+            b = rnd.randrange(a, len(text) + 1)
+            assert name_hints(text, a, b) == expected(text, a, b), (text, a, b)
+        checked += bool(name_hints(text))
+    assert checked > 1000  # most clauses hold an organization word
+
+
+def test_label_matches_are_what_the_label_pattern_finds():
+    """label_matches tries the label pattern only where a label word or a bracket starts: the same matches as its
+    finditer, on every corpus clause and on label lines built to overlap."""
+    label_re = rules()["_label_re"]
+    with gzip.open(ROOT / "tests" / "data" / "extractor_snapshot.json.gz", "rt", encoding="utf-8") as fh:
+        texts = [row["text"] for row in json.load(fh)]
+    texts += ["【牵头单位】：县应急局【配合单位】县公安局", "责任单位：责任单位：县林草局", "[责任部门]县住建局；牵头：县交通局",
+              "牵头牵头单位：县应急局", "配合单位:县消防救援大队、县市场监管局"]
+    found = 0
+    for text in texts:
+        got = [(m.span(), m.groups()) for m in label_matches(text)]
+        assert got == [(m.span(), m.groups()) for m in label_re.finditer(text)], text
+        found += bool(got)
+    assert found > 100

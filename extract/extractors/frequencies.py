@@ -7,6 +7,7 @@ from functools import lru_cache
 from ..model import Frequency, Span
 from ..rules import compiled, expand, load
 from ..text import half_width, to_arabic
+from .prefilter import Prefilter
 
 _FILE = "frequencies.yaml"
 _COUNT_REACH = 40  # how far after 每… its count may be written (每季度带队对本单位……至少开展1次)
@@ -27,6 +28,12 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
 def _not_after() -> re.Pattern:
     every = next(r for r in load(_FILE)["rules"] if r["name"] == "every")
     return re.compile(every["not_after"])
+
+
+@lru_cache(maxsize=1)
+def prefilter() -> Prefilter:
+    """The literals each rule needs (每 and a period, 次/… and /, 全年 …): most clauses hold none, and skip every rule."""
+    return Prefilter(compiled(_FILE))
 
 
 def _at_least(span: str) -> bool:
@@ -86,6 +93,12 @@ def _extract(text: str) -> tuple[Frequency, ...]:
     data, rx, _ = rules()
     periods = data["periods"]
     folded = half_width(text)  # same length: offsets stay valid
+    allowed = prefilter().allowed(folded)
+
+    def scan(name: str):
+        """The matches of rule `name`; none, without a search, when the clause lacks a literal the rule needs."""
+        return rx[name].finditer(folded) if name in allowed else ()
+
     out: list[Frequency] = []
     taken: list[tuple[int, int]] = []
 
@@ -95,23 +108,23 @@ def _extract(text: str) -> tuple[Frequency, ...]:
         taken.append((s, e))
         out.append(Frequency(text[s:e], Span(s, e), period=period, count=max(1, count), at_least=at_least))
 
-    for m in rx["listed_dates"].finditer(folded):
+    for m in scan("listed_dates"):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
-    for m in rx["season"].finditer(folded):
+    for m in scan("season"):
         add(m.start(), m.end(), "year", 1, False)
-    for m in rx["slash"].finditer(folded):
+    for m in scan("slash"):
         add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
-    for m in rx["one_period"].finditer(folded):
+    for m in scan("one_period"):
         add(m.start(), m.end(), periods[m.group(1)], _number(m.group(3)), _at_least(m.group(0)))
-    for m in rx["whole_year"].finditer(folded):
+    for m in scan("whole_year"):
         add(m.start(), m.end(), "year", _number(m.group(2)), _at_least(m.group(0)))
-    for m in rx["cycle"].finditer(folded):
+    for m in scan("cycle"):
         add(m.start(), m.end(), periods[m.group(1) or m.group(2)], 1, False)
-    for m in rx["half_month"].finditer(folded):
+    for m in scan("half_month"):
         add(m.start(), m.end(), "month", 2, False)
 
     every: list[tuple[int, str]] = []
-    for m in rx["every"].finditer(folded):
+    for m in scan("every"):
         if any(a <= m.start() < b for a, b in taken):
             continue  # a 每 inside a parenthesis already read with its outer 每
         if _not_after().match(folded, m.end()):
@@ -129,11 +142,11 @@ def _extract(text: str) -> tuple[Frequency, ...]:
             if im:
                 add(im.start(), im.end(), periods[im.group(2)], count, at_least, inside=True)
                 every.append((im.start(), periods[im.group(2)]))
-    for m in rx["yearly_words"].finditer(folded):
+    for m in scan("yearly_words"):
         add(m.start(), m.end(), "year", 1, False)
 
     named: list[tuple[int, str]] = []
-    for m in rx["named_cycle"].finditer(folded):
+    for m in scan("named_cycle"):
         period = periods[m.group(1)]
         act_len = len(m.group(2)) if m.group(2) else 2  # 排查 / 检 of 日检
         activity = folded[m.end():m.end() + act_len]
@@ -148,13 +161,13 @@ def _extract(text: str) -> tuple[Frequency, ...]:
             continue  # 每季度5日前报送……，形成季度报送机制: the named cycle restates an explicit one
         add(m.start(), m.end() + act_len, period, 1, False)
         named.append((m.start(), period))
-    for m in rx["period_adjective"].finditer(folded):
+    for m in scan("period_adjective"):
         period = periods[m.group(1) or m.group(2)]
         sentence = (folded.rfind("。", 0, m.start()) + 1, _sentence_end(folded, m.end()))
         if any(p == period and sentence[0] <= pos < sentence[1] for pos, p in every):
             continue  # 每月召开调度会……月度调度会: the explicit 每月 already says it
         add(m.start(), m.end(), period, 1, False)
-    for k_triple, m in enumerate(rx["triple"].finditer(folded)):
+    for k_triple, m in enumerate(scan("triple")):
         # 班组日排查、部门周排查、厂长月排查的“日周月”制度 names the same three once more; and a clause that names
         # its “日周月” mechanism, its list and its checks (“日周月”机制、“日周月”清单) has one set of three
         near = {p for pos, p in named if m.start() - _SAME_CYCLE_REACH <= pos < m.start()}

@@ -8,6 +8,7 @@ from ..model import Span, Target
 from ..rules import compiled, load
 from ..text import half_width, to_arabic
 from . import frequencies
+from .prefilter import Prefilter
 
 _FILE = "targets.yaml"
 _DECIMAL = re.compile(r"\d+(?:\.\d+)?")
@@ -22,6 +23,12 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
     return data, compiled(_FILE), re.compile(data["prohibition_before"])
 
 
+@lru_cache(maxsize=1)
+def prefilter() -> Prefilter:
+    """The literals each rule needs (%, 分之, a comparison word and a unit …): most clauses hold no quantity."""
+    return Prefilter(compiled(_FILE))
+
+
 def _number(word: str) -> float:
     return float(word) if _DECIMAL.fullmatch(word) else float(to_arabic(word))
 
@@ -31,6 +38,12 @@ def extract(text: str) -> list[Target]:
     data, rx, prohibition = rules()
     cmp_of = data["comparators"]
     folded = half_width(text).replace("％", "%")  # same length: offsets stay valid
+    allowed = prefilter().allowed(folded)
+
+    def scan(name: str):
+        """The matches of rule `name`; none, without a search, when the clause lacks a literal the rule needs."""
+        return rx[name].finditer(folded) if name in allowed else ()
+
     out: list[Target] = []
     taken: list[tuple[int, int]] = []
     counted = [(s.span.start, s.span.end) for s in frequencies.extract(text)]
@@ -55,19 +68,19 @@ def extract(text: str) -> list[Target]:
             add(m.start(1), m.end(), float(m.group(1)), "%", comparison)
             e = m.end()
 
-    for m in rx["change"].finditer(folded):
+    for m in scan("change"):
         word, value, unit, tail = m.groups()
         add(m.start(), m.end(), float(value), unit, cmp_of[tail] if tail else "=",
             change=data["changes"][word])
-    for m in rx["fraction"].finditer(folded):
+    for m in scan("fraction"):
         word, denominator, numerator, tail = m.groups()
         if free(m.start(), m.end()) and (word or tail):
             add(m.start(), m.end(), 100 * _number(numerator) / _number(denominator), "%", cmp_of[tail or word])
-    for m in rx["tenths"].finditer(folded):
+    for m in scan("tenths"):
         word, tenths, tail = m.groups()
         if free(m.start(), m.end()) and (word or tail):
             add(m.start(), m.end(), 10 * _number(tenths), "%", cmp_of[tail or word])
-    for m in rx["compare"].finditer(folded):
+    for m in scan("compare"):
         word, value, unit, tail = m.groups()
         s, e = m.start(), m.end()
         if not free(s, e) or scoping(e, unit):
@@ -77,7 +90,7 @@ def extract(text: str) -> list[Target]:
         comparison = cmp_of[tail] if tail and tail != "以上" else cmp_of[word]
         add(s, e, _number(value), unit, comparison)
         more(e, comparison)
-    for m in rx["after"].finditer(folded):
+    for m in scan("after"):
         value, unit, tail = m.groups()
         s, e = m.start(), m.end()
         if not free(s, e) or scoping(e, unit) or prohibition.search(folded[max(0, s - 6):s]):
@@ -87,7 +100,7 @@ def extract(text: str) -> list[Target]:
         if unit in _COUNT_UNITS and any(a < e and s < b for a, b in counted):
             continue
         add(s, e, _number(value), unit, cmp_of[tail])
-    for m in rx["percent"].finditer(folded):
+    for m in scan("percent"):
         if free(m.start(), m.end()):
             add(m.start(), m.end(), float(m.group(1)), "%", "=")
             more(m.end(), "=")

@@ -1,25 +1,33 @@
 """Labelled roles: 责任单位：/牵头股室： blocks, role phrases (由…牵头, …配合, X为牵头单位, 由…负责), duty headings."""
 from __future__ import annotations
 
-from ...model import Department
-from .names import clean, is_actor, is_fragment, normalize_name, pattern_keywords, patterns, rules, split_names
+from functools import lru_cache
 
-# The role phrases in the order they are read, with the role they give (as_role's comes from its match). Each runs
-# only on a clause holding one of its keywords (departments.yaml): the pattern tries a lazy name of up to 40
-# characters at every position, and most clauses hold none of these words.
-_PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
-# a label block needs a colon or a bracket after its label word
-_LABEL_MARKS = ("：", ":", "【", "[")
+from ...model import Department
+from ..prefilter import Prefilter
+from .names import clean, is_actor, is_fragment, label_matches, normalize_name, patterns, rules, split_names
+
+# The role phrases in the order they are read, with the role they give (as_role's comes from its match).
+PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
 ROLE_OF_MARK = {"牵头": "lead", "配合": "support", "协助": "support", "参与": "support", "负责": "responsible",
                 "责任": "responsible"}
+
+
+@lru_cache(maxsize=1)
+def prefilter() -> Prefilter:
+    """The literals the label pattern (a label word) and each role phrase (牵头, 由 and a verb …) need, read off their
+    regexes: each runs only on a clause holding them. A phrase pattern tries a lazy name of up to 40 characters at
+    every position, and most clauses hold none of these words."""
+    p = patterns()
+    return Prefilter({"label": rules()["_label_re"], **{name: getattr(p, name) for name, _ in PHRASES}})
 
 
 def label_blocks(text: str):
     """Yield (role, list text, offset, label offset) for 责任单位：… / 牵头单位：… / 配合单位：… blocks. A block runs to
     a sentence stop, a bracket it did not open, or the next label, each outside brackets."""
     r = rules()
-    label_re, events = r["_label_re"], r["_label_event_re"]
-    for m in label_re.finditer(text):
+    events = r["_label_event_re"]
+    for m in label_matches(text):
         role = r["_label_role"][m.group(1) or m.group(2)]
         i = m.end()
         depth = 0
@@ -45,7 +53,8 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
     p, r = patterns(), rules()
     found: list[tuple[str, int, str]] = []
     covered: list[tuple[int, int]] = []
-    for role, block, off, label_at in label_blocks(text) if any(k in text for k in _LABEL_MARKS) else ():
+    allowed = prefilter().allowed(text)
+    for role, block, off, label_at in label_blocks(text) if "label" in allowed else ():
         covered.append((label_at, off + len(block)))
         for name, pos in split_names(block, off, check=False):
             if p.time_word.search(name) or is_fragment(name) or name in r["_label_role"]:
@@ -59,12 +68,8 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
     def inside(pos: int) -> bool:
         return any(a <= pos < b for a, b in covered)
 
-    keywords = pattern_keywords()
-    for name, role in _PHRASES:
-        for word in keywords[name]:
-            if word in text:
-                break
-        else:
+    for name, role in PHRASES:
+        if name not in allowed:
             continue
         rx = getattr(p, name)
         for m in rx.finditer(text):

@@ -182,7 +182,7 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             # ……，推动X每年至少……，Y至少每半年……，Z至少每季度……: parties listed after a supervising verb inside the
             # sentence, each with its own frequency as X has, are supervised as X is
             listed = True
-        if (not mm or not _names_cover(body[: mm.start()])) and opens_sentence and not supervised:
+        if opens_sentence and not supervised and (not mm or not _names_cover(body[: mm.start()])):
             # "各电信企业抓安全要……" / "2024年底前各级X部门依托现有渠道……": a 各… name opening the sentence,
             # followed by a predicate the verb list does not know
             found = _opening_name(body)
