@@ -235,6 +235,25 @@ def test_page_threads_read_what_one_thread_reads_and_keep_their_views(monkeypatc
     assert ocr_mod._VIEWS[engine] == views and all(x is y for x, y in zip(ocr_mod._VIEWS[engine], views))
 
 
+def test_onnxruntime_views_share_sessions_with_their_own_detector(monkeypatch):
+    """The onnxruntime build's sessions may be run from two threads at once; its detector object, which keeps each
+    call's preprocessing on itself, is each view's own."""
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr_onnxruntime") is None:
+        pytest.skip("rapidocr_onnxruntime not installed")
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_onnxruntime")
+    ocr_mod._engine.cache_clear()
+    try:
+        engine = ocr_mod._engine()
+        a, b = ocr_mod._views(engine, 2)
+        assert a.text_det is not b.text_det and a.text_det.infer is b.text_det.infer is engine.text_det.infer
+        assert a.text_rec is engine.text_rec
+        assert ocr_mod._views(engine, 2) == [a, b]
+    finally:
+        ocr_mod._engine.cache_clear()
+
+
 def _ocr_workers_setting(path, parent, limits):
     return path, os.environ.get("PLANLINK_OCR_WORKERS")
 
