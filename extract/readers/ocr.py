@@ -148,7 +148,7 @@ class _StreamRecognizer:
     instead of one after the other: the same batches (lines sorted by width, six at a time), the same padding and
     decoding, so the same text; a page's lines use both cores."""
 
-    def __init__(self, rec, model_path: str, streams: int = STREAMS, compiled=None, requests: int | None = None):
+    def __init__(self, rec, model_path: str, streams: int = STREAMS, compiled=None):
         import openvino as ov
 
         self.rec = rec  # RapidOCR's TextRecognizer: its image shape, batch size, resizing and CTC decoder
@@ -157,10 +157,12 @@ class _StreamRecognizer:
         if streams == 1:  # a one-core machine: one stream on one thread
             config["INFERENCE_NUM_THREADS"] = "1"
         self.compiled = compiled or _compile_f32(model_path, config)
-        self.queue = ov.AsyncInferQueue(self.compiled, requests or streams)
+        self.queue = ov.AsyncInferQueue(self.compiled, streams)
 
-    def clone(self, requests: int | None = None) -> "_StreamRecognizer":
-        return _StreamRecognizer(self.rec, self.model_path, self.streams, self.compiled, requests)
+    def clone(self) -> "_StreamRecognizer":
+        """The same compiled model with a queue of requests of its own, for another page thread: two pages' batches
+        then share the model's streams."""
+        return _StreamRecognizer(self.rec, self.model_path, self.streams, self.compiled)
 
     def __call__(self, img_list, return_word_box: bool = False):
         import time
@@ -378,12 +380,15 @@ def _threaded(doc, pages: list[int], n: int, progress) -> dict[int, list[Line]]:
             free.put(view)
 
     out: dict[int, list[Line]] = {}
-    with ThreadPoolExecutor(n, thread_name_prefix="ocr-page") as pool:
+    pool = ThreadPoolExecutor(n, thread_name_prefix="ocr-page")
+    try:
         futures = {pool.submit(one, pno): pno for pno in pages}
         for k, fut in enumerate(as_completed(futures), start=1):
             out[futures[fut]] = fut.result()
             if progress:  # called on the caller's thread (Streamlit draws only from there)
                 progress(k, len(pages))
+    finally:  # a page that failed stops the pages not yet begun
+        pool.shutdown(wait=True, cancel_futures=True)
     return {pno: out[pno] for pno in pages}
 
 
