@@ -131,7 +131,7 @@ class _OpenVinoSession:
         self.compiled = compiled or _compile_f32(model_path)
         self.request = self.compiled.create_infer_request()
 
-    def clone(self) -> "_OpenVinoSession":
+    def clone(self) -> _OpenVinoSession:
         """The same compiled model with a request of its own, for another page thread."""
         return _OpenVinoSession(self.model_path, self.compiled)
 
@@ -159,7 +159,7 @@ class _StreamRecognizer:
         self.compiled = compiled or _compile_f32(model_path, config)
         self.queue = ov.AsyncInferQueue(self.compiled, streams)
 
-    def clone(self) -> "_StreamRecognizer":
+    def clone(self) -> _StreamRecognizer:
         """The same compiled model with a queue of requests of its own, for another page thread: two pages' batches
         then share the model's streams."""
         return _StreamRecognizer(self.rec, self.model_path, self.streams, self.compiled)
