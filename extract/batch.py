@@ -390,8 +390,8 @@ def _execute(paths: list[str], parent: ParentSpec | None, workers: int | None, s
         return
     guard.warm()
     _parent(parent)  # read once here: every worker starts with it
-    # the file workers keep the cores busy: a scanned file's pages are recognized in its own worker, not spread
-    # over a page pool of their own (forked workers inherit the setting)
+    # the file workers keep the cores busy: a scanned file's pages are recognized one at a time in its worker, not
+    # on page threads of their own (forked workers inherit the setting)
     saved = os.environ.get(OCR_WORKERS)
     if workers > 1 and saved is None:
         os.environ[OCR_WORKERS] = "1"

@@ -21,12 +21,11 @@ if ocr_mod.engine_name() is None:
 
 @pytest.fixture(autouse=True, scope="module")
 def _engines_released():
-    """The engines and the page pool leave with this module: later tests fork per-file children under a memory
+    """The engine and its page-thread views leave with this module: later tests fork per-file children under a memory
     limit, and a child's resident memory counts the engines it inherits."""
     yield
     import gc
 
-    ocr_mod._close_pool()
     ocr_mod._engine.cache_clear()
     gc.collect()
     try:  # hand the freed heap back to the system, so that it no longer counts as resident
@@ -199,24 +198,60 @@ def test_red_rule_keeps_the_header_above_it_on_a_first_page():
     assert (kept[450, 150:160] == 255).all()  # the seal is dropped on the first page too
 
 
-def test_page_pool_reads_what_one_process_reads_and_is_kept_for_the_next_file(monkeypatch, no_network):
-    """Several pages are spread over a pool of worker processes (one engine each, on one core each); the lines are
-    those an engine in this process reads, and the pool (with its engines) serves the next file too."""
+def test_page_threads_read_what_one_thread_reads_and_keep_their_views(monkeypatch, no_network):
+    """Several pages run on page threads, each on its own view of the one engine (its own inference requests and
+    detector object, the compiled models shared); the lines are those one thread reads, and the views serve the next
+    file too."""
     data = (SCANS / "tieshan_001_scan.pdf").read_bytes()
     monkeypatch.setenv("PLANLINK_OCR_WORKERS", "1")
     here = ocr_mod.ocr_pages(data, [2, 3])
+    used = []
+    recognize = ocr_mod.recognize
+
+    def spy(img, scale, page_no, engine=None):
+        used.append(engine)
+        return recognize(img, scale, page_no, engine)
+
+    monkeypatch.setattr(ocr_mod, "recognize", spy)
     monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
     seen = []
-    pooled = ocr_mod.ocr_pages(data, [2, 3], progress=lambda k, n: seen.append((k, n)))
+    threaded = ocr_mod.ocr_pages(data, [2, 3], progress=lambda k, n: seen.append((k, n)))
     assert sorted(seen) == [(1, 2), (2, 2)]
-    assert set(pooled) == {2, 3} and all(len(pooled[p]) > 10 for p in pooled)
-    assert {p: [ln.text for ln in lines] for p, lines in pooled.items()} == \
+    assert list(threaded) == [2, 3] and all(len(threaded[p]) > 10 for p in threaded)
+    assert {p: [ln.text for ln in lines] for p, lines in threaded.items()} == \
         {p: [ln.text for ln in lines] for p, lines in here.items()}
-    pool = ocr_mod._POOL[0][1]
-    pids = set(pool._processes)
-    next_file = data + b"\n% another file\n"  # other bytes: the workers open it, their engines stay
+    engine = ocr_mod._engine()
+    views = ocr_mod._VIEWS[engine]
+    assert len(views) == 2 and {id(v) for v in used} == {id(v) for v in views}  # the two pages ran side by side
+    a, b = views
+    assert a.text_det is not b.text_det and a.text_det is not engine.text_det
+    if isinstance(engine.text_rec, ocr_mod._StreamRecognizer):
+        assert a.text_rec.compiled is b.text_rec.compiled is engine.text_rec.compiled
+        assert a.text_rec.queue is not b.text_rec.queue
+        assert a.text_det.infer.compiled is engine.text_det.infer.compiled
+        assert a.text_det.infer.request is not b.text_det.infer.request
+    next_file = data + b"\n% another file\n"
     assert len(ocr_mod.ocr_pages(next_file, [4, 5])[5]) > 10
-    assert ocr_mod._POOL[0][1] is pool and set(pool._processes) == pids
+    assert ocr_mod._VIEWS[engine] == views and all(x is y for x, y in zip(ocr_mod._VIEWS[engine], views))
+
+
+def test_onnxruntime_views_share_sessions_with_their_own_detector(monkeypatch):
+    """The onnxruntime build's sessions may be run from two threads at once; its detector object, which keeps each
+    call's preprocessing on itself, is each view's own."""
+    from importlib.util import find_spec
+
+    if find_spec("rapidocr_onnxruntime") is None:
+        pytest.skip("rapidocr_onnxruntime not installed")
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_onnxruntime")
+    ocr_mod._engine.cache_clear()
+    try:
+        engine = ocr_mod._engine()
+        a, b = ocr_mod._views(engine, 2)
+        assert a.text_det is not b.text_det and a.text_det.infer is b.text_det.infer is engine.text_det.infer
+        assert a.text_rec is engine.text_rec
+        assert ocr_mod._views(engine, 2) == [a, b]
+    finally:
+        ocr_mod._engine.cache_clear()
 
 
 def _ocr_workers_setting(path, parent, limits):
@@ -224,13 +259,13 @@ def _ocr_workers_setting(path, parent, limits):
 
 
 def test_batch_workers_recognize_pages_in_process(monkeypatch):
-    """With two file workers keeping the cores busy, a scan's pages are not spread over a page pool of their own;
-    one file worker keeps the page pool."""
+    """With two file workers keeping the cores busy, a scan's pages are read on one thread; one file worker keeps a
+    page thread per core."""
     from extract import batch
     from extract.limits import Limits
 
     monkeypatch.delenv("PLANLINK_OCR_WORKERS", raising=False)
-    assert ocr_mod.workers() == 1  # the engine in process unless a page pool is asked for
+    assert ocr_mod.workers() == ocr_mod.STREAMS  # a page thread per core unless told otherwise
     monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
     assert ocr_mod.workers() == 2
     monkeypatch.delenv("PLANLINK_OCR_WORKERS")

@@ -1,12 +1,12 @@
 """OCR of scanned PDF pages with RapidOCR (its Chinese models ship inside the wheel: nothing is downloaded): one engine
-per process, reused for every page and file; on request (PLANLINK_OCR_WORKERS) the pages of one file spread over a
-pool of worker processes."""
+per process, reused for every page and file; the pages of one file run on page threads sharing its models."""
 from __future__ import annotations
 
 import os
 import re
 from contextlib import contextmanager
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 from ..log import fallback
 from .ocr_lexicon import correct
@@ -43,11 +43,10 @@ def engine_name() -> str | None:
     return None
 
 
-@lru_cache(maxsize=2)
-def _engine(threads: int = 0):
-    """The RapidOCR engine of this process, made once and reused for every page and file. threads=0: one session
-    using every core (recognition on one OpenVINO stream per core); threads=1: a worker of the page pool, which runs
-    beside another worker on the other core."""
+@lru_cache(maxsize=1)
+def _engine():
+    """The RapidOCR engine of this process, made once and reused for every page and file: detection on every core,
+    recognition on one OpenVINO stream per core."""
     from importlib import import_module
 
     name = engine_name()
@@ -57,10 +56,10 @@ def _engine(threads: int = 0):
     module = import_module(name)
     sizes = {"max_side_len": 1600, "det_limit_side_len": 1024, "det_limit_type": "max"}
     if name != "rapidocr_openvino":
-        return module.RapidOCR(**sizes, **({"intra_op_num_threads": threads} if threads else {}))
+        return module.RapidOCR(**sizes)
     with _sessions_deferred():
         engine = module.RapidOCR(**sizes)
-    _openvino_f32(engine, threads)
+    _openvino_f32(engine)
     _f32_detector_input(engine)
     return engine
 
@@ -127,9 +126,14 @@ def _compile_f32(model_path: str, config: dict | None = None):
 class _OpenVinoSession:
     """A float32 session with RapidOCR's session interface (session(x) -> output array)."""
 
-    def __init__(self, model_path: str, threads: int = 0):
-        self.compiled = _compile_f32(model_path, {"INFERENCE_NUM_THREADS": str(threads)} if threads else None)
+    def __init__(self, model_path: str, compiled=None):
+        self.model_path = model_path
+        self.compiled = compiled or _compile_f32(model_path)
         self.request = self.compiled.create_infer_request()
+
+    def clone(self) -> _OpenVinoSession:
+        """The same compiled model with a request of its own, for another page thread."""
+        return _OpenVinoSession(self.model_path, self.compiled)
 
     def __call__(self, x):
         self.request.infer(inputs=[x])
@@ -144,16 +148,21 @@ class _StreamRecognizer:
     instead of one after the other: the same batches (lines sorted by width, six at a time), the same padding and
     decoding, so the same text; a page's lines use both cores."""
 
-    def __init__(self, rec, model_path: str, streams: int = STREAMS):
+    def __init__(self, rec, model_path: str, streams: int = STREAMS, compiled=None):
         import openvino as ov
 
         self.rec = rec  # RapidOCR's TextRecognizer: its image shape, batch size, resizing and CTC decoder
-        self.model_path = model_path
+        self.model_path, self.streams = model_path, streams
         config = {"PERFORMANCE_HINT": "THROUGHPUT", "NUM_STREAMS": str(streams)}
-        if streams == 1:  # a pool worker: one stream on one thread, the other core is the other worker's
+        if streams == 1:  # a one-core machine: one stream on one thread
             config["INFERENCE_NUM_THREADS"] = "1"
-        self.compiled = _compile_f32(model_path, config)
+        self.compiled = compiled or _compile_f32(model_path, config)
         self.queue = ov.AsyncInferQueue(self.compiled, streams)
+
+    def clone(self) -> _StreamRecognizer:
+        """The same compiled model with a queue of requests of its own, for another page thread: two pages' batches
+        then share the model's streams."""
+        return _StreamRecognizer(self.rec, self.model_path, self.streams, self.compiled)
 
     def __call__(self, img_list, return_word_box: bool = False):
         import time
@@ -190,7 +199,7 @@ class _StreamRecognizer:
         return result, time.time() - start
 
 
-def _openvino_f32(engine, threads: int = 0) -> None:
+def _openvino_f32(engine) -> None:
     from pathlib import Path
 
     import rapidocr_openvino
@@ -198,9 +207,9 @@ def _openvino_f32(engine, threads: int = 0) -> None:
     models = Path(rapidocr_openvino.__file__).parent / "models"
     det, rec = models / "ch_PP-OCRv4_det_infer.onnx", models / "ch_PP-OCRv4_rec_infer.onnx"
     if getattr(engine, "text_det", None) is not None and hasattr(engine.text_det, "infer") and det.is_file():
-        engine.text_det.infer = _OpenVinoSession(str(det), threads)
+        engine.text_det.infer = _OpenVinoSession(str(det))
     if getattr(engine, "text_rec", None) is not None and hasattr(engine.text_rec, "resize_norm_img") and rec.is_file():
-        engine.text_rec = _StreamRecognizer(engine.text_rec, str(rec), threads or STREAMS)
+        engine.text_rec = _StreamRecognizer(engine.text_rec, str(rec))
 
 
 def available() -> bool:
@@ -320,145 +329,90 @@ def render(doc, page_no: int):
         page.close()
 
 
-def _page(data: bytes, page_no: int, threads: int = 0):
-    """One page of a PDF recognized (what a pool worker runs; the engine and the open document are kept)."""
-    global _doc
-    import pypdfium2 as pdfium  # deferred: installed with pdfplumber, needed only for scans
-
-    key = (len(data), hash(data))
-    if _doc is None or _doc[0] != key:
-        if _doc is not None:
-            _doc[1].close()
-        _doc = (key, pdfium.PdfDocument(data))
-    return recognize(render(_doc[1], page_no), 72.0 / DPI, page_no, _engine(threads))
-
-
-_doc = None  # (key, document): the PDF a worker is reading, opened once for all of its pages
-
-
-def _close_doc() -> None:
-    global _doc
-    if _doc is not None:
-        _doc[1].close()
-        _doc = None
-
-
 def workers() -> int:
-    """Processes for the pages of one file: 1 unless PLANLINK_OCR_WORKERS asks for a page pool. Measured on the
-    scanned 8-page fixture on an idle 2-core machine, the engine in this process (detection on both cores,
-    recognition on one stream per core) took 1.15 s per page all included and 0.95 s for the next file, the pool of
-    two one-thread workers 1.9 s and 1.5 s; under load from other jobs the pool came out ahead (5.5-7.7 s against
-    6.6-9.8 s), so it stays available."""
+    """Page threads for the pages of one file: one per core (at most STREAMS), or PLANLINK_OCR_WORKERS when set
+    (batch sets 1 when its file workers already keep the cores busy). On the scanned 8-page fixture in a fresh
+    process (2 cores, load about 2.5, six alternating runs of each), two page threads took 1.05 s per page all
+    included and 0.85-0.88 s for the same file again on 1.85-1.94 cores, one page at a time 1.12-1.15 s and
+    0.93-0.99 s on 1.62-1.68 cores. A pool of worker processes was slower still: OpenVINO pinned the single thread of
+    each one-thread worker to the same core (two such processes side by side: 3.6 s per page each, 2.4 s with pinning
+    off), and each worker paid imports and compiling again."""
     forced = os.environ.get("PLANLINK_OCR_WORKERS", "")
     if forced.isdigit() and int(forced) >= 1:
         return int(forced)
-    return 1
+    return STREAMS
 
 
 def ocr_pages(data: bytes, pages: list[int], progress=None) -> dict[int, list[Line]]:
-    """The lines of the given pages (numbered from 1) of a PDF. Several pages run on a pool of worker processes, one
-    engine with one thread each, so that rendering, detection, recognition and RapidOCR's Python steps of two pages
-    run side by side; one page, or one worker, runs here on an engine that uses every core."""
-    n = min(workers(), len(pages))
-    out: dict[int, list[Line]] = {}
-    if n <= 1:
-        try:
+    """The lines of the given pages (numbered from 1) of a PDF, read by this process's engine. Several pages run on
+    page threads, one page each at a time, so that both cores stay busy: one page's detection, cropping and decoding
+    (on one core, or holding the GIL) beside another page's recognition. One page runs here, its detection and
+    recognition spread over the cores by OpenVINO."""
+    import pypdfium2 as pdfium  # deferred: installed with pdfplumber, needed only for scans
+
+    doc = pdfium.PdfDocument(data)
+    try:
+        n = min(workers(), len(pages))
+        if n <= 1:
+            out = {}
             for k, pno in enumerate(pages, start=1):
-                out[pno] = _page(data, pno)
+                out[pno] = recognize(render(doc, pno), 72.0 / DPI, pno, _engine())
                 if progress:
                     progress(k, len(pages))
-        finally:
-            _close_doc()  # this process keeps its engine, not the file
-        return out
-    from concurrent.futures import as_completed
-    from concurrent.futures.process import BrokenProcessPool
+            return out
+        return _threaded(doc, pages, n, progress)
+    finally:
+        doc.close()
 
+
+def _threaded(doc, pages: list[int], n: int, progress) -> dict[int, list[Line]]:
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+    from queue import SimpleQueue
+    from threading import Lock
+
+    free: SimpleQueue = SimpleQueue()
+    for view in _views(_engine(), n):
+        free.put(view)
+    pdfium_lock = Lock()  # PDFium is not thread-safe: pages are drawn one at a time (0.03 s a page)
+
+    def one(pno: int) -> list[Line]:
+        view = free.get()
+        try:
+            with pdfium_lock:
+                img = render(doc, pno)
+            return recognize(img, 72.0 / DPI, pno, view)
+        finally:
+            free.put(view)
+
+    out: dict[int, list[Line]] = {}
+    pool = ThreadPoolExecutor(n, thread_name_prefix="ocr-page")
     try:
-        pool = _pool(n)
-        with _main_hidden():
-            futures = {pool.submit(_page, data, pno, 1): pno for pno in pages}
+        futures = {pool.submit(one, pno): pno for pno in pages}
         for k, fut in enumerate(as_completed(futures), start=1):
             out[futures[fut]] = fut.result()
-            if progress:
+            if progress:  # called on the caller's thread (Streamlit draws only from there)
                 progress(k, len(pages))
-        return out
-    except (BrokenProcessPool, OSError) as exc:  # a worker died or could not start: this process does the pages
-        _POOL.clear()
-        fallback(f"ocr-pool-{type(exc).__name__}", "OCR pages in this process (the page pool failed: %s)",
-                 type(exc).__name__)
-        try:
-            return {pno: out[pno] if pno in out else _page(data, pno) for pno in pages}
-        finally:
-            _close_doc()
+    finally:  # a page that failed stops the pages not yet begun
+        pool.shutdown(wait=True, cancel_futures=True)
+    return {pno: out[pno] for pno in pages}
 
 
-_POOL: list = []  # [(size, executor, pid)]: the page pool of this process, started on the first multi-page scan
+def _views(engine, n: int) -> list:
+    """n views of the engine for page threads, kept on it for every later file: the compiled models are shared, each
+    view has its own inference requests and its own detector object (RapidOCR's detector stores its per-call
+    preprocessing on itself, which two threads would overwrite)."""
+    import copy
+
+    cache = _VIEWS.setdefault(engine, [])
+    while len(cache) < n:
+        view = copy.copy(engine)
+        view.text_det = copy.copy(engine.text_det)
+        if isinstance(engine.text_det.infer, _OpenVinoSession):
+            view.text_det.infer = engine.text_det.infer.clone()
+        if isinstance(engine.text_rec, _StreamRecognizer):
+            view.text_rec = engine.text_rec.clone()
+        cache.append(view)
+    return cache[:n]
 
 
-def _pool(n: int):
-    """The page pool, kept for every later file of this process (its workers keep their engines)."""
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    if _POOL:
-        size, pool, pid = _POOL.pop()
-        if pid == os.getpid() and size == n:
-            _POOL.append((size, pool, pid))
-            return pool
-        if pid == os.getpid():  # a forked child never touches its parent's pool
-            pool.shutdown(wait=False, cancel_futures=True)
-    # spawn, not fork: the workers must not inherit the OpenVINO threads of an engine already made here
-    pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=_worker_start,
-                               initargs=(os.getpid(),))
-    _POOL.append((n, pool, os.getpid()))
-    if not _POOL_EXIT:
-        import atexit
-
-        atexit.register(_close_pool)
-        _POOL_EXIT.append(True)
-    return pool
-
-
-_POOL_EXIT: list = []
-
-
-def _close_pool() -> None:
-    """Workers stopped while the interpreter is still whole (else the executor's clean-up complains at exit)."""
-    while _POOL:
-        _, pool, pid = _POOL.pop()
-        if pid == os.getpid():
-            pool.shutdown(wait=True, cancel_futures=True)
-
-
-@contextmanager
-def _main_hidden():
-    """Workers are started while pages are submitted; a spawned worker would run the caller's main script again
-    (an unguarded script would start workers of its own), so the script is hidden from them meanwhile: they need
-    nothing but this module."""
-    import sys
-
-    main = sys.modules.get("__main__")
-    saved = {k: getattr(main, k) for k in ("__file__", "__spec__") if hasattr(main, k)}
-    try:
-        if "__file__" in saved:
-            del main.__file__
-        if main is not None:
-            main.__spec__ = None
-        yield
-    finally:
-        for k, v in saved.items():
-            setattr(main, k, v)
-
-
-def _worker_start(parent: int) -> None:
-    """A pool worker ends when the process that started it is gone (killed by a time or memory limit, say),
-    instead of waiting for pages forever."""
-    import threading
-    import time
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(1.0)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
+_VIEWS: WeakKeyDictionary = WeakKeyDictionary()  # engine -> its page-thread views
