@@ -7,6 +7,8 @@ from functools import lru_cache
 
 import cn2an
 
+from ..extractors import deadlines, frequencies
+from ..extractors.departments import labelled_roles
 from ..extractors.departments import rules as dept_rules
 from ..model import Citation, Clause, Document
 from ..rules import compiled
@@ -44,6 +46,22 @@ def inherit_section_roles(clauses: list[Clause], roles: dict[tuple[str, ...], li
                  for t in texts]
         if lines:
             c.inherited = "\n".join(x for x in (c.inherited, *lines) if x)
+
+
+def is_lead_in(text: str) -> bool:
+    """A heading or lead-in that writes a frequency, a deadline or a labelled role once for the items under it."""
+    line = " ".join(text.split())
+    return bool(line) and bool(frequencies.extract(line) or deadlines.extract(line) or labelled_roles(line))
+
+
+def inherit_lead_ins(clauses: list[Clause], leads: dict[tuple[str, ...], list[str]]) -> None:
+    """Each clause under a heading that is a lead-in (is_lead_in) keeps the heading's text, outermost first, one a line;
+    the extractors read from it only the kinds of field the clause does not write itself (components.from_lead_in)."""
+    for c in clauses:
+        lines = [" ".join(t.split()) for path, texts in sorted(leads.items(), key=lambda kv: len(kv[0]))
+                 if c.path[:len(path)] == list(path) and len(c.path) > len(path) for t in texts]
+        if lines:
+            c.lead_in = "\n".join(x for x in (*lines, c.lead_in) if x)
 
 
 def group_duty_lines(clauses: list[Clause]) -> list[Clause]:

@@ -14,7 +14,9 @@ from .ids import (
     finish,
     group_duty_lines,
     id_part,
+    inherit_lead_ins,
     inherit_section_roles,
+    is_lead_in,
     is_role_line,
 )
 from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
@@ -254,6 +256,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                                   heading=_stack_heading(stack)))
     nodes = _closing_requests(_titled_paragraphs(nodes))
     section_roles: dict[tuple[str, ...], list[str]] = {}
+    lead_ins: dict[tuple[str, ...], list[str]] = {}
     first = len(clauses)
     for item in nodes:
         if isinstance(item, Para):
@@ -270,10 +273,15 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         node = item
         if node.has_children:
             own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
+            if is_lead_in(node.title):
+                lead_ins.setdefault(tuple(node.path), []).append(node.title)
             for p in node.extra:
                 if is_role_line(p.text):
                     section_roles.setdefault(tuple(node.path), []).append(p.text)
                     continue
+                if _R["lead_in_colon"].search(p.text) and is_lead_in(p.text):
+                    # 各股室定期开展（每月至少1次）以下检查： before the items it introduces: a clause, and their lead-in
+                    lead_ins.setdefault(tuple(node.path), []).append(p.text)
                 clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
                                       end=p.end - off, page=p.page, heading=own))
             continue
@@ -288,6 +296,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                                             heading=node.heading)))
     if section_roles:
         inherit_section_roles(clauses[first:], section_roles)
+    if lead_ins:
+        inherit_lead_ins(clauses[first:], lead_ins)
 
 
 def _free(p: Para, path: list[str], heading: str) -> Para:
@@ -365,10 +375,13 @@ def _split_inline(clause: Clause) -> list[Clause]:
     last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
     tail = _R["shared_tail"].search(last_text)
     inherited = tail.group(0) if tail else ""
+    # 2.定期开展（每月至少1次）以下检查：（1）…（2）…: the words before the first sub-item are the items' lead-in
+    lead = clause.text[:seq[0].start()].strip()
+    lead_in = "\n".join(x for x in (clause.lead_in, lead if is_lead_in(lead) else "") if x)
     for num, s, e in pieces:
         piece = clause.text[s:e].strip()
         lead = len(clause.text[s:e]) - len(clause.text[s:e].lstrip())
         out.append(Clause(id="", path=clause.path + [f"（{num}）"], marker=f"（{num}）", text=piece,
                           start=clause.start + s + lead, end=clause.start + s + lead + len(piece), page=clause.page,
-                          inherited="" if piece.endswith(inherited) else inherited))
+                          inherited="" if piece.endswith(inherited) else inherited, lead_in=lead_in))
     return out
