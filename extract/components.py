@@ -100,11 +100,15 @@ def _departments(clause: Clause) -> list[Field]:
     found += [d for d in departments.from_heading(clause.heading) if (d.name, d.role) not in named]
     if clause.inherited:
         found += [d.moved(len(clause.text)) for d in departments.extract(clause.inherited)]
-    # only labelled roles (牵头单位：… / 由…牵头) of a lead-in, in a role the clause gives no one itself: the subject
-    # of a heading sentence is its topic
     roles = {d.role for d in found}
-    found += [d for d in from_lead_in(clause, departments.labelled_roles) if d.role not in roles]
+    found += [d for d in from_lead_in(clause, _lead_in_departments) if d.role not in roles]
     return found
+
+
+def _lead_in_departments(line: str) -> list[Field]:
+    """A lead-in sentence that ends in a colon (…集中开展排查整治：) has the items as its object: its subject does them.
+    Of a heading only the labelled roles (牵头单位：… / 由…牵头) count: its subject is the section's topic."""
+    return departments.extract(line) if line.rstrip().endswith(("：", ":")) else departments.labelled_roles(line)
 
 
 COMPONENTS: tuple[Component, ...] = (

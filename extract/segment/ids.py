@@ -67,7 +67,10 @@ def inherit_lead_ins(clauses: list[Clause], leads: dict[tuple[str, ...], list[st
 def group_duty_lines(clauses: list[Clause]) -> list[Clause]:
     """Numbered items under one heading of which only the last is followed by 责任单位/责任科室 lines, and no other
     names any responsibility: the lines were written once for the group and apply to every item (as ANNOTATION.md §4
-    has it for a trailing block after inline sub-items)."""
+    has it for a trailing block after inline sub-items). The lines after the last item of a nested section
+    (（二）…1.…2.（1）…（2）… 牵头单位：…) close that section: the outermost section below the top level that ends with
+    that item."""
+    _section_tails(clauses)
     i = 0
     while i < len(clauses):
         j = i
@@ -82,6 +85,25 @@ def group_duty_lines(clauses: list[Clause]) -> list[Clause]:
                     c.inherited = tail.group(0).strip()
         i = j + 1
     return clauses
+
+
+def _section_tails(clauses: list[Clause]) -> None:
+    duty_lines, any_duty = _duty_res()
+    for k, c in enumerate(clauses):
+        if len(c.path) < 3 or not c.marker or not (tail := duty_lines.search(c.text)):
+            continue
+        group: list[Clause] = []
+        for depth in range(2, len(c.path)):
+            prefix = c.path[:depth]
+            if any(d.path[:depth] == prefix for d in clauses[k + 1:]):
+                continue  # the section goes on after this item: the lines are not its last words
+            group = [d for d in clauses[:k] if d.path[:depth] == prefix and len(d.path) > depth]
+            break
+        # only where the section's other items name no duty themselves and are deeper than one list
+        if group and not any(any_duty.search(d.text) or d.inherited for d in group) \
+                and any(len(d.path) != len(c.path) or d.path[:-1] != c.path[:-1] for d in group):
+            for d in group:
+                d.inherited = tail.group(0).strip()
 
 
 def finish(clauses: list[Clause]) -> list[Clause]:

@@ -199,6 +199,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
     nodes: list[Node | Para] = []  # document order: nodes and free paragraphs
     in_annex = False
     ended = False
+    table_at: dict[int, list[str]] = {}
     for p in body:
         if ended:
             if p.role == "colophon":
@@ -208,6 +209,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if p.table is not None:
             if p.role != "meta":
                 nodes.append(p)
+                # a task table inside the body (二、重点任务 then the table) stands under its section, not in an annex
+                table_at[id(p)] = ["附件"] if in_annex or ended or not stack else list(stack[-1].path)
             continue
         t = p.text
         if p.role in ("toc", "chrome", "meta", "signature"):
@@ -261,7 +264,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
     for item in nodes:
         if isinstance(item, Para):
             if item.table is not None:
-                clauses.extend(table_clauses(item, off))
+                clauses.extend(table_clauses(item, off, table_at.get(id(item), ["附件"])))
                 continue
             path = item.role[5:].split("\x1f") if item.role[5:] else []
             if path and is_role_line(item.text):
@@ -311,7 +314,11 @@ def _titled_paragraphs(nodes: list[Node | Para]) -> list[Node | Para]:
     for item in nodes:
         out.append(item)
         if isinstance(item, Node) and not item.has_children and len(item.extra) >= 2 and _is_title_only(item.title):
-            rest, item.extra = item.extra[1:], item.extra[:1]
+            # role lines (牵头单位：…) after the paragraph stay with the item: they assign it, they are no paragraph
+            k = next((k for k in range(len(item.extra), 1, -1) if not is_role_line(item.extra[k - 1].text)), 1)
+            if k < 2:
+                continue
+            rest, item.extra = item.extra[1:k], item.extra[:1] + item.extra[k:]
             heading = " / ".join(x for x in (item.heading, _short_title(item.title)) if x)
             out.extend(_free(p, item.path, heading) for p in rest)
     return out

@@ -82,7 +82,9 @@ def unit_cell(cell: str) -> str:
     return out
 
 
-def table_clauses(p: Para, off: int) -> list[Clause]:
+def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clause]:
+    """One clause per row of a task table, under `base` (["附件"] for an annex, the section's path for a table in
+    the body)."""
     table = p.table
     if not table.rows or len(table.rows) < 2:
         return []
@@ -137,7 +139,7 @@ def table_clauses(p: Para, off: int) -> list[Clause]:
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
         # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
         seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
-        path = ["附件"] + [x for x in (action_marker, seq or task_no) if x]
+        path = list(base or ["附件"]) + [x for x in (action_marker, seq or task_no) if x]
         cells = {names[k]: filled[k] for k in range(width) if filled[k]}
         heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
         out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
