@@ -5,6 +5,7 @@ import logging
 import re
 
 from ..extractors.departments import is_actor
+from ..extractors.departments import rules as dept_rules
 from ..model import Clause
 from ..rules import compiled
 from ..rules.markers import match_marker
@@ -64,6 +65,12 @@ def _align(header: list[str], roles: list[str], width: int) -> tuple[list[str], 
             roles[:k + 1] + ["task"] * extra + roles[k + 1:])
 
 
+def _role_label(text: str) -> bool:
+    """牵头：县住建局 / 责任领导：分管副县长: a text that opens with a role label of departments.yaml and a colon."""
+    m = re.match(r"^\s*([^：:，,。；;]{2,9})[：:]", text)
+    return bool(m) and m.group(1) in dept_rules()["_label_role"]
+
+
 def unit_cell(cell: str) -> str:
     """A 责任/牵头/配合 cell often lists one unit per line. A line break is a list separator when the line before is a
     name and the next line starts a name of its own (by its level word, or after a line shorter than the cell's
@@ -75,6 +82,9 @@ def unit_cell(cell: str) -> str:
     widest = max(len(ln) for ln in lines)
     out = lines[0]
     for prev, ln in zip(lines, lines[1:]):
+        if _role_label(ln):
+            out += ("；" if out[-1] not in "；;" else "") + ln  # 牵头：县住建局 / 配合：县市场监管局: a label block each
+            continue
         last = re.split(r"[、，,；;]", out)[-1]
         head = re.split(r"[、，,；;（(]", ln)[0]
         separate = is_actor(last) and is_actor(head) and (len(prev) < widest or bool(_LEVEL_START.match(ln)))
@@ -134,8 +144,9 @@ def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clau
         # a title cell without end punctuation (主要负责人安全培训) is a sentence of its own before the content
         head = "".join(t if not t or t[-1] in "。；;：:，,！？" else t + "。" for t in titles)
         body = head + content if not content.startswith("".join(titles)) else content
-        extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
-                  if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
+        # a unit cell that writes its own role labels (牵头：…；配合：…) is read by them, not by its column's name
+        extras = [filled[k] if ro != "deadline" and _role_label(filled[k]) else f"{names[k]}：{filled[k]}"
+                  for k, ro in enumerate(roles) if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
         # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
         seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
