@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 
 import cn2an
@@ -127,8 +128,10 @@ def finish(clauses: list[Clause]) -> list[Clause]:
 def id_part(marker: str) -> str:
     """The id piece of a marker (（三） -> 3, 附件 -> a); cached: cn2an is slow and a plan repeats a few markers."""
     core = marker.strip("（）()第章节条")
-    if core.isdigit():
+    if core.isdigit() and core.isascii():
         return core
+    if len(core) == 1 and unicodedata.numeric(core, -1) > 0:
+        return str(int(unicodedata.numeric(core)))  # ② -> 2, ⑩ -> 10, 三 -> 3
     if core == "附件":
         return "a"
     try:

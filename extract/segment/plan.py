@@ -366,8 +366,11 @@ def _split_inline(clause: Clause) -> list[Clause]:
     hits = list(INLINE_RE.finditer(clause.text))
     seq = []
     want = 1
+    circled = None  # the form of the list: the first item's
     for h in hits:
-        if int(h.group(1)) == want:
+        num = int(h.group(1)) if h.group(1) else "①②③④⑤⑥⑦⑧⑨⑩".index(h.group(2)) + 1
+        if num == want and (circled is None or circled == bool(h.group(2))):
+            circled = bool(h.group(2))
             seq.append(h)
             want += 1
     if len(seq) < 2:
@@ -377,7 +380,7 @@ def _split_inline(clause: Clause) -> list[Clause]:
     for k, h in enumerate(seq):
         s = h.end()
         e = seq[k + 1].start() if k + 1 < len(seq) else len(clause.text)
-        pieces.append((h.group(1), s, e))
+        pieces.append((h.group(2) or f"（{h.group(1)}）", s, e))
     # A trailing （责任单位：…） / 完成时限：… written once after the last sub-item applies to all of them.
     last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
     tail = _R["shared_tail"].search(last_text)
@@ -385,10 +388,10 @@ def _split_inline(clause: Clause) -> list[Clause]:
     # 2.定期开展（每月至少1次）以下检查：（1）…（2）…: the words before the first sub-item are the items' lead-in
     lead = clause.text[:seq[0].start()].strip()
     lead_in = "\n".join(x for x in (clause.lead_in, lead if is_lead_in(lead) else "") if x)
-    for num, s, e in pieces:
+    for marker, s, e in pieces:
         piece = clause.text[s:e].strip()
         lead = len(clause.text[s:e]) - len(clause.text[s:e].lstrip())
-        out.append(Clause(id="", path=clause.path + [f"（{num}）"], marker=f"（{num}）", text=piece,
+        out.append(Clause(id="", path=clause.path + [marker], marker=marker, text=piece,
                           start=clause.start + s + lead, end=clause.start + s + lead + len(piece), page=clause.page,
                           inherited="" if piece.endswith(inherited) else inherited, lead_in=lead_in))
     return out
