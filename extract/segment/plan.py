@@ -209,8 +209,13 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if p.table is not None:
             if p.role != "meta":
                 nodes.append(p)
-                # a task table inside the body (二、重点任务 then the table) stands under its section, not in an annex
-                table_at[id(p)] = ["附件"] if in_annex or ended or not stack else list(stack[-1].path)
+                # a task table that is the whole content of a body heading (二、重点任务 / 主要任务如下： then the
+                # table) stands under that section; any other table is an annex's (its 附件 line may have been merged
+                # into the paragraph before it)
+                last = nodes[-2] if len(nodes) > 1 else None
+                if not (in_annex or ended) and isinstance(last, Node) and stack and stack[-1] is last \
+                        and not last.extra and (_is_title_only(last.title) or last.title.rstrip().endswith(("：", ":"))):
+                    table_at[id(p)] = list(last.path)
             continue
         t = p.text
         if p.role in ("toc", "chrome", "meta", "signature"):
