@@ -26,10 +26,18 @@ def _duty_res() -> tuple[re.Pattern, re.Pattern]:
     r = dept_rules()
     if "_duty_lines_re" not in r:
         labels = "|".join(re.escape(x) for x in sorted(r["_label_role"], key=len, reverse=True) if len(x) > 2)
-        r["_duty_lines_re"] = re.compile(r"(?:\n\s*(?:" + labels + r")\s*[：:][^\n]*)+\s*$")
+        # the block may hold 完成时限：… lines too, beside at least one role line
+        role_line = r"\n\s*(?:" + labels + r")\s*[：:][^\n]*"
+        any_line = r"\n\s*(?:" + labels + "|" + _R["deadline_label"].pattern + r")\s*[：:][^\n]*"
+        r["_duty_lines_re"] = re.compile(f"(?:{any_line})*{role_line}(?:{any_line})*\\s*$")
         r["_any_duty_re"] = re.compile(labels + r"|牵头|负责(?!人|同志)")
         r["_role_line_re"] = re.compile(r"^\s*(?:(?:" + labels + r")\s*[：:]|[【\[](?:" + labels + r")[】\]])")
     return r["_duty_lines_re"], r["_any_duty_re"]
+
+
+def is_duty_line(text: str) -> bool:
+    """A role line, or 完成时限：… / 时间节点：… on a line of its own: a line that assigns or times the item above."""
+    return is_role_line(text) or bool(_R["deadline_label"].match(text) and re.match(r"^[^：:]{2,6}[：:]", text))
 
 
 def is_role_line(text: str) -> bool:

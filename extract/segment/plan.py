@@ -16,6 +16,7 @@ from .ids import (
     id_part,
     inherit_lead_ins,
     inherit_section_roles,
+    is_duty_line,
     is_lead_in,
     is_role_line,
 )
@@ -319,8 +320,9 @@ def _titled_paragraphs(nodes: list[Node | Para]) -> list[Node | Para]:
     for item in nodes:
         out.append(item)
         if isinstance(item, Node) and not item.has_children and len(item.extra) >= 2 and _is_title_only(item.title):
-            # role lines (牵头单位：…) after the paragraph stay with the item: they assign it, they are no paragraph
-            k = next((k for k in range(len(item.extra), 1, -1) if not is_role_line(item.extra[k - 1].text)), 1)
+            # role and time lines (牵头单位：… / 时间节点：…) after the paragraph stay with the item: they assign or
+            # time it, they are no paragraph
+            k = next((k for k in range(len(item.extra), 1, -1) if not is_duty_line(item.extra[k - 1].text)), 1)
             if k < 2:
                 continue
             rest, item.extra = item.extra[1:k], item.extra[:1] + item.extra[k:]
