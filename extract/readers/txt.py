@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
+from bisect import bisect_left, bisect_right
 from html.parser import HTMLParser
 
 from ..errors import Code, ReadError
@@ -77,8 +77,13 @@ _INDENT = re.compile(r"^(?:\u3000|\s{2,})")
 _PARAGRAPH_END = "。！？!?；;：:"
 
 
+# East Asian wide and full-width characters (CJK, kana, hangul, full-width forms): two display columns each
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                   "\uff00-\uff60\uffe0-\uffe6]")
+
+
 def _columns(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return len(line) + len(_WIDE.findall(line))
 
 
 # (measure, shortest line that is evidence of a wrap width, slack)
@@ -87,10 +92,10 @@ _MEASURES = ((_columns, 40, _WRAP_SLACK), (len, 20, _WRAP_SLACK // 2))
 
 def _wrap_width(lines: list[str], measure, shortest: int, slack: int) -> int | None:
     """The width a hard-wrapped text was broken at in one measure, or None when its lines are whole paragraphs."""
-    long = [w for ln in lines if not ln.startswith("\t") and (w := measure(ln.rstrip())) >= shortest]
+    long = sorted(w for ln in lines if not ln.startswith("\t") and (w := measure(ln.rstrip())) >= shortest)
     if len(long) < _WRAP_MIN_LINES:
         return None
-    best, count = max(((w, sum(1 for x in long if w - slack <= x <= w)) for w in set(long)),
+    best, count = max(((w, bisect_right(long, w) - bisect_left(long, w - slack)) for w in set(long)),
                       key=lambda wc: (wc[1], wc[0]))
     return best if count >= _WRAP_MIN_LINES and count >= _WRAP_MIN_SHARE * len(long) else None
 
