@@ -256,3 +256,19 @@ def test_a_unit_cell_with_its_own_role_labels_is_read_by_them():
         got.append([(d.text, d.role.value) for d in c.departments])
     assert got == [[("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")],
                    [("分管副县长", "responsible"), ("应急股", "responsible")]]
+
+
+def test_table_columns_of_assisting_and_principal_units():
+    from extract.components import extract_clause
+    from extract.model import Block, Table
+
+    rows = [["序号", "重点任务", "责任领导", "牵头科室", "协办科室", "时间节点"],
+            ["1", "开展燃气安全专项整治", "分管副局长", "安全股", "执法大队", "2024年10月—12月"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，制定本方案。"), Block(text="附件"),
+              Block(text="重点任务分工表"), Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    row = doc.clauses[-1]
+    extract_clause(row)
+    assert [(d.text, d.role.value) for d in row.departments] == [("分管副局长", "responsible"), ("安全股", "lead"),
+                                                                 ("执法大队", "support")]
+    assert [(d.start, d.end) for d in row.deadlines] == [("2024-10-01", "2024-12-31")]
