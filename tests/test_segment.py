@@ -272,3 +272,29 @@ def test_table_columns_of_assisting_and_principal_units():
     assert [(d.text, d.role.value) for d in row.departments] == [("分管副局长", "responsible"), ("安全股", "lead"),
                                                                  ("执法大队", "support")]
     assert [(d.start, d.end) for d in row.deadlines] == [("2024-10-01", "2024-12-31")]
+
+
+def test_a_row_written_across_the_table_heads_the_rows_under_it():
+    from extract.components import extract_clause
+    from extract.model import Block, Table
+
+    head = "一、生产经营单位主要负责人安全教育培训行动"
+    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+            [head] * 5,  # a Word row merged across repeats its text in every cell
+            ["1", "组织主要负责人专题培训", "县应急局", "县人社局", "2024年底前"],
+            ["2", "开展履职能力考核", "", "", "每年"],
+            ["二、重大事故隐患动态清零行动", "", "", "", ""],  # a PDF gives it once
+            ["3", "建立重大事故隐患台账", "各行业主管部门", "", "长期坚持"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，制定本方案。"), Block(text="附件"),
+              Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    got = []
+    for c in doc.clauses[1:]:
+        extract_clause(c)
+        got.append((c.path, c.heading, [(d.text, d.role.value) for d in c.departments]))
+    assert got == [
+        (["附件", "一", "1"], "生产经营单位主要负责人安全教育培训行动", [("县应急局", "lead"), ("县人社局", "support")]),
+        # within a group an empty cell continues the cell above (ANNOTATION.md §1, merged rows)
+        (["附件", "一", "2"], "生产经营单位主要负责人安全教育培训行动", [("县应急局", "lead"), ("县人社局", "support")]),
+        # ... but not across a group row
+        (["附件", "二", "3"], "重大事故隐患动态清零行动", [("各行业主管部门", "lead")])]

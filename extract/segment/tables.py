@@ -92,6 +92,18 @@ def unit_cell(cell: str) -> str:
     return out
 
 
+def _group_row(row: list[str]) -> tuple[str, str] | None:
+    """(marker, title) of a row that heads a group of rows (一、重大事故隐患动态清零行动 written once across the row, or
+    in its first cell alone), else None."""
+    filled = [c for c in row if c]
+    if not filled or len(set(filled)) != 1 or (len(filled) == 1 and not row[0]):
+        return None
+    m = match_marker(filled[0])
+    if m is None or m[0] not in ("cn", "paren_cn"):
+        return None
+    return m[1], filled[0][m[2]:].strip()
+
+
 def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clause]:
     """One clause per row of a task table, under `base` (["附件"] for an annex, the section's path for a table in
     the body)."""
@@ -108,13 +120,19 @@ def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clau
     names, roles = _align(header, roles, width)
     out: list[Clause] = []
     carry: dict[int, str] = {}
-    action_marker, task_no = "", ""
+    action_marker, task_no, group_title = "", "", ""
     seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.fullmatch(re.sub(r"\s+", "", h))]
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
         row = [unit_cell(c) if roles[k] in ("lead", "support", "responsible") else text_cell(c)
                for k, c in enumerate(row)]
         if sum(1 for c in row if c) == 1 and _TABLE_NOTE.match(next(c for c in row if c)):
+            continue
+        if group := _group_row(row):
+            # 一、…行动 across the whole row (a Word row merged across repeats it in every cell): the rows under it
+            # belong to that group; it is no task, and no cell is filled down across it
+            action_marker, group_title = group
+            carry.clear()
             continue
         task_cols = [k for k, ro in enumerate(roles) if ro == "task"]
         filled = []
@@ -152,7 +170,7 @@ def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clau
         seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
         path = list(base or ["附件"]) + [x for x in (action_marker, seq or task_no) if x]
         cells = {names[k]: filled[k] for k in range(width) if filled[k]}
-        heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
+        heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k]) or group_title
         out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
                           kind="table_row", cells=cells, heading=heading))
     return out
