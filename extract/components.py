@@ -38,7 +38,23 @@ class Component:
         found = self.extract(clause.text)
         if self.inherited and clause.inherited:
             found += [f.moved(len(clause.text)) for f in self.extract(clause.inherited)]
+        if self.inherited and not found:
+            found = from_lead_in(clause, self.extract)
         return found
+
+
+def from_lead_in(clause: Clause, extract: Callable[[str], list[Field]]) -> list[Field]:
+    """The fields of one kind that the nearest heading or lead-in above a clause writes once for the items under it
+    (（三）每季度开展一次联合检查 / 定期开展（每月至少1次）以下检查：), for a clause that writes none of that kind itself,
+    as a trailing 完成时限 written once applies to every sub-item (ANNOTATION.md §4). Offsets stand past the clause's
+    own and inherited text: the value is not written in the clause."""
+    if not clause.lead_in:
+        return []
+    past = len(clause.text) + len(clause.inherited) + 1
+    for line in reversed(clause.lead_in.split("\n")):
+        if found := extract(line):
+            return [f.moved(past) for f in found]
+    return []
 
 
 def deadline_value(d: Deadline) -> str:
@@ -84,7 +100,15 @@ def _departments(clause: Clause) -> list[Field]:
     found += [d for d in departments.from_heading(clause.heading) if (d.name, d.role) not in named]
     if clause.inherited:
         found += [d.moved(len(clause.text)) for d in departments.extract(clause.inherited)]
+    roles = {d.role for d in found}
+    found += [d for d in from_lead_in(clause, _lead_in_departments) if d.role not in roles]
     return found
+
+
+def _lead_in_departments(line: str) -> list[Field]:
+    """A lead-in sentence that ends in a colon (…集中开展排查整治：) has the items as its object: its subject does them.
+    Of a heading only the labelled roles (牵头单位：… / 由…牵头) count: its subject is the section's topic."""
+    return departments.extract(line) if line.rstrip().endswith(("：", ":")) else departments.labelled_roles(line)
 
 
 COMPONENTS: tuple[Component, ...] = (

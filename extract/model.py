@@ -287,6 +287,8 @@ class Clause:
     targets: list[Target] = field(default_factory=list)
     cells: dict[str, str] = field(default_factory=dict)  # table rows: column name -> cell text
     inherited: str = ""  # text that applies to this clause but is written once for its siblings
+    # titles of the headings / lead-ins above (nearest last, one a line) whose fields apply to the items under them
+    lead_in: str = ""
 
     def to_json(self) -> dict[str, Any]:
         out = {
@@ -311,6 +313,8 @@ class Clause:
             out["cells"] = dict(self.cells)
         if self.inherited:
             out["inherited"] = self.inherited
+        if self.lead_in:
+            out["lead_in"] = self.lead_in
         return out
 
     @classmethod
@@ -321,7 +325,7 @@ class Clause:
             kind=d.get("kind", ClauseKind.BODY.value), page=d.get("page"), is_task=d.get("is_task", False),
             task_score=d.get("task_score", 0.0), action=d.get("action"),
             action_scores=dict(d.get("action_scores", {})),
-            cells=dict(d.get("cells", {})), inherited=d.get("inherited", ""),
+            cells=dict(d.get("cells", {})), inherited=d.get("inherited", ""), lead_in=d.get("lead_in", ""),
         )
         for name, ftype in FIELD_TYPES.items():
             setattr(c, name, [ftype.from_json(x) for x in d.get(name, [])])

@@ -137,6 +137,15 @@ FORMS = [
     ("企业法定代表人和实际控制人是安全生产第一责任人。", [("企业法定代表人", "responsible"), ("实际控制人", "responsible")]),
     ("县住建委、县城管局依职责做好燃气安全监管工作。", [("县住建委", "responsible"), ("县城管局", "responsible")]),
     ("以上任务由县应急局统筹，各成员单位具体落实。", [("县应急局", "responsible"), ("各成员单位", "responsible")]),
+    # a role word written right after a name inside a 责任单位 block, without brackets
+    ("开展供暖季专项检查（责任单位：特种设备安全监察科牵头，各市场监管所配合；完成时限：每年11月至次年3月）",
+     [("特种设备安全监察科", "lead"), ("各市场监管所", "support")]),
+    ("责任单位：县应急局牵头、县公安局参与", [("县应急局", "lead"), ("县公安局", "support")]),
+    # 各有关部门 opens a name of its own: it shares no head with the level before it
+    ("各县（区）、各有关部门于每年6月20日前将工作进展报送市安委办。", [("各县（区）", "responsible"), ("各有关部门", "responsible")]),
+    ("各乡镇（街道）、县有关部门按职责分工负责。", [("各乡镇（街道）", "responsible"), ("县有关部门", "responsible")]),
+    ("市城市管理局、市住房城乡建设局集中开展城镇燃气安全隐患排查整治。",
+     [("市城市管理局", "responsible"), ("市住房城乡建设局", "responsible")]),
 ]
 
 # Traps: objects of 要求/面向/激励/发挥/引进, the plan's author, governed clauses, states, parentheses, predicates.

@@ -258,3 +258,39 @@ def test_annex_rows_broken_by_page_breaks_stay_23_rows_numbered_by_their_seq(ext
     assert [c.path for c in rows] == [["附件", str(i)] for i in range(1, 24)]
     assert all(c.text.startswith(f"第{i}项任务") for i, c in zip(range(1, 24), rows))
     assert all(c.text.count("项任务") == 1 for c in rows)  # no row holds the start of the next
+
+
+def _wrap(paragraphs: list[str], width: int, indent: str = "") -> str:
+    """The paragraphs as a PDF viewer's copy gives them: broken every `width` characters, the first line indented."""
+    lines = []
+    for p in paragraphs:
+        first = True
+        while p:
+            lines.append((indent if first else "") + p[:width])
+            p, first = p[width:], False
+    return "\n".join(lines) + "\n"
+
+
+_PARAGRAPHS = [
+    "为扎实推进安全生产治本攻坚三年行动，根据县级实施方案要求，结合我镇实际，制定本方案，请各村（社区）认真抓好落实。",
+    "一、主要任务",
+    "1、组织辖区企业主要负责人参加县级安全培训，2024年底前实现全覆盖，培训考核结果纳入企业安全生产信用评价，长期坚持。",
+    "2、各村（社区）要落实网格员巡查制度，网格员每周至少巡查1次出租房和沿街店铺，发现隐患及时劝阻并报告镇应急办。",
+    "3、镇安监所对辖区工贸企业开展隐患排查指导，督促企业建立隐患整改台账，对重大事故隐患实行挂牌督办、闭环销号。",
+    "4、2024年5月至10月，开展农村自建房安全隐患整治，对经营性自建房逐户排查，2025年底前完成整治，并长期坚持。",
+]
+
+
+@pytest.mark.parametrize("text", [_wrap(_PARAGRAPHS, 20, "\u3000\u3000"), _wrap(_PARAGRAPHS, 26, "\u3000\u3000"),
+                                  _wrap(_PARAGRAPHS, 22)], ids=["indented-20", "indented-26", "flush-22"])
+def test_hard_wrapped_text_is_joined_back_into_its_paragraphs(text):
+    from extract.readers.txt import text_to_blocks
+
+    assert [b.text for b in text_to_blocks(text)] == _PARAGRAPHS
+
+
+def test_whole_paragraph_lines_are_left_alone():
+    from extract.readers.txt import unwrap
+
+    lines = ["某县安全生产工作方案", *(p[:n] for p, n in zip(_PARAGRAPHS * 2, [30, 41, 25, 52, 38, 47, 33, 44, 29, 50]))]
+    assert unwrap(lines) == lines

@@ -170,6 +170,9 @@ def test_table_title_cell_without_punctuation_is_a_sentence_before_the_content()
     ("县住房和城乡建设\n委员会、县应急局", "县住房和城乡建设委员会、县应急局"),
     ("县应急管理局\n（牵头）", "县应急管理局（牵头）"),
     ("各乡镇（街道）\n县级有关部门", "各乡镇（街道）、县级有关部门"),
+    # lines that open with their own role label are label blocks of their own
+    ("牵头：县住建局\n配合：县市场监管局、县消防救援大队", "牵头：县住建局；配合：县市场监管局、县消防救援大队"),
+    ("责任领导：分管副县长\n责任股室：应急股", "责任领导：分管副县长；责任股室：应急股"),
 ])
 def test_unit_cell_lines_are_a_list_unless_a_name_wraps(cell, joined):
     from extract.segment.tables import unit_cell as _unit_cell
@@ -235,3 +238,63 @@ def test_role_lines_under_a_heading_assign_every_item_of_the_section_and_are_no_
     other = items[("一", "（二）", "1")]
     extract_clause(other)
     assert [(d.text, d.role) for d in other.departments] == [("运输股", "lead")]
+
+
+def test_a_unit_cell_with_its_own_role_labels_is_read_by_them():
+    from extract.components import extract_clause
+    from extract.model import Block, Table
+
+    rows = [["序号", "工作任务", "责任单位", "完成时限"],
+            ["1", "开展燃气安全专项整治", "牵头：县住建局\n配合：县市场监管局、县消防救援大队", "2024年底前\n长期坚持"],
+            ["2", "组织应急演练", "责任领导：分管副县长\n责任股室：应急股", "每半年一次"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，制定本方案。"), Block(text="一、重点任务"),
+              Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    got = []
+    for c in doc.clauses[1:]:
+        extract_clause(c)
+        got.append([(d.text, d.role.value) for d in c.departments])
+    assert got == [[("县住建局", "lead"), ("县市场监管局", "support"), ("县消防救援大队", "support")],
+                   [("分管副县长", "responsible"), ("应急股", "responsible")]]
+
+
+def test_table_columns_of_assisting_and_principal_units():
+    from extract.components import extract_clause
+    from extract.model import Block, Table
+
+    rows = [["序号", "重点任务", "责任领导", "牵头科室", "协办科室", "时间节点"],
+            ["1", "开展燃气安全专项整治", "分管副局长", "安全股", "执法大队", "2024年10月—12月"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，制定本方案。"), Block(text="附件"),
+              Block(text="重点任务分工表"), Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    row = doc.clauses[-1]
+    extract_clause(row)
+    assert [(d.text, d.role.value) for d in row.departments] == [("分管副局长", "responsible"), ("安全股", "lead"),
+                                                                 ("执法大队", "support")]
+    assert [(d.start, d.end) for d in row.deadlines] == [("2024-10-01", "2024-12-31")]
+
+
+def test_a_row_written_across_the_table_heads_the_rows_under_it():
+    from extract.components import extract_clause
+    from extract.model import Block, Table
+
+    head = "一、生产经营单位主要负责人安全教育培训行动"
+    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
+            [head] * 5,  # a Word row merged across repeats its text in every cell
+            ["1", "组织主要负责人专题培训", "县应急局", "县人社局", "2024年底前"],
+            ["2", "开展履职能力考核", "", "", "每年"],
+            ["二、重大事故隐患动态清零行动", "", "", "", ""],  # a PDF gives it once
+            ["3", "建立重大事故隐患台账", "各行业主管部门", "", "长期坚持"]]
+    blocks = [Block(text="某县安全生产工作方案"), Block(text="为做好工作，制定本方案。"), Block(text="附件"),
+              Block(kind="table", table=Table(rows=rows))]
+    (doc,) = segment(blocks)
+    got = []
+    for c in doc.clauses[1:]:
+        extract_clause(c)
+        got.append((c.path, c.heading, [(d.text, d.role.value) for d in c.departments]))
+    assert got == [
+        (["附件", "一", "1"], "生产经营单位主要负责人安全教育培训行动", [("县应急局", "lead"), ("县人社局", "support")]),
+        # within a group an empty cell continues the cell above (ANNOTATION.md §1, merged rows)
+        (["附件", "一", "2"], "生产经营单位主要负责人安全教育培训行动", [("县应急局", "lead"), ("县人社局", "support")]),
+        # ... but not across a group row
+        (["附件", "二", "3"], "重大事故隐患动态清零行动", [("各行业主管部门", "lead")])]

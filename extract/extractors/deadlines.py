@@ -89,6 +89,8 @@ def normalize(kind: str, span: str) -> dict | None:
             return _interval(None if _closing(span) else _iso(y, first, 1), end)
         if kind == "half":
             y = n[0]
+            if "半年" not in span:
+                return _interval(None, _iso(y, 6, 30))  # 年中: a point in the year, reached by its middle
             first, last = (1, 6) if "上" in span else (7, 12)
             end = _iso(y, last, _last(y, last))
             return _interval(None if _closing(span) else _iso(y, first, 1), end)

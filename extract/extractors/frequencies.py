@@ -122,6 +122,10 @@ def _extract(text: str) -> tuple[Frequency, ...]:
         add(m.start(), m.end(), periods[m.group(1) or m.group(2)], 1, False)
     for m in scan("half_month"):
         add(m.start(), m.end(), "month", 2, False)
+    for m in rx["one_per"].finditer(folded):
+        # 一月一调度 / 半年一总结 (period words of the rules) / 半月一调度: twice a month
+        add(m.start(), min(len(folded), m.end() + 2), *(("month", 2) if m.group(2) == "半月" else (periods[m.group(1) or m.group(2)], 1)),
+            False)
 
     every: list[tuple[int, str]] = []
     for m in scan("every"):

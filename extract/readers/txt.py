@@ -1,12 +1,14 @@
-"""Plain-text and HTML files: encoding detection, tag stripping, tab-indented tables -> blocks."""
+"""Plain-text and HTML files: encoding detection, tag stripping, hard-wrapped lines, tab-indented tables -> blocks."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from html.parser import HTMLParser
 
 from ..errors import Code, ReadError
 from ..limits import Limits, check_table
 from ..model import Block, Table
+from ..rules.markers import match_marker
 
 # Encodings tried in order; GB18030 is a superset of GBK and GB2312.
 _ENCODINGS = ("utf-8-sig", "gb18030", "utf-16")
@@ -65,9 +67,70 @@ def looks_like_html(text: str) -> bool:
 _TAB_LINE = re.compile(r"^\t")
 
 
+# A text pasted from a PDF viewer or a page breaks every paragraph at one width, counted in display columns (a
+# viewer's line) or in characters (a tool's): lines within the slack of the widest common width are full, and a
+# full line ran on into the next one.
+_WRAP_SLACK = 4
+_WRAP_MIN_LINES = 6  # full lines needed before the file is taken as wrapped ...
+_WRAP_MIN_SHARE = 0.3  # ... and their share of the long lines
+_INDENT = re.compile(r"^(?:\u3000|\s{2,})")
+_PARAGRAPH_END = "。！？!?；;：:"
+
+
+# East Asian wide and full-width characters (CJK, kana, hangul, full-width forms): two display columns each
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                   "\uff00-\uff60\uffe0-\uffe6]")
+
+
+def _columns(line: str) -> int:
+    return len(line) + len(_WIDE.findall(line))
+
+
+# (measure, shortest line that is evidence of a wrap width, slack)
+_MEASURES = ((_columns, 40, _WRAP_SLACK), (len, 20, _WRAP_SLACK // 2))
+
+
+def _wrap_width(lines: list[str], measure, shortest: int, slack: int) -> int | None:
+    """The width a hard-wrapped text was broken at in one measure, or None when its lines are whole paragraphs."""
+    long = sorted(w for ln in lines if not ln.startswith("\t") and (w := measure(ln.rstrip())) >= shortest)
+    if len(long) < _WRAP_MIN_LINES:
+        return None
+    best, count = max(((w, bisect_right(long, w) - bisect_left(long, w - slack)) for w in set(long)),
+                      key=lambda wc: (wc[1], wc[0]))
+    return best if count >= _WRAP_MIN_LINES and count >= _WRAP_MIN_SHARE * len(long) else None
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Join the lines of a hard-wrapped text back into paragraphs: a full line (at the wrap width) runs on into the
+    next line unless that one opens a paragraph (indented where the text indents its paragraphs, a list marker, a
+    blank line before it) or the full line ends a sentence in a text that does not indent."""
+    widths = [(m, w, slack) for m, shortest, slack in _MEASURES if (w := _wrap_width(lines, m, shortest, slack))]
+    if not widths:
+        return lines
+
+    def full(line: str) -> bool:
+        return any(w - slack <= m(line.rstrip()) <= w for m, w, slack in widths)
+
+    nonblank = [ln for ln in lines if ln.strip() and not ln.startswith("\t")]
+    indents = sum(1 for ln in nonblank if _INDENT.match(ln)) >= 0.2 * len(nonblank)
+    out: list[str] = []
+    prev = ""  # the last line as written (a joined paragraph is as long as several)
+    for ln in lines:
+        body = ln.strip()
+        if prev.strip() and body and not ln.startswith("\t") and not prev.startswith("\t") and full(prev) \
+                and not (indents and _INDENT.match(ln)) and match_marker(body) is None \
+                and (indents or prev.rstrip()[-1] not in _PARAGRAPH_END):
+            out[-1] = out[-1].rstrip() + body
+        else:
+            out.append(ln)
+        prev = ln
+    return out
+
+
 def text_to_blocks(text: str, path: str = "") -> list[Block]:
-    """Lines become paragraph blocks; runs of tab-indented lines become one table block."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    """Lines become paragraph blocks (hard-wrapped lines joined first); runs of tab-indented lines become one table
+    block."""
+    lines = unwrap(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     blocks: list[Block] = []
     i = 0
     while i < len(lines):

@@ -14,7 +14,10 @@ from .ids import (
     finish,
     group_duty_lines,
     id_part,
+    inherit_lead_ins,
     inherit_section_roles,
+    is_duty_line,
+    is_lead_in,
     is_role_line,
 )
 from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
@@ -197,6 +200,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
     nodes: list[Node | Para] = []  # document order: nodes and free paragraphs
     in_annex = False
     ended = False
+    table_at: dict[int, list[str]] = {}
     for p in body:
         if ended:
             if p.role == "colophon":
@@ -206,6 +210,13 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         if p.table is not None:
             if p.role != "meta":
                 nodes.append(p)
+                # a task table that is the whole content of a body heading (二、重点任务 / 主要任务如下： then the
+                # table) stands under that section; any other table is an annex's (its 附件 line may have been merged
+                # into the paragraph before it)
+                last = nodes[-2] if len(nodes) > 1 else None
+                if not (in_annex or ended) and isinstance(last, Node) and stack and stack[-1] is last \
+                        and not last.extra and (_is_title_only(last.title) or last.title.rstrip().endswith(("：", ":"))):
+                    table_at[id(p)] = list(last.path)
             continue
         t = p.text
         if p.role in ("toc", "chrome", "meta", "signature"):
@@ -254,11 +265,12 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                                   heading=_stack_heading(stack)))
     nodes = _closing_requests(_titled_paragraphs(nodes))
     section_roles: dict[tuple[str, ...], list[str]] = {}
+    lead_ins: dict[tuple[str, ...], list[str]] = {}
     first = len(clauses)
     for item in nodes:
         if isinstance(item, Para):
             if item.table is not None:
-                clauses.extend(table_clauses(item, off))
+                clauses.extend(table_clauses(item, off, table_at.get(id(item), ["附件"])))
                 continue
             path = item.role[5:].split("\x1f") if item.role[5:] else []
             if path and is_role_line(item.text):
@@ -270,10 +282,15 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
         node = item
         if node.has_children:
             own = " / ".join(x for x in (node.heading, _short_title(node.title)) if x)
+            if is_lead_in(node.title):
+                lead_ins.setdefault(tuple(node.path), []).append(node.title)
             for p in node.extra:
                 if is_role_line(p.text):
                     section_roles.setdefault(tuple(node.path), []).append(p.text)
                     continue
+                if _R["lead_in_colon"].search(p.text) and is_lead_in(p.text):
+                    # 各股室定期开展（每月至少1次）以下检查： before the items it introduces: a clause, and their lead-in
+                    lead_ins.setdefault(tuple(node.path), []).append(p.text)
                 clauses.append(Clause(id="", path=list(node.path), marker="", text=p.text, start=p.start - off,
                                       end=p.end - off, page=p.page, heading=own))
             continue
@@ -288,6 +305,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                                             heading=node.heading)))
     if section_roles:
         inherit_section_roles(clauses[first:], section_roles)
+    if lead_ins:
+        inherit_lead_ins(clauses[first:], lead_ins)
 
 
 def _free(p: Para, path: list[str], heading: str) -> Para:
@@ -301,7 +320,12 @@ def _titled_paragraphs(nodes: list[Node | Para]) -> list[Node | Para]:
     for item in nodes:
         out.append(item)
         if isinstance(item, Node) and not item.has_children and len(item.extra) >= 2 and _is_title_only(item.title):
-            rest, item.extra = item.extra[1:], item.extra[:1]
+            # role and time lines (牵头单位：… / 时间节点：…) after the paragraph stay with the item: they assign or
+            # time it, they are no paragraph
+            k = next((k for k in range(len(item.extra), 1, -1) if not is_duty_line(item.extra[k - 1].text)), 1)
+            if k < 2:
+                continue
+            rest, item.extra = item.extra[1:k], item.extra[:1] + item.extra[k:]
             heading = " / ".join(x for x in (item.heading, _short_title(item.title)) if x)
             out.extend(_free(p, item.path, heading) for p in rest)
     return out
@@ -349,8 +373,11 @@ def _split_inline(clause: Clause) -> list[Clause]:
     hits = list(INLINE_RE.finditer(clause.text))
     seq = []
     want = 1
+    circled = None  # the form of the list: the first item's
     for h in hits:
-        if int(h.group(1)) == want:
+        num = int(h.group(1)) if h.group(1) else "①②③④⑤⑥⑦⑧⑨⑩".index(h.group(2)) + 1
+        if num == want and (circled is None or circled == bool(h.group(2))):
+            circled = bool(h.group(2))
             seq.append(h)
             want += 1
     if len(seq) < 2:
@@ -360,15 +387,18 @@ def _split_inline(clause: Clause) -> list[Clause]:
     for k, h in enumerate(seq):
         s = h.end()
         e = seq[k + 1].start() if k + 1 < len(seq) else len(clause.text)
-        pieces.append((h.group(1), s, e))
+        pieces.append((h.group(2) or f"（{h.group(1)}）", s, e))
     # A trailing （责任单位：…） / 完成时限：… written once after the last sub-item applies to all of them.
     last_text = clause.text[pieces[-1][1]:pieces[-1][2]]
     tail = _R["shared_tail"].search(last_text)
     inherited = tail.group(0) if tail else ""
-    for num, s, e in pieces:
+    # 2.定期开展（每月至少1次）以下检查：（1）…（2）…: the words before the first sub-item are the items' lead-in
+    lead = clause.text[:seq[0].start()].strip()
+    lead_in = "\n".join(x for x in (clause.lead_in, lead if is_lead_in(lead) else "") if x)
+    for marker, s, e in pieces:
         piece = clause.text[s:e].strip()
         lead = len(clause.text[s:e]) - len(clause.text[s:e].lstrip())
-        out.append(Clause(id="", path=clause.path + [f"（{num}）"], marker=f"（{num}）", text=piece,
+        out.append(Clause(id="", path=clause.path + [marker], marker=marker, text=piece,
                           start=clause.start + s + lead, end=clause.start + s + lead + len(piece), page=clause.page,
-                          inherited="" if piece.endswith(inherited) else inherited))
+                          inherited="" if piece.endswith(inherited) else inherited, lead_in=lead_in))
     return out

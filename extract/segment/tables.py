@@ -5,6 +5,7 @@ import logging
 import re
 
 from ..extractors.departments import is_actor
+from ..extractors.departments import rules as dept_rules
 from ..model import Clause
 from ..rules import compiled
 from ..rules.markers import match_marker
@@ -64,6 +65,12 @@ def _align(header: list[str], roles: list[str], width: int) -> tuple[list[str], 
             roles[:k + 1] + ["task"] * extra + roles[k + 1:])
 
 
+def _role_label(text: str) -> bool:
+    """牵头：县住建局 / 责任领导：分管副县长: a text that opens with a role label of departments.yaml and a colon."""
+    m = re.match(r"^\s*([^：:，,。；;]{2,9})[：:]", text)
+    return bool(m) and m.group(1) in dept_rules()["_label_role"]
+
+
 def unit_cell(cell: str) -> str:
     """A 责任/牵头/配合 cell often lists one unit per line. A line break is a list separator when the line before is a
     name and the next line starts a name of its own (by its level word, or after a line shorter than the cell's
@@ -75,6 +82,9 @@ def unit_cell(cell: str) -> str:
     widest = max(len(ln) for ln in lines)
     out = lines[0]
     for prev, ln in zip(lines, lines[1:]):
+        if _role_label(ln):
+            out += ("；" if out[-1] not in "；;" else "") + ln  # 牵头：县住建局 / 配合：县市场监管局: a label block each
+            continue
         last = re.split(r"[、，,；;]", out)[-1]
         head = re.split(r"[、，,；;（(]", ln)[0]
         separate = is_actor(last) and is_actor(head) and (len(prev) < widest or bool(_LEVEL_START.match(ln)))
@@ -82,7 +92,21 @@ def unit_cell(cell: str) -> str:
     return out
 
 
-def table_clauses(p: Para, off: int) -> list[Clause]:
+def _group_row(row: list[str]) -> tuple[str, str] | None:
+    """(marker, title) of a row that heads a group of rows (一、重大事故隐患动态清零行动 written once across the row, or
+    in its first cell alone), else None."""
+    filled = [c for c in row if c]
+    if not filled or len(set(filled)) != 1 or (len(filled) == 1 and not row[0]):
+        return None
+    m = match_marker(filled[0])
+    if m is None or m[0] not in ("cn", "paren_cn"):
+        return None
+    return m[1], filled[0][m[2]:].strip()
+
+
+def table_clauses(p: Para, off: int, base: list[str] | None = None) -> list[Clause]:
+    """One clause per row of a task table, under `base` (["附件"] for an annex, the section's path for a table in
+    the body)."""
     table = p.table
     if not table.rows or len(table.rows) < 2:
         return []
@@ -96,13 +120,19 @@ def table_clauses(p: Para, off: int) -> list[Clause]:
     names, roles = _align(header, roles, width)
     out: list[Clause] = []
     carry: dict[int, str] = {}
-    action_marker, task_no = "", ""
+    action_marker, task_no, group_title = "", "", ""
     seq_cols = [k for k, h in enumerate(names) if _SEQ_HEADER.fullmatch(re.sub(r"\s+", "", h))]
     for r, row in enumerate(table.rows[1:], start=1):
         row = list(row) + [""] * (width - len(row))
         row = [unit_cell(c) if roles[k] in ("lead", "support", "responsible") else text_cell(c)
                for k, c in enumerate(row)]
         if sum(1 for c in row if c) == 1 and _TABLE_NOTE.match(next(c for c in row if c)):
+            continue
+        if group := _group_row(row):
+            # 一、…行动 across the whole row (a Word row merged across repeats it in every cell): the rows under it
+            # belong to that group; it is no task, and no cell is filled down across it
+            action_marker, group_title = group
+            carry.clear()
             continue
         task_cols = [k for k, ro in enumerate(roles) if ro == "task"]
         filled = []
@@ -132,14 +162,15 @@ def table_clauses(p: Para, off: int) -> list[Clause]:
         # a title cell without end punctuation (主要负责人安全培训) is a sentence of its own before the content
         head = "".join(t if not t or t[-1] in "。；;：:，,！？" else t + "。" for t in titles)
         body = head + content if not content.startswith("".join(titles)) else content
-        extras = [f"{names[k]}：{filled[k]}" for k, ro in enumerate(roles)
-                  if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
+        # a unit cell that writes its own role labels (牵头：…；配合：…) is read by them, not by its column's name
+        extras = [filled[k] if ro != "deadline" and _role_label(filled[k]) else f"{names[k]}：{filled[k]}"
+                  for k, ro in enumerate(roles) if ro in ("deadline", "lead", "support", "responsible") and filled[k]]
         text = body + ("（" + "；".join(extras) + "）" if extras else "")
         # the table's own 序号 gives the row its place (ca.12), else the marker of its title cell
         seq = next((filled[k].strip() for k in seq_cols if _SEQ_VALUE.fullmatch(filled[k].strip())), "")
-        path = ["附件"] + [x for x in (action_marker, seq or task_no) if x]
+        path = list(base or ["附件"]) + [x for x in (action_marker, seq or task_no) if x]
         cells = {names[k]: filled[k] for k in range(width) if filled[k]}
-        heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k])
+        heading = " / ".join(filled[k] for k, ro in enumerate(roles) if ro == "action" and filled[k]) or group_title
         out.append(Clause(id="", path=path, marker="", text=text, start=p.start - off, end=p.end - off, page=p.page,
                           kind="table_row", cells=cells, heading=heading))
     return out

@@ -8,14 +8,20 @@ from .subjects import subjects
 
 _ROLES = {r.value: r for r in Role}
 
-__all__ = ["extract", "from_heading", "is_actor", "is_fragment", "normalize_name", "rules"]
+__all__ = ["extract", "from_heading", "is_actor", "is_fragment", "labelled_roles", "normalize_name", "rules"]
 
 
-def extract(text: str) -> list[Department]:
+def labelled_roles(text: str) -> list[Department]:
+    """The actors a label block or a role phrase names (牵头单位：… / 由…牵头), without sentence subjects."""
+    return extract(text, with_subjects=False)
+
+
+def extract(text: str, *, with_subjects: bool = True) -> list[Department]:
     """All responsible actors of a clause, each once per role. A table row's 责任/牵头/配合 cells reach this as
     label blocks of the row text (segment writes them so)."""
     found, covered = labelled(text)
-    found += subjects(text, covered)
+    if with_subjects:
+        found += subjects(text, covered)
     # a unit that leads the task does not also support it (牵头股室：执法大队；配合股室：执法大队)
     leads = [normalize_name(name) for name, _, role in found if role == "lead"]
     if leads:

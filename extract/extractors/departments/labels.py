@@ -63,6 +63,15 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
             if mark and len(name) > mark.end() - mark.start() + 1:
                 found.append((name[: mark.start()], pos, ROLE_OF_MARK[mark.group(1)]))
                 continue
+            # 责任单位：特种设备科牵头，各市场监管所配合: the role word written right after the name (clean may have
+            # dropped it, or kept it: 县公安局参与)
+            after = text[pos + len(name): pos + len(name) + 2]
+            if after in ROLE_OF_MARK and after != "责任":
+                found.append((name, pos, ROLE_OF_MARK[after]))
+                continue
+            if name[-2:] in ROLE_OF_MARK and name[-2:] != "责任" and is_actor(name[:-2]):
+                found.append((name[:-2], pos, ROLE_OF_MARK[name[-2:]]))
+                continue
             found.append((name, pos, role))
 
     def inside(pos: int) -> bool:

@@ -42,8 +42,11 @@ def rules() -> dict:
     starts.make_automaton()
     data["_label_starts"] = starts
     data["_label_role"] = label_role
-    # what can end a label block, found by one scan from its start: a bracket, a sentence stop, the next label
-    data["_label_event_re"] = re.compile(r"([（(])|([)）])|([；;。\n])|" + data["_label_re"].pattern)
+    # what can end a label block, found by one scan from its start: a bracket, a sentence stop or a label that is no
+    # role (完成时限：), the next label
+    stops = "|".join(re.escape(x) for x in sorted(data["block_stop_labels"], key=len, reverse=True))
+    data["_label_event_re"] = re.compile(r"([（(])|([)）])|([；;。\n]|\s*(?:" + stops + r")\s*[：:])|"
+                                         + data["_label_re"].pattern)
     data["_suffix_re"] = re.compile("(" + "|".join(re.escape(s) for s in suffixes) + r")$")
     data["_suffixes_t"] = tuple(suffixes)
     # the suffixes by their last character: a name's last character picks the few it can end with (an endswith over
