@@ -139,11 +139,11 @@ def _matched(child: Clause, parent: Clause, field: str) -> tuple[list, list] | N
         if len(alike) == len(cs) * len(ps):
             return None
         pairs = alike
-    mine, theirs = {i for i, _ in pairs}, {j for _, j in pairs}
+    mine = {i for i, _ in pairs}
     if field == "frequencies":
+        # a child that keeps the parent's frequency for a group it names in brackets has not changed it
         mine |= _groups(child.text, cs, mine)
-        theirs |= _groups(parent.text, ps, theirs)
-    return [cs[i] for i in sorted(mine)], [ps[j] for j in sorted(theirs)]
+    return [cs[i] for i in sorted(mine)], [ps[j] for j in sorted({j for _, j in pairs})]
 
 
 _GROUP = re.compile(r"[（(][^（()）]*$")
