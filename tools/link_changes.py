@@ -11,10 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extract.gold import fold  # noqa: E402
-from extract.link.diff import changes  # noqa: E402
-from extract.link.evaluate import find_anchor, gold_pairs  # noqa: E402
-from extract.link.report import link_documents, task_clauses  # noqa: E402
+from extract.gold import fold
+from extract.link.diff import changes
+from extract.link.evaluate import find_anchor, gold_pairs
+from extract.link.report import link_documents, task_clauses
 
 LINKS = ROOT / "corpus" / "links"
 
