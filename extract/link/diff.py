@@ -131,6 +131,8 @@ def _matched(child: Clause, parent: Clause, field: str) -> tuple[list, list] | N
     different kinds of recurring work (work_kind()) never pair: when no pair of the same or an unknown kind is left,
     there is nothing to compare and both lists are empty."""
     cs, ps = getattr(child, field), getattr(parent, field)
+    if not cs or not ps:
+        return None
     cctx, pctx = contexts(child.text, cs), contexts(parent.text, ps)
     if field == "frequencies":
         ck, pk = work_kinds(child), work_kinds(parent)
