@@ -10,8 +10,8 @@ from .leftover import condensed, same_kind, titled_orphans  # registers the pass
 from .phrases import key_phrases  # registers the key-phrase pass
 from .passes import REGISTRY, Alignment, Scored, new_context
 
-__all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "group_titles", "key_phrases", "mask",
-           "same_kind", "titled_orphans"]
+__all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "group_titles", "key_phrases",
+           "mask", "same_kind", "titled_orphans"]
 
 
 def align(children: list[Clause], parent: ParentIndex, config: AlignConfig = DEFAULT, **changes) -> Alignment:

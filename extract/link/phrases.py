@@ -4,6 +4,7 @@ phrase points at it alone and the two share more than the campaign's common term
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -78,9 +79,14 @@ def _gram_matrix(parent: ParentIndex, gram_sets: list[set[str]], weighted: bool 
     return csr(rows, cols, vals, (len(gram_sets), len(parent.gram_cols)))
 
 
+#: each parent index's phrase indexes (by shortest phrase), kept as long as the parent index lives: a batch links
+#: many children to one parent, which is cut into phrases once
+_INDEXES: weakref.WeakKeyDictionary[ParentIndex, dict[int, PhraseIndex]] = weakref.WeakKeyDictionary()
+
+
 def phrase_index(parent: ParentIndex, shortest: int) -> PhraseIndex:
     """The parent's phrase index, made on first use and kept with the parent index (many children share it)."""
-    cache = parent.__dict__.setdefault("_phrase_indexes", {})
+    cache = _INDEXES.setdefault(parent, {})
     if shortest not in cache:
         cache[shortest] = PhraseIndex(parent, shortest)
     return cache[shortest]
