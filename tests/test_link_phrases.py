@@ -101,8 +101,10 @@ def test_a_phrase_that_several_tasks_hold_points_at_none():
     assert links_of([row("5", "推进安全生产标准化建设，实现标准化达标。")], ONLY) == set()
 
 
-def test_phrases_leave_out_enumerators_and_short_pieces():
+def test_phrases_leave_out_enumerators_role_notes_and_short_pieces():
     assert phrases("做好运维。一是规范清理树（竹）障碍；二是检修", 4) == ["做好运维", "规范清理树竹障碍"]
+    # who and when are no phrase of the task: two clauses naming the same units share no key phrase
+    assert phrases("按季度组织执法检查（牵头单位：县应急管理局、县公安局；完成时限：长期坚持）", 4) == ["按季度组织执法检查"]
 
 
 def test_key_phrase_examples_and_traps_of_the_rule_file():

@@ -19,6 +19,7 @@ from .passes import Context, register
 @dataclass(frozen=True)
 class PhraseRules:
     split: re.Pattern
+    notes: re.Pattern
     enumerator: re.Pattern
     terms: re.Pattern
 
@@ -28,16 +29,16 @@ def phrase_rules() -> PhraseRules:
     """The phrase marks, enumerators and campaign terms of rules/key_phrases.yaml, compiled once."""
     data = rules.load("key_phrases.yaml")
     terms = sorted({mask(t) for t in data["terms"]}, key=len, reverse=True)  # longer terms first
-    return PhraseRules(re.compile(data["split"]), re.compile(data["enumerator"]),
+    return PhraseRules(re.compile(data["split"]), re.compile(data["notes"]), re.compile(data["enumerator"]),
                        re.compile("|".join(map(re.escape, terms))))
 
 
 def phrases(text: str, shortest: int) -> list[str]:
-    """The masked phrases of a text (between the split marks, enumerators left out), those of `shortest` masked
-    characters or more."""
+    """The masked phrases of a text (between the split marks, enumerators and role notes left out), those of
+    `shortest` masked characters or more."""
     r = phrase_rules()
     out = []
-    for piece in r.split.split(text):
+    for piece in r.split.split(r.notes.sub("", text)):
         m = mask(r.enumerator.sub("", piece.strip()))
         if len(m) >= shortest:
             out.append(m)
