@@ -87,6 +87,9 @@ class AlignConfig:
     # phrases and they share `key_phrase_specific` of weight outside the campaign's terms (rules/key_phrases.yaml).
     key_phrase_shortest: int = 4
     key_phrase_held: float = 0.5
+    # key_phrases: a linked child one of whose parent clauses holds this share of its weight is not cut into phrases
+    # (a restated or localized clause, most clauses of a batch: nothing is left of it for another parent)
+    key_phrase_covered: float = 0.5
     key_phrase_cover: float = 0.6
     key_phrase_min_shared: float = 10.0
     key_phrase_specific: float = 8.0
