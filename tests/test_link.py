@@ -179,7 +179,7 @@ def test_mutual_best_links_a_pair_below_the_threshold(parent):
     kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
             clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
     off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99, word_threshold=None,
-               word_parent_threshold=None, same_kind_threshold=None)
+               word_parent_threshold=None, same_kind_threshold=None, key_phrase_specific=None)
     strict = align(kids, ParentIndex(parent), mutual_threshold=0.99, **off)
     assert strict.links == []
     relaxed = align(kids, ParentIndex(parent), mutual_threshold=0.2, **off)
@@ -189,7 +189,7 @@ def test_mutual_best_links_a_pair_below_the_threshold(parent):
 def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_covers_it(parent):
     loose = clause("c2", "推进隐患排查工作，持续开展安全宣传咨询日等活动，推动安全宣传进企业。")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, second_threshold=1.01,
-               word_threshold=None, word_parent_threshold=None)
+               word_threshold=None, word_parent_threshold=None, key_phrase_specific=None)
     assert align([loose], ParentIndex(parent), free_threshold=0.99, **off).links == []
     alone = align([loose], ParentIndex(parent), free_threshold=0.05, **off)
     assert [(lk.child, lk.parent) for lk in alone.links] == [("c2", "p3")]
@@ -202,7 +202,7 @@ def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_c
 def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
     kid = clause("c1", P2 + P4)
     # the second-parent rules switched off (condensed would find p4 in what p2 leaves): only the parent-side pass can
-    words_off = dict(word_threshold=None, word_parent_threshold=None, condensed_cover=None)
+    words_off = dict(word_threshold=None, word_parent_threshold=None, condensed_cover=None, key_phrase_specific=None)
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=0.3, **words_off)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, **words_off)
@@ -211,7 +211,7 @@ def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
 
 # every character pass switched off: what is left is the word-level comparison of rewritten clauses
 CHAR_OFF = dict(threshold=1.01, second_threshold=1.01, mutual_threshold=1.01, parent_threshold=1.01,
-                free_threshold=1.01)
+                free_threshold=1.01, key_phrase_specific=None)
 
 
 def test_a_rewritten_child_clause_links_by_its_words(parent):
@@ -226,10 +226,10 @@ def test_a_rewritten_child_clause_links_by_its_words(parent):
 def test_an_uncovered_parent_rewritten_inside_a_linked_child_joins_it(parent):
     kid = clause("c1", P2 + "对列入目录的老旧装备加快更新换代，危险化学品、非煤矿山和工贸企业分批淘汰落后工艺设备。")
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=0.35, condensed_cover=None)
+                word_parent_threshold=0.35, condensed_cover=None, key_phrase_specific=None)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
-                word_parent_threshold=None, condensed_cover=None)
+                word_parent_threshold=None, condensed_cover=None, key_phrase_specific=None)
     assert {lk.parent for lk in res.links} == {"p2"}
 
 

@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 #: the decision passes in the order they run (extract/link/passes.py registers each under its name); each pass only
 #: adds links for clauses the passes before it left unlinked or uncovered, so the order is a priority
 PASSES = ("containment", "mutual_best", "same_title", "title_inside", "reworded", "reworded_parents",
-          "titled_parents", "condensed", "titled_orphans", "same_kind")
+          "titled_parents", "condensed", "titled_orphans", "same_kind", "key_phrases")
 #: the passes that compare words (jieba) rather than characters: a rewrite, not a restatement
 WORD_PASSES = ("reworded", "reworded_parents", "titled_parents", "titled_orphans", "same_kind")
 #: the threshold that belongs to one pass alone: with_(word_threshold=None) switches that pass off
 PASS_OF = {"word_threshold": "reworded", "word_parent_threshold": "reworded_parents",
            "title_inside_min": "title_inside", "title_word_threshold": "titled_parents",
            "condensed_cover": "condensed", "orphan_title_threshold": "titled_orphans",
-           "same_kind_threshold": "same_kind"}
+           "same_kind_threshold": "same_kind", "key_phrase_specific": "key_phrases"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,19 @@ class AlignConfig:
     # same kind of general work (rules/work_kinds.yaml) are linked; the gold pairs of the training files reach 0.15
     # and 0.19, no other unlinked child of a matching kind reaches 0.10 there
     same_kind_threshold: float = 0.1
+    # key_phrases (phrases.py): phrases are the runs between commas and stops of at least `key_phrase_shortest`
+    # masked characters; a child phrase that its linked parent clauses already hold for `key_phrase_held` of its
+    # weight is left alone; two phrases match when their shared weight covers `key_phrase_cover` of the smaller one
+    # sharing at least `key_phrase_min_shared`, and a match links only when one parent clause holds the matching
+    # phrases and they share `key_phrase_specific` of weight outside the campaign's terms (rules/key_phrases.yaml).
+    key_phrase_shortest: int = 4
+    key_phrase_held: float = 0.5
+    # key_phrases: a linked child one of whose parent clauses holds this share of its weight is not cut into phrases
+    # (a restated or localized clause, most clauses of a batch: nothing is left of it for another parent)
+    key_phrase_covered: float = 0.5
+    key_phrase_cover: float = 0.6
+    key_phrase_min_shared: float = 10.0
+    key_phrase_specific: float = 8.0
     # word passes: where their words come from. "masked": jieba over each masked text, the segmentation the word
     # thresholds above were set on (a second segmentation of every clause the word passes read, about half of
     # linking a child plan). "clause": each clause's own segmentation, the one the classifier made and cached,
@@ -111,4 +124,5 @@ DEFAULT = AlignConfig()
 #: within-plan restatements (internal.py): the passes that link a clause to its rewrite in other words are off, a
 #: rewrite being a different task there (titled_parents stays: it only covers parent clauses by their titles), and
 #: so is condensed: a row restates one body task or it is no restatement
-RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents", "condensed", "titled_orphans", "same_kind")
+RESTATEMENTS = DEFAULT.without("reworded", "reworded_parents", "condensed", "titled_orphans", "same_kind",
+                               "key_phrases")

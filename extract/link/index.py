@@ -256,18 +256,26 @@ class ParentIndex:
     def child_overlap(self, masked: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
         """For masked child texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and the weight of the
         bigrams each shares with each parent clause (shared_weights), from one pass over their bigram codes."""
-        rows, codes = ngrams(masked, 2)
-        key = np.sort(rows * (_K * _K) + codes)
-        key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # each distinct bigram of a text once (a set)
-        rows, codes = key // (_K * _K), key % (_K * _K)
-        idf = _lookup(self._idf_codes, codes, self.default_idf)
-        weight = np.bincount(rows, weights=idf, minlength=len(masked))
+        weight, m = self.gram_rows(masked)
         if not self.clauses or not masked:
             return weight, None
+        return weight, (m @ self.gram_matrix_t).toarray()
+
+    def gram_rows(self, masked: list[str]):
+        """For masked texts: the IDF weight of each one's bigrams (weight(bigrams(t))), and a CSR matrix (texts ×
+        the parent's bigram columns) with a one where a text holds a bigram some parent clause has: its product with
+        an IDF-weighted matrix over the same columns is the weight they share."""
+        rows, codes = ngrams(masked, 2)
+        if len(codes):
+            key = np.sort(rows * (_K * _K) + codes)
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]  # each distinct bigram of a text once (a set)
+            rows, codes = key // (_K * _K), key % (_K * _K)
+        idf = _lookup(self._idf_codes, codes, self.default_idf)
+        weight = np.bincount(rows, weights=idf, minlength=len(masked)).astype(np.float64)
         cols = _lookup(self._gram_codes, codes, -1)
         known = cols >= 0  # a bigram no parent clause has shares nothing
         m = csr(rows[known], cols[known], np.ones(int(known.sum())), (len(masked), len(self.gram_cols)))
-        return weight, (m @ self.gram_matrix_t).toarray()
+        return weight, m
 
     def title_dice(self, titles: list[str]) -> np.ndarray:
         """Dice coefficient of each child title's bigrams with each parent title group's (0 where either is empty)."""
