@@ -136,8 +136,9 @@ def id_part(marker: str) -> str:
     core = marker.strip("（）()第章节条")
     if core.isdigit() and core.isascii():
         return core
-    if len(core) == 1 and unicodedata.numeric(core, -1) > 0:
-        return str(int(unicodedata.numeric(core)))  # ② -> 2, ⑩ -> 10, 三 -> 3
+    if len(core) == 1 and not core.isascii() and not unicodedata.name(core, "").startswith("CJK") \
+            and unicodedata.numeric(core, -1) > 0:
+        return str(int(unicodedata.numeric(core)))  # circled and parenthesized digits: ② -> 2, ⑩ -> 10
     if core == "附件":
         return "a"
     n = small_numeral(core)
