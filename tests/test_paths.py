@@ -22,6 +22,9 @@ from extract.model import Clause, Deadline, Document, Span
 from extract.present import table_records
 
 SOURCES = sorted(CORPUS.glob("*.txt")) + sorted(p for p in FIXTURES.glob("*.*") if p.suffix in (".txt", ".docx", ".pdf"))
+# plans whose items take fields from a heading or lead-in above them (Clause.lead_in)
+LEAD_INS = [CORPUS / "written" / "w11_city_five_levels.docx", CORPUS / "written" / "w13_township_web_paste.txt"]
+SOURCES += LEAD_INS
 FIELDS = ("id", "path", "text", "is_task", "action") + tuple(c.name for c in COMPONENTS)
 
 
@@ -124,3 +127,31 @@ def _doc(title: str, text: str, index: int = 0) -> Document:
     extract_clause(c)
     assert c.deadlines, text
     return replace(Document(title=title, text=text, clauses=[c]), index=index)
+
+
+@pytest.mark.parametrize("src", LEAD_INS, ids=[p.stem for p in LEAD_INS])
+def test_fields_taken_from_a_lead_in_agree_in_extract_batch_store_and_xlsx(tmp_path, processed, src):
+    buf = io.StringIO()
+    with redirect_stdout(buf):
+        assert main(["extract", str(src), "--no-ocr"]) == 0
+    extracted = json.loads(buf.getvalue())["documents"]
+    assert any(c.get("lead_in") and (c["frequencies"] or c["deadlines"] or c["departments"])
+               for c in extracted[0]["clauses"])
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(src, folder / src.name)
+    out = tmp_path / "out"
+    batch.run(folder, out, workers=1, progress=False)
+    (plan_json,) = sorted((out / "plans").glob("*.json"))
+    assert _fields(json.loads(plan_json.read_text(encoding="utf-8"))["documents"][0]) == _fields(extracted[0])
+
+    db = sqlite3.connect(out / "planlink.db")
+    stored = {cid: (json.loads(f), json.loads(dl), json.loads(dp))
+              for cid, f, dl, dp in db.execute("SELECT clause_id, frequencies, deadlines, departments FROM clauses")}
+    db.close()
+    assert {c["id"]: (c["frequencies"], c["deadlines"], c["departments"]) for c in extracted[0]["clauses"]} == stored
+
+    want = [[("" if v is None else v) for v in r] for r in rows(processed(src))]
+    ws = load_workbook(plan_json.with_suffix(".xlsx"), read_only=True)["任务清单"]
+    assert [[("" if v is None else v) for v in r] for r in ws.iter_rows(min_row=2, values_only=True)] == want

@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from extract.evaluate import gold_files
 from extract.gold import fold
 from extract.link.diff import changes
 from extract.link.evaluate import find_anchor, gold_pairs
@@ -23,6 +24,17 @@ def values(c) -> str:
     ds = [f"{d.text}→{'ongoing' if d.ongoing else d.end}" for d in c.deadlines]
     fs = [f"{f.text}→{f.per_year:g}/y" for f in c.frequencies]
     return f"D{ds} F{fs}"
+
+
+def pair(c, p, width: int) -> str:
+    """The two clauses of a link, each with its id, the values read from it and the start of its text."""
+    return f"   C {c.id} {values(c)} {c.text[:width]}\n   P {p.id} {values(p)} {p.text[:width]}"
+
+
+def tally_changes(tally: dict, want: set, got: set) -> None:
+    tally["right"] += len(want & got)
+    tally["missed"] += len(want - got)
+    tally["invented"] += len(got - want)
 
 
 def gold_links(gold, children, parents):
@@ -44,19 +56,15 @@ def gold_links(gold, children, parents):
 
 
 def pairs(args) -> int:
-    names = set(json.loads((LINKS / "split.json").read_text(encoding="utf-8"))[args.split])
-    files = sorted(f for f in LINKS.glob("*.json") if f.stem in names)
     tally = {"right": 0, "missed": 0, "invented": 0}
-    for f, gold, child, parent in gold_pairs(files):
+    for f, gold, child, parent in gold_pairs(gold_files(LINKS, args.split)):
         lines = []
         for g, c, p, others in gold_links(gold, task_clauses(child, len(child) > 1), task_clauses(parent, len(parent) > 1)):
             want, got = set(g.get("changes", [])), set(changes(c, p, others))
-            tally["right"] += len(want & got)
-            tally["missed"] += len(want - got)
-            tally["invented"] += len(got - want)
+            tally_changes(tally, want, got)
             if want != got or (args.all and want):
                 lines.append(f" {'OK' if want == got else 'DIFF'} gold {sorted(want)} got {sorted(got)}\n"
-                             f"   C {c.id} {values(c)} {c.text[:200]}\n   P {p.id} {values(p)} {p.text[:200]}")
+                             + pair(c, p, 200))
         if lines:
             print(f"== {f.stem}")
             print("\n".join(lines))
@@ -73,10 +81,8 @@ def main() -> int:
     args = ap.parse_args()
     if args.pairs:
         return pairs(args)
-    names = set(json.loads((LINKS / "split.json").read_text(encoding="utf-8"))[args.split])
-    files = sorted(f for f in LINKS.glob("*.json") if f.stem in names)
     tally = {"right": 0, "missed": 0, "invented": 0, "missed_by_link": 0, "pair_would_get": 0}
-    for f, gold, child, parent in gold_pairs(files):
+    for f, gold, child, parent in gold_pairs(gold_files(LINKS, args.split)):
         report = link_documents(child, parent)
         children = task_clauses(child, len(child) > 1)
         parents = task_clauses(parent, len(parent) > 1)
@@ -106,27 +112,22 @@ def main() -> int:
                                    and (o := find_anchor(a, ptexts)))
                     got = set(changes(c, p, others))
                     tally["pair_would_get"] += len(want & got)
-                    lines.append(f" LINK MISSED gold {sorted(want)} pair-would-give {sorted(got)}\n"
-                                 f"   C {c.id} {values(c)} {c.text[:160]}\n   P {p.id} {values(p)} {p.text[:160]}")
+                    lines.append(f" LINK MISSED gold {sorted(want)} pair-would-give {sorted(got)}\n" + pair(c, p, 160))
                 else:
                     lines.append(f" LINK MISSED (anchor not found) gold {sorted(want)}: {g['child_anchor']}")
                 continue
             used.add(hit)
             got = set(links[hit]["changes"])
-            tally["right"] += len(want & got)
-            tally["missed"] += len(want - got)
-            tally["invented"] += len(got - want)
+            tally_changes(tally, want, got)
             if want != got or (args.all and want):
                 c, p = cby[links[hit]["child"]], pby[links[hit]["parent"]]
                 lines.append(f" {'OK' if want == got else 'DIFF'} gold {sorted(want)} got {sorted(got)} "
-                             f"({links[hit]['kind']})\n   C {c.id} {values(c)} {c.text[:160]}\n"
-                             f"   P {p.id} {values(p)} {p.text[:160]}")
+                             f"({links[hit]['kind']})\n" + pair(c, p, 160))
         for k, lk in enumerate(links):
             if k not in used and lk["changes"]:
                 tally["invented"] += len(lk["changes"])
                 c, p = cby[lk["child"]], pby[lk["parent"]]
-                lines.append(f" FALSE LINK with {lk['changes']}\n   C {c.id} {values(c)} {c.text[:160]}\n"
-                             f"   P {p.id} {values(p)} {p.text[:160]}")
+                lines.append(f" FALSE LINK with {lk['changes']}\n" + pair(c, p, 160))
         if lines:
             print(f"== {f.stem}")
             print("\n".join(lines))
