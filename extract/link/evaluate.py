@@ -152,3 +152,20 @@ def main(args) -> int:
                 for kind, text in v.misses:
                     print(f"  {name} {k} {kind}: {text}")
     return 0
+
+
+def anchor_problems(gold: dict, child: list, parent: list) -> list[str]:
+    """What in a linkage gold file does not resolve against its sources: an anchor (of a link, a dropped parent or a
+    novel child clause) written in no clause of its side (the gold's scopes applied), or in several. Resolution is
+    against every clause, tasks or not: whether the pipeline takes a clause as a task is scored elsewhere."""
+    sides = {"child": [(c.id + f"@{d.index}", fold(c.text)) for d in child for c in d.clauses],
+             "parent": [(c.id + f"@{d.index}", fold(c.text)) for d in parent for c in d.clauses]}
+    wanted = [("child", g["child_anchor"]) for g in gold.get("links", [])]
+    wanted += [("parent", g["parent_anchor"]) for g in gold.get("links", [])]
+    wanted += [("parent", a) for a in gold.get("dropped", [])] + [("child", a) for a in gold.get("novel", [])]
+    out = []
+    for side, anchor in wanted:
+        n = len(find_anchor(anchor, sides[side]))
+        if n != 1:
+            out.append(f"{side} anchor {'not found' if n == 0 else f'in {n} clauses'}: {anchor}")
+    return out

@@ -10,6 +10,7 @@ import numpy as np
 from ..model import Clause, Link
 from .config import AlignConfig
 from .index import ParentIndex, WordSpace, bigrams, dice, group_titles, mask, title
+from .variants import expand
 
 
 @dataclass
@@ -54,14 +55,14 @@ class Context:
         """The unit word vector of a child clause over the parent's IDF, made once for all word passes."""
         v = self._words.get(ci)
         if v is None:
-            v = self._words[ci] = self.words.of(self.children[ci].text)
+            v = self._words[ci] = expand(self.words.of(self.children[ci].text), self.config.variants)
         return v
 
     def title_vector(self, ci: int) -> dict[str, float]:
         """The unit word vector of a child clause's title sentence (empty without one)."""
         v = self._title_words.get(ci)
         if v is None:
-            v = self._title_words[ci] = self.words.of(self.children[ci].text, True)
+            v = self._title_words[ci] = expand(self.words.of(self.children[ci].text, True), self.config.variants)
         return v
 
     def grams(self, ci: int) -> set[str]:
