@@ -130,8 +130,11 @@ def evaluate(gold_dir: str | Path, split: str = "all") -> tuple[Scores, dict[str
     return total, per
 
 
-# The accuracy targets of the extraction issue, printed beside the figures (F1; accuracy for action).
-TARGETS = {"is_task": 0.93, "deadlines": 0.95, "frequencies": 0.95, "departments": 0.90, "action": 0.80}
+# The accuracy targets printed beside the figures (F1; accuracy for action; departments also need precision
+# PRECISION_TARGETS): those of issue 16, the latest to raise them (the extraction issue #3 set 0.93 / 0.95 / 0.95 /
+# 0.90 / 0.80).
+TARGETS = {"is_task": 0.97, "deadlines": 0.97, "frequencies": 0.97, "departments": 0.94, "action": 0.90}
+PRECISION_TARGETS = {"departments": 0.95}
 
 
 def main(args) -> int:
@@ -152,6 +155,8 @@ def main(args) -> int:
     for k in ("clauses", "is_task", "deadlines", "frequencies", "departments"):
         s = getattr(total, k)
         note = target_note(s.f1, TARGETS.get(k))
+        if k in PRECISION_TARGETS:
+            note += f", precision {target_note(s.p, PRECISION_TARGETS[k])}"
         print(f"{k:<13}{s.p:>10.3f}{s.r:>10.3f}{s.f1:>8.3f}{s.tp:>7}{s.fp:>6}{s.fn:>6}  {note}")
     print(f"{'action':<13}{'accuracy':>10}{total.action_acc:>10.3f}{'':>8}{total.action_ok:>7}/{total.action_n}"
           f"  {target_note(total.action_acc, TARGETS['action'])}")

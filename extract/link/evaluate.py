@@ -127,8 +127,9 @@ def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], 
     return total, per
 
 
-# The F1 targets of the linkage issue, printed beside the figures.
-TARGETS = {"links": 0.90, "dropped": 0.85, "novel": 0.85, "changes": 0.80}
+# The F1 targets printed beside the figures: those of issue 16, the latest to raise them (the linkage issue set 0.90
+# / 0.85 / 0.85 / 0.80).
+TARGETS = {"links": 0.94, "dropped": 0.90, "novel": 0.92, "changes": 0.90}
 
 
 def main(args) -> int:
