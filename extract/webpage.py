@@ -16,9 +16,10 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 def _rules() -> dict:
     data = dict(load(_FILE))
     labels = sorted(data["metadata_labels"], key=len, reverse=True)
-    # 索 引 号 / 发布机构： / 文号<TAB>: a label opens a cell, followed by a colon, a tab or the end of the cell
+    # 索 引 号 / 标　　题 / 发布机构： / 文号<TAB>: a label (spaced out to align the column) opens a cell, followed by a
+    # colon, a tab or the end of the cell
     data["_label_re"] = re.compile(r"(?:^|(?<=[\t　 ]))(" + "|".join(
-        r"\s?".join(re.escape(ch) for ch in lab) for lab in labels) + r")\s*(?:[：:]|\t|$)")
+        r"\s*".join(re.escape(ch) for ch in lab) for lab in labels) + r")\s*(?:[：:]|\t|$)")
     data["_chrome_re"] = [re.compile(p) for p in data["chrome_patterns"]]
     data["_prefix_re"] = re.compile(data["title_prefixes"])
     data["_demand_re"] = re.compile(data["notice_demand"])

@@ -143,6 +143,9 @@ FORMS = [
     ("责任单位：县应急局牵头、县公安局参与", [("县应急局", "lead"), ("县公安局", "support")]),
     # 各有关部门 opens a name of its own: it shares no head with the level before it
     ("各县（区）、各有关部门于每年6月20日前将工作进展报送市安委办。", [("各县（区）", "responsible"), ("各有关部门", "responsible")]),
+    # 各 before a bare head opens a name of its own: the towns and the departments, not the towns' departments
+    ("各镇、各部门要成立工作专班，明确分管负责同志。", [("各镇", "responsible"), ("各部门", "responsible")]),
+    ("各县（区）、各单位要落实属地责任。", [("各县（区）", "responsible"), ("各单位", "responsible")]),
     ("各乡镇（街道）、县有关部门按职责分工负责。", [("各乡镇（街道）", "responsible"), ("县有关部门", "responsible")]),
     ("市城市管理局、市住房城乡建设局集中开展城镇燃气安全隐患排查整治。",
      [("市城市管理局", "responsible"), ("市住房城乡建设局", "responsible")]),

@@ -61,6 +61,14 @@ PAGES = {
         date="2024-06-28", recipients="各村（社区），镇直各单位",
         citations=[("县消防安全治本攻坚三年行动实施方案", "县安〔2024〕6号", "县安全生产委员会")],
         notes=[], paths=[["一", "1"], ["一", "2"], ["一", "3"], ["一", "4"]]),
+    # Guangdong county-office style: a four-column metadata table with 信息索引号 and a 标　　题 label spaced out to align
+    # the column, the 文号 in its last row; a notice signed by the office with a yearly reporting date
+    "gd_county_office": dict(
+        title="龙华县安全生产治本攻坚三年行动实施方案（2024—2026年）", issuer="龙华县人民政府办公室",
+        doc_number="龙府办〔2024〕9号", date="2024-04-12", recipients="各镇人民政府，县政府各部门、各直属机构",
+        citations=[("广东省安全生产治本攻坚三年行动实施方案（2024—2026年）", "粤府办〔2024〕3号", "")],
+        notes=["各镇、各部门每年11月30日前将年度工作总结报送县安委办。"],
+        paths=[["二", "（一）"], ["二", "（二）"], ["二", "（三）"], ["二", "（四）"], ["三", "（一）"], ["三", "（二）"]]),
 }
 CHROME_WORDS = ("索引号", "发布机构", "当前位置", "位置：", "主办", "ICP", "打印", "政策解读", "扫一扫", "浏览次数", "无障碍")
 CASES = [(name, ext) for name in PAGES for ext in ("html", "txt")]
@@ -169,6 +177,13 @@ FIELDS = {
         (["一", "3"], [], [("year", 1)]),  # a recurring season: a frequency, no deadline
         (["一", "4"], ["2025-12-31"], []),
         (["二"], [], [("month", 1)]),
+    ],
+    "gd_county_office": [
+        (["二", "（一）"], ["2024-06-30"], []),
+        (["二", "（二）"], [], [("month", 1)]),
+        (["二", "（三）"], ["2025-12-31"], []),  # 2018年前建成的 scopes the object: no deadline
+        (["二", "（四）"], [], [("quarter", 1)]),  # 按季度
+        (["三", "（二）"], [], [("half_year", 1)]),
     ],
     "zj_county_emergency": [
         (["二", "（二）"], ["2025-10-31"], [("month", 1)]),  # 自2024年5月起，至2025年10月: one range
