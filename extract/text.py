@@ -86,3 +86,16 @@ def _fold_run(m: re.Match) -> str:
 def half_width(text: str) -> str:
     """Full-width digits and Latin letters as ASCII, the same length as the input."""
     return _FULL_WIDTH.sub(_fold_run, text)
+
+
+_QUOTES = re.compile(r'[“”"]')
+
+
+def balance_quotes(text: str) -> str:
+    """Double quotes set to open and close in turn (“…”“…”) when the text holds an even number of them: OCR loses
+    their direction (“五进“), and a paragraph of a plan closes every quote it opens."""
+    quotes = _QUOTES.findall(text)
+    if not quotes or len(quotes) % 2:
+        return text
+    it = iter("“”" * (len(quotes) // 2))
+    return _QUOTES.sub(lambda m: next(it), text)

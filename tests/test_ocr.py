@@ -295,3 +295,26 @@ def test_a_line_cut_into_boxes_is_cleaned_once_joined():
 
     first, second = ocr_mod.recognize(Image.new("RGB", (220, 80), "white"), 1.0, 2, wrapped)
     assert (first.text, second.text) == ("行动计划（2023—", "2025年）》。按照部署")
+
+
+def test_quotes_opened_and_closed_on_different_lines_are_balanced_in_the_paragraph():
+    from extract.readers.pdf.layout import Line, paragraphs
+
+    def line(text, top, ocr):
+        return Line(text, 72.0, 520.0 if text.endswith("“五进") else 300.0, top, top + 16, 16.0, 1, ocr=ocr)
+
+    # each line holds one quote, so neither line can be set right alone; the joined paragraph holds two
+    for ocr, want in ((True, "深入开展安全宣传教育“五进”等活动。"), (False, "深入开展安全宣传教育“五进“等活动。")):
+        (block,) = paragraphs([line("深入开展安全宣传教育“五进", 100.0, ocr), line("“等活动。", 118.0, ocr)])
+        assert block.text == want  # a text layer is printed as written: its quotes are left alone
+
+
+@pytest.mark.parametrize("text,balanced", [
+    ("开展“五进“活动", "开展“五进”活动"),
+    ("“日周月”和“三个必须“", "“日周月”和“三个必须”"),
+    ("一个“引号", "一个“引号"),  # odd: nothing to pair
+])
+def test_balance_quotes(text, balanced):
+    from extract.text import balance_quotes
+
+    assert balance_quotes(text) == balanced

@@ -9,6 +9,7 @@ from functools import lru_cache
 from weakref import WeakKeyDictionary
 
 from ..log import fallback
+from ..text import balance_quotes
 from .ocr_lexicon import correct
 from .pdf.layout import Line
 
@@ -255,18 +256,12 @@ _CONFUSABLE = [
 ]
 
 
-_QUOTES = re.compile(r'[“”"]')
-
-
 def clean_text(text: str) -> str:
     for rx, rep in _CONFUSABLE:
         text = rx.sub(rep, text)
-    # the recognizer often loses the direction of quotes; a line with an even number of them is balanced
-    quotes = _QUOTES.findall(text)
-    if quotes and len(quotes) % 2 == 0:
-        it = iter("“”" * (len(quotes) // 2))
-        text = _QUOTES.sub(lambda m: next(it), text)
-    return text
+    # the recognizer often loses the direction of quotes; a line with an even number of them is balanced (and the
+    # paragraph again once its lines are joined, pdf/layout.py, for quotes that open and close on different lines)
+    return balance_quotes(text)
 
 
 def recognize(img, scale: float, page_no: int, engine=None):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ...model import Block
 from ...rules.markers import MARKER_RE
+from ...text import balance_quotes
 from .thresholds import THRESHOLDS as T
 
 # Page numbers as 公文 prints them: "— 3 —", "- 3 -", "3", "第 3 页", "3/12".
@@ -122,6 +123,8 @@ def paragraphs(lines: list[Line]) -> list[Block]:
                 sep = " " if prev.text[-1:].isascii() and prev.text[-1:].isalnum() and ln.text[:1].isascii() \
                     and ln.text[:1].isalnum() else ""
                 text += sep + ln.text
+            if any(c.ocr for c in cur):
+                text = balance_quotes(text)  # OCR loses the direction of a quote; a paragraph closes what it opens
             blocks.append(Block(text=text, page=cur[0].page,
                                 bbox=(min(c.x0 for c in cur), cur[0].top, max(c.x1 for c in cur), cur[-1].bottom)))
             cur.clear()
