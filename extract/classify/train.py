@@ -190,9 +190,9 @@ def train(gold_dir: Path = GOLD, out_dir: Path = MODELS) -> dict:
     if out_dir == MODELS and (links / "split.json").is_file():
         # the linker's word variants are learned from the linkage gold's training pairs, read with the models just
         # written (their clauses and words depend on the dictionary and the is_task classifier)
-        from ..link import variants
+        from ..link import variants_train
 
-        variants.train(links, out_dir)
+        variants_train.train(links, out_dir)
     if out_dir != MODELS:
         use_dictionary()  # back to the committed dictionary for whatever runs next in this process
     return meta

@@ -17,7 +17,6 @@ import json
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -84,42 +83,6 @@ def learn(files: list[tuple[str, list[set[str]], list[set[str]], set[tuple[int, 
                         "lift": round(lift, 2)})
     out.sort(key=lambda v: (-v["lift"], -v["linked"], v["words"]))
     return out
-
-
-def gold_examples(gold_dir: Path, split: str = "train"):
-    """(name, child word sets, parent word sets, linked pairs) of each linkage gold file of a split, with the words
-    the word passes read (index.clause_word_counts of each clause without its role notes)."""
-    from ..gold import fold
-    from .evaluate import find_anchor, gold_pairs
-    from .index import clause_word_counts
-    from .leftover import own_text
-    from .report import task_clauses
-
-    names = set(json.loads((gold_dir / "split.json").read_text(encoding="utf-8")).get(split, []))
-    files = sorted(p for p in gold_dir.glob("*.json") if p.stem in names)
-    for f, gold, child_docs, parent_docs in gold_pairs(files):
-        cs = task_clauses(child_docs, len(child_docs) > 1)
-        ps = task_clauses(parent_docs, len(parent_docs) > 1)
-        ct = [(i, fold(c.text)) for i, c in enumerate(cs)]
-        pt = [(i, fold(c.text)) for i, c in enumerate(ps)]
-        linked = {(ci, pi) for g in gold.get("links", []) for ci in find_anchor(g["child_anchor"], ct)
-                  for pi in find_anchor(g["parent_anchor"], pt)}
-        yield (f.stem, [set(clause_word_counts(own_text(c))) for c in cs],
-               [set(clause_word_counts(own_text(c))) for c in ps], linked)
-
-
-def train(gold_dir: Path, out_dir: Path = MODELS, settings: LearnSettings = LearnSettings()) -> dict:
-    """Learn the variants from the training split of `gold_dir` and write them to out_dir/word_variants.json."""
-    data = list(gold_examples(gold_dir, "train"))
-    pairs = learn(data, settings)
-    doc = {"trained": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-           "train_files": sorted(name for name, *_ in data),
-           "settings": {"min_files": settings.min_files, "min_lift": settings.min_lift},
-           "linked_pairs": sum(len(linked) for *_, linked in data),
-           "variants": pairs}
-    (out_dir / FILE).write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    load.cache_clear()
-    return {"word_variants": len(pairs), "from_files": len(data)}
 
 
 @lru_cache(maxsize=4)
