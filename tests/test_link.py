@@ -178,7 +178,7 @@ def test_changes_among_several_values(kid, par, expected):
 def test_mutual_best_links_a_pair_below_the_threshold(parent):
     kids = [clause("c1", "持续推进安全宣传教育工作，每年组织安全生产月和消防宣传月活动，推动安全宣传进农村和社区，营造良好氛围。"),
             clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")]
-    off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99, word_threshold=None,
+    off = dict(threshold=0.99, parent_threshold=0.99, free_threshold=0.99, word_threshold=None, distinct_ratio=None,
                word_parent_threshold=None, same_kind_threshold=None, key_phrase_specific=None)
     strict = align(kids, ParentIndex(parent), mutual_threshold=0.99, **off)
     assert strict.links == []
@@ -189,7 +189,7 @@ def test_mutual_best_links_a_pair_below_the_threshold(parent):
 def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_covers_it(parent):
     loose = clause("c2", "推进隐患排查工作，持续开展安全宣传咨询日等活动，推动安全宣传进企业。")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, second_threshold=1.01,
-               word_threshold=None, word_parent_threshold=None, key_phrase_specific=None)
+               word_threshold=None, distinct_ratio=None, word_parent_threshold=None, key_phrase_specific=None)
     assert align([loose], ParentIndex(parent), free_threshold=0.99, **off).links == []
     alone = align([loose], ParentIndex(parent), free_threshold=0.05, **off)
     assert [(lk.child, lk.parent) for lk in alone.links] == [("c2", "p3")]
@@ -202,7 +202,7 @@ def test_a_child_takes_its_best_parent_clause_below_the_threshold_when_nothing_c
 def test_an_uncovered_parent_clause_joins_its_best_child_as_a_merge(parent):
     kid = clause("c1", P2 + P4)
     # the second-parent rules switched off (condensed would find p4 in what p2 leaves): only the parent-side pass can
-    words_off = dict(word_threshold=None, word_parent_threshold=None, condensed_cover=None, key_phrase_specific=None)
+    words_off = dict(word_threshold=None, distinct_ratio=None, word_parent_threshold=None, condensed_cover=None, key_phrase_specific=None)
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=0.3, **words_off)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
     res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, **words_off)
@@ -219,16 +219,16 @@ def test_a_rewritten_child_clause_links_by_its_words(parent):
     local = clause("c2", "建立乡村道路巡查队伍，对辖区内临水临崖路段设置警示标志，汛期每日巡查一次并做好记录。")
     res = align([rewritten, local], ParentIndex(parent), word_parent_threshold=None, **CHAR_OFF)
     assert [(lk.child, lk.parent) for lk in res.links] == [("c1", "p4")]  # the local addition stays novel
-    assert align([rewritten], ParentIndex(parent), word_threshold=None, word_parent_threshold=None,
+    assert align([rewritten], ParentIndex(parent), word_threshold=None, distinct_ratio=None, word_parent_threshold=None,
                  **CHAR_OFF).links == []
 
 
 def test_an_uncovered_parent_rewritten_inside_a_linked_child_joins_it(parent):
     kid = clause("c1", P2 + "对列入目录的老旧装备加快更新换代，危险化学品、非煤矿山和工贸企业分批淘汰落后工艺设备。")
-    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
+    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None, distinct_ratio=None,
                 word_parent_threshold=0.35, condensed_cover=None, key_phrase_specific=None)
     assert {(lk.parent, lk.kind) for lk in res.links} == {("p2", "merged"), ("p4", "merged")}
-    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None,
+    res = align([kid], ParentIndex(parent), second_threshold=1.01, parent_threshold=1.01, word_threshold=None, distinct_ratio=None,
                 word_parent_threshold=None, condensed_cover=None, key_phrase_specific=None)
     assert {lk.parent for lk in res.links} == {"p2"}
 
@@ -285,7 +285,7 @@ def test_an_annex_row_titled_with_a_phrase_of_one_body_clause_details_it():
     row = clause("c1", "应急演练。客运站、客运企业应每半年至少开展一次演练，危险货物运输企业应每季度开展1次处置演练。"
                        "（牵头单位：县交通运输局；完成时限：长期坚持）")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
-               word_threshold=None, word_parent_threshold=None, title_word_threshold=None)
+               word_threshold=None, distinct_ratio=None, word_parent_threshold=None, title_word_threshold=None)
     assert align([row], ParentIndex(body), title_inside_min=None, **off).links == []
     got = align([row], ParentIndex(body), **off).links
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]
@@ -304,7 +304,7 @@ def test_an_uncovered_parent_clause_whose_title_a_same_action_child_rewords_is_m
               task("p2", "强化安全宣传。利用广播电视开展安全生产宣传，普及安全知识。", "A8")]
     kid = task("c1", "加强组织部署和统筹落实。市文化体育局召开专题会议作出部署，定期听取推进汇报。", "O")
     off = dict(threshold=0.99, mutual_threshold=0.99, parent_threshold=0.99, free_threshold=0.99,
-               word_threshold=None, word_parent_threshold=None, title_inside_min=None, orphan_title_threshold=None)
+               word_threshold=None, distinct_ratio=None, word_parent_threshold=None, title_inside_min=None, orphan_title_threshold=None)
     assert align([kid], ParentIndex(parent), title_word_threshold=None, **off).links == []
     got = align([kid], ParentIndex(parent), **off).links
     assert [(lk.child, lk.parent) for lk in got] == [("c1", "p1")]

@@ -199,3 +199,29 @@ def test_a_general_parent_is_carried_out_by_a_child_naming_the_same_kind_of_work
     # a child linked elsewhere, or a title naming no kind, is left alone
     assert links_of([task("c2", "推进长效机制建设。建立健全长效机制。")], parents, replace(DEFAULT, passes=("same_kind",))) \
         == set()
+
+
+# a county 农业农村 plan rewriting its parent in its own words: few shared words, but with one parent clause only
+AGRI = [
+    task("p1", "强化农机作业安全。加强拖拉机、联合收割机等农业机械登记、检验和驾驶操作人员考试管理，开展农机安全生产检查，"
+               "严厉查处无牌无证、违法载人等行为。"),
+    task("p2", "强化重大动物疫病防控。做好口蹄疫、高致病性禽流感等重大动物疫病强制免疫和监测预警，规范病死畜禽无害化处理。"),
+    task("p3", "强化防抗灾工作。加强农牧业防抗灾技术措施指导，切实抓好农牧业生产防灾减灾，最大限度减轻灾害损失。"),
+    task("p4", "深入开展安全教育培训行动。组织开展安全生产月、安全宣传咨询日活动，推动安全宣传进农村、进企业、进社区。"),
+    task("p5", "深入开展隐患排查和督导检查。各级农业农村部门主要负责人每季度带队开展一次安全检查，对重大事故隐患挂牌督办。"),
+]
+
+
+@pytest.mark.parametrize("text,parent", [
+    # the rewrite shares only 农机 / 拖拉机 / 收割机 with p1, and nothing of note with any other clause
+    ("农忙前逐台检修农机。春播前和秋收前，各乡镇农牧综合服务中心对辖区拖拉机和收割机逐台上门检修，发现制动、转向隐患当场整改。",
+     "p1"),
+    # local additions: nearest to no clause in particular, or too far from every clause
+    ("加强日光温室大棚用火用电管理。冬季对蔬菜温室大棚开展巡查，严禁私拉乱接电线和使用明火取暖。", None),
+    ("排查青稞加工作坊安全隐患。对村级青稞磨坊、糌粑和菜籽油加工作坊的电气线路、传动部位防护罩开展一次排查。", None),
+])
+def test_a_rewrite_nearest_to_one_parent_clause_alone_takes_it(text, parent):
+    kid = task("c1", text)
+    assert links_of([kid], AGRI) == ({("c1", parent)} if parent else set())
+    # the distinct_nearest pass is what finds it: the other passes leave the rewrite unlinked
+    assert links_of([kid], AGRI, DEFAULT.with_(distinct_ratio=None)) == set()

@@ -241,6 +241,25 @@ def reworded(ctx: Context) -> None:
             result.pairs.append(ctx.scored(ci, pi, float(best)))
 
 
+@register("distinct_nearest")
+def distinct_nearest(ctx: Context) -> None:
+    """A rewrite in the child's own words may share few words with its parent clause (a low cosine), but it shares
+    its topic with that one clause alone, while a local addition shares the campaign's common words with many
+    clauses alike. A child clause still unlinked whose nearest parent clause in words reaches `distinct_min` and
+    `distinct_ratio` times the cosine of the second nearest is linked to it."""
+    cfg, parent, result = ctx.config, ctx.parent, ctx.result
+    linked = {s.child for s in result.pairs}
+    rest = [ci for ci in range(len(ctx.children)) if ci not in linked]
+    if not rest or len(parent.clauses) < 2:
+        return
+    cos = ctx.words.cosines([ctx.word_vector(ci) for ci in rest])
+    for ci, row in zip(rest, cos):
+        second, best = np.partition(row, -2)[-2:]
+        if best >= cfg.distinct_min and best >= cfg.distinct_ratio * second:
+            pi = int(np.flatnonzero(row == best)[-1])
+            result.pairs.append(ctx.scored(ci, pi, float(best)))
+
+
 @register("reworded_parents")
 def reworded_parents(ctx: Context) -> None:
     """A parent clause still uncovered whose rewrite is part of a child clause linked elsewhere (a merge the
