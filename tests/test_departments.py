@@ -143,6 +143,11 @@ FORMS = [
     ("责任单位：县应急局牵头、县公安局参与", [("县应急局", "lead"), ("县公安局", "support")]),
     # 各有关部门 opens a name of its own: it shares no head with the level before it
     ("各县（区）、各有关部门于每年6月20日前将工作进展报送市安委办。", [("各县（区）", "responsible"), ("各有关部门", "responsible")]),
+    # a verb, a preposition or a time before the post is clause grammar, not part of a name
+    ("依托县融媒体中心和局微信公众号，宣传各乡镇在农机安全和隐患整治中的好做法。", []),
+    ("主汛期安排养护人员对山区公路水毁易发路段开展日常巡查。", []),
+    ("局班子成员按分管领域包乡镇负责。", []),
+    ("县委宣传部要加强舆论引导。", [("县委宣传部", "responsible")]),
     # 各 before a bare head opens a name of its own: the towns and the departments, not the towns' departments
     ("各镇、各部门要成立工作专班，明确分管负责同志。", [("各镇", "responsible"), ("各部门", "responsible")]),
     ("各县（区）、各单位要落实属地责任。", [("各县（区）", "responsible"), ("各单位", "responsible")]),
