@@ -269,6 +269,13 @@ def test_batch_workers_recognize_pages_in_process(monkeypatch):
     monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
     assert ocr_mod.workers() == 2
     monkeypatch.delenv("PLANLINK_OCR_WORKERS")
+    # the onnxruntime fallback's sessions use every core already: one page at a time unless told otherwise
+    monkeypatch.setenv("PLANLINK_OCR_ENGINE", "rapidocr_onnxruntime")
+    assert ocr_mod.workers() == 1
+    monkeypatch.setenv("PLANLINK_OCR_WORKERS", "2")
+    assert ocr_mod.workers() == 2
+    monkeypatch.delenv("PLANLINK_OCR_WORKERS")
+    monkeypatch.delenv("PLANLINK_OCR_ENGINE")
     # forked from this test process, whose OCR engines count in a child's resident memory: no memory limit here
     limits = replace(Limits.from_env(), max_memory_mb=1 << 20)
     two = dict(batch._execute(["a.pdf", "b.pdf"], None, 2, None, limits, _ocr_workers_setting))

@@ -335,6 +335,8 @@ def workers() -> int:
     forced = os.environ.get("PLANLINK_OCR_WORKERS", "")
     if forced.isdigit() and int(forced) >= 1:
         return int(forced)
+    if engine_name() != ENGINES[0]:
+        return 1  # onnxruntime's sessions already run on every core: a second page thread would only oversubscribe
     return STREAMS
 
 
