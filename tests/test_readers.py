@@ -294,3 +294,35 @@ def test_whole_paragraph_lines_are_left_alone():
 
     lines = ["某县安全生产工作方案", *(p[:n] for p, n in zip(_PARAGRAPHS * 2, [30, 41, 25, 52, 38, 47, 33, 44, 29, 50]))]
     assert unwrap(lines) == lines
+
+
+def _line(text: str, top: float, x1: float = 520.0, x0: float = 72.0):
+    from extract.readers.pdf.layout import Line
+
+    return Line(text, x0, x1, top, top + 16, 16.0, 1)
+
+
+@pytest.mark.parametrize("last", [
+    ("确保各项任务落到实处并按时报送认真认真认真认真认真认真认真。", 520.0),  # the paragraph ends flush right
+    ("确保各项任务落到实处。", 250.0),  # the paragraph ends short
+])
+def test_a_signature_and_date_printed_flush_left_are_paragraphs_of_their_own(last):
+    """A plain-text plan printed without indents: the organ's signature under the last paragraph and the 成文日期 line
+    under it are neither joined to that paragraph nor to each other (the date's digits are no number run cut at the
+    line end)."""
+    from extract.readers.pdf.layout import paragraphs
+
+    lines = [_line("二、保障措施", 60.0, 180.0), _line("各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，", 80.0),
+             _line(last[0], 98.0, last[1]), _line("青山县应急管理局", 116.0, 200.0), _line("2024年3月15日", 134.0, 180.0)]
+    texts = [b.text for b in paragraphs(lines)]
+    assert texts[-2:] == ["青山县应急管理局", "2024年3月15日"]
+    assert texts[-3].endswith(last[0])
+
+
+def test_a_paragraphs_short_last_line_above_a_date_stays_in_its_paragraph():
+    from extract.readers.pdf.layout import paragraphs
+
+    lines = [_line("各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，确保", 80.0), _line("落到实处。", 98.0, 160.0),
+             _line("2024年3月15日", 116.0, 180.0)]
+    assert [b.text for b in paragraphs(lines)] == ["各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，确保落到实处。",
+                                                   "2024年3月15日"]

@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ...model import Block
+from ...rules import compiled
 from ...rules.markers import MARKER_RE
 from ...text import balance_quotes
 from .thresholds import THRESHOLDS as T
@@ -15,6 +16,9 @@ from .thresholds import THRESHOLDS as T
 _PAGE_NO = re.compile(r"^[\s—\-－–―·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?[\s—\-－–―·]*$")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = "。！？；：!?;:"
+_DATE_LINE = compiled("segment.yaml")["date_line"]
+_ORG_END = compiled("segment.yaml")["org_end"]
+_SIGNATURE_MAX = 30  # characters: an organ's name (two organs side by side fit), never a paragraph's last line
 # kinsoku: characters a line may not start with, and characters it may not end with
 _NO_START = "。，、；：？！）》」』”’〕】,.;:?!)"
 _NO_END = "（《「『“‘〔【("
@@ -129,18 +133,30 @@ def paragraphs(lines: list[Line]) -> list[Block]:
                                 bbox=(min(c.x0 for c in cur), cur[0].top, max(c.x1 for c in cur), cur[-1].bottom)))
             cur.clear()
 
-    for ln in lines:
-        if cur and _starts_paragraph(cur[-1], ln, left, right, size):
+    for k, ln in enumerate(lines):
+        if cur and (_starts_paragraph(cur[-1], ln, left, right, size) or _signature(ln, lines[k + 1:k + 2])):
             flush()
         cur.append(ln)
     flush()
     return blocks
 
 
+def _signature(ln: Line, after: list[Line]) -> bool:
+    """A short line ending in an organization word right above a 成文日期 line is the issuing organ's signature: a
+    paragraph of its own, even when the paragraph above ended flush with the right edge (a plain-text plan printed
+    without indents). A paragraph's last line (……落到实处。) ends otherwise."""
+    text = ln.text.strip()
+    return bool(after) and len(text) <= _SIGNATURE_MAX and _ORG_END.search(text) is not None \
+        and _DATE_LINE.match(after[0].text.strip()) is not None
+
+
 def _starts_paragraph(prev: Line, ln: Line, left: float, right: float, size: float) -> bool:
     gap = ln.top - prev.bottom if ln.page == prev.page else 0.0
     return (
         MARKER_RE.match(ln.text) is not None
+        # a 成文日期 line (2024年3月15日) stands alone: after a short signature line its digits are no number run cut
+        # at the line end, and what follows it is no part of it
+        or _DATE_LINE.match(ln.text.strip()) is not None or _DATE_LINE.match(prev.text.strip()) is not None
         or ln.x0 > left + T.indent * size  # first-line indent or a centred line
         or (prev.x1 < right - T.stopped_short * size and not broken_run(prev.text, ln.text))  # stopped short
         or (prev.x1 < right - T.stopped_at_end * size and prev.text[-1:] in _SENTENCE_END)
