@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ...model import Block
 from ...rules.markers import MARKER_RE
+from ...segment.lines import DATE_LINE, is_signature_name
 from .thresholds import THRESHOLDS as T
 
 # Page numbers as 公文 prints them: "— 3 —", "- 3 -", "3", "第 3 页", "3/12".
@@ -126,12 +127,33 @@ def paragraphs(lines: list[Line]) -> list[Block]:
                                 bbox=(min(c.x0 for c in cur), cur[0].top, max(c.x1 for c in cur), cur[-1].bottom)))
             cur.clear()
 
-    for ln in lines:
-        if cur and _starts_paragraph(cur[-1], ln, left, right, size):
+    closing = signature_lines(lines, right, size)
+    for i, ln in enumerate(lines):
+        if cur and (i in closing or i - 1 in closing or _starts_paragraph(cur[-1], ln, left, right, size)):
             flush()
         cur.append(ln)
     flush()
     return blocks
+
+
+def signature_lines(lines: list[Line], right: float, size: float) -> set[int]:
+    """Indices of a signature's lines, each a paragraph of its own whatever its indent: a date line (2024年3月15日)
+    and the short organization names right before it, or short organization names ending the document. Flush-left
+    signature lines (a PDF printed from plain text) would otherwise be joined to the paragraph before them."""
+    def short(ln: Line) -> bool:
+        return ln.x1 < right - T.stopped_short * size
+
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        end = i == len(lines) - 1
+        if not (short(ln) and (DATE_LINE.match(ln.text) or (end and is_signature_name(ln.text)))):
+            continue
+        out.add(i)
+        k = i - 1
+        while k >= 0 and k not in out and short(lines[k]) and is_signature_name(lines[k].text):
+            out.add(k)
+            k -= 1
+    return out
 
 
 def _starts_paragraph(prev: Line, ln: Line, left: float, right: float, size: float) -> bool:
