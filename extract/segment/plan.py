@@ -20,7 +20,15 @@ from .ids import (
     is_lead_in,
     is_role_line,
 )
-from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_signature_name, is_title_fragment
+from .lines import (
+    ORG_END,
+    ORGAN_LINE,
+    Node,
+    Para,
+    is_bodylike,
+    is_signature_name,
+    is_title_fragment,
+)
 from .tables import table_clauses
 
 _log = logging.getLogger("planlink.segment")
