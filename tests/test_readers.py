@@ -312,8 +312,9 @@ def test_a_signature_and_date_printed_flush_left_are_paragraphs_of_their_own(las
     line end)."""
     from extract.readers.pdf.layout import paragraphs
 
-    lines = [_line("二、保障措施", 60.0, 180.0), _line("各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，", 80.0),
-             _line(last[0], 98.0, last[1]), _line("青山县应急管理局", 116.0, 200.0), _line("2024年3月15日", 134.0, 180.0)]
+    body = [_line("各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，", 80.0 + 18 * k) for k in range(3)]
+    lines = [_line("二、保障措施", 60.0, 180.0), *body, _line(last[0], 134.0, last[1]),
+             _line("青山县应急管理局", 152.0, 200.0), _line("2024年3月15日", 170.0, 180.0)]
     texts = [b.text for b in paragraphs(lines)]
     assert texts[-2:] == ["青山县应急管理局", "2024年3月15日"]
     assert texts[-3].endswith(last[0])
@@ -326,3 +327,60 @@ def test_a_paragraphs_short_last_line_above_a_date_stays_in_its_paragraph():
              _line("2024年3月15日", 116.0, 180.0)]
     assert [b.text for b in paragraphs(lines)] == ["各股室要加强组织领导，压实工作责任，统筹推进各项重点任务，确保落到实处。",
                                                    "2024年3月15日"]
+# A plan printed from unindented plain text (LibreOffice prints a .txt flush left): its closing signature and date
+# lines must stay paragraphs of their own, not be joined into the last clause.
+_SIGNED_PLAN = """青溪县应急管理局2024年安全生产专项整治实施方案
+为深入推进安全生产专项整治，切实防范化解重大安全风险，结合我县实际，制定本方案。
+一、工作目标
+到2024年底，全县安全生产形势持续稳定向好，生产安全事故起数和死亡人数实现双下降。
+二、重点任务
+（一）开展危险化学品专项检查。县应急管理局牵头，每季度对全县危险化学品企业开展一次全覆盖检查，2024年6月底前完成首轮检查。
+（二）推进消防安全隐患排查。县消防救援大队负责，对人员密集场所开展隐患排查整治，建立问题清单和整改台账。
+1.加强宣传教育培训。各乡镇每月开展一次安全生产宣传活动。
+2.强化执法检查。县应急管理局每月开展一次执法检查。
+三、保障措施
+各部门要高度重视，加强组织领导，确保各项任务落到实处，{tail}
+{sign}
+"""
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice not installed")
+@pytest.mark.parametrize("tail,sign", [
+    ("按时报送工作进展。", "青溪县应急管理局\n2024年3月15日"),
+    ("按时报送工作进展情况，并于年底前报送全年工作总结。", "青溪县应急管理局\n青溪县安全生产委员会办公室\n二〇二四年三月十五日"),
+    ("按时报送工作进展。", "青溪县应急管理局"),
+], ids=["organ-date", "two-organs-cn-date", "organ-only"])
+def test_pdf_of_unindented_text_keeps_its_signature_apart(tmp_path, tail, sign):
+    import sys
+
+    from conftest import ROOT
+    sys.path.insert(0, str(ROOT / "tools"))
+    from make_fixtures import soffice_convert
+
+    txt = tmp_path / "plan.txt"
+    txt.write_text(_SIGNED_PLAN.format(tail=tail, sign=sign), encoding="utf-8")
+    ref_doc, ref = _clauses(txt)
+    doc, got = _clauses(soffice_convert(txt, "pdf", tmp_path))
+    assert got == ref
+    assert (doc.issuer, doc.date) == (ref_doc.issuer, ref_doc.date)
+    assert not any("落实到位" in t and "青溪县" in t for _, t in got)  # the signature is not in the last clause
+    if sign.endswith("日"):
+        assert ref_doc.issuer and ref_doc.date is not None
+
+
+def test_pdf_signature_lines_are_not_joined_to_a_full_last_line():
+    """A last body line running to the right edge, then a flush-left organ and date: three paragraphs; lines of a
+    paragraph that merely wrap (a short last line included) are still joined."""
+    from extract.readers.pdf.layout import Line, paragraphs
+
+    def ln(text, x1, k):
+        return Line(text, 90.0, x1, 100.0 + 24 * k, 116.0 + 24 * k, 16.0, 1)
+
+    body = ["各部门要高度重视加强组织领导确保各项任务落到实处按时报", "送工作进展情况并于年底前报送全年工作总结和下年度工作打",
+            "算。"]
+    lines = [ln(body[0], 506, 0), ln(body[1], 506, 1), ln(body[2], 122, 2),
+             ln("县应急管理局要牵头组织相关部门开展联合检查并建立台账", 506, 3), ln("青溪县应急管理局", 218, 4),
+             ln("2024年3月15日", 200, 5)]
+    assert [b.text for b in paragraphs(lines)] == [
+        "".join(body), "县应急管理局要牵头组织相关部门开展联合检查并建立台账", "青溪县应急管理局", "2024年3月15日"]

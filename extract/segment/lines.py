@@ -40,6 +40,11 @@ def is_bodylike(text: str) -> bool:
     return len(_CJK.findall(text)) >= 12 and _SENTENCE_PUNCT.search(text) is not None
 
 
+def is_signature_name(text: str) -> bool:
+    """An organization's name on a line of its own, as a plan is signed (青溪县住房和城乡建设局)."""
+    return len(text) <= 40 and ORG_END.search(text) is not None and not is_bodylike(text) and match_marker(text) is None
+
+
 def is_title_fragment(text: str) -> bool:
     # a notice title (…关于印发《…》的通知) is often longer than any plan title
     short = len(text) <= 45 or (len(text) <= 150 and _NOTICE_START.search(text) is not None)

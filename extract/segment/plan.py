@@ -20,7 +20,15 @@ from .ids import (
     is_lead_in,
     is_role_line,
 )
-from .lines import ORG_END, ORGAN_LINE, Node, Para, is_bodylike, is_title_fragment
+from .lines import (
+    ORG_END,
+    ORGAN_LINE,
+    Node,
+    Para,
+    is_bodylike,
+    is_signature_name,
+    is_title_fragment,
+)
 from .tables import table_clauses
 
 _log = logging.getLogger("planlink.segment")
@@ -188,7 +196,7 @@ def _signatures(doc: Document, body: list[Para]) -> None:
         if p.role or p.table is not None or nxt.role != "date":
             continue
         t = p.text
-        if len(t) <= 40 and ORG_END.search(t) and not is_bodylike(t) and match_marker(t) is None:
+        if is_signature_name(t):
             p.role = "signature"
             doc.issuer = doc.issuer or t
 

@@ -7,8 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ...model import Block
-from ...rules import compiled
 from ...rules.markers import MARKER_RE
+from ...segment.lines import DATE_LINE, is_signature_name
 from ...text import balance_quotes
 from .thresholds import THRESHOLDS as T
 
@@ -16,9 +16,6 @@ from .thresholds import THRESHOLDS as T
 _PAGE_NO = re.compile(r"^[\s—\-－–―·]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*\d{1,4})?[\s—\-－–―·]*$")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = "。！？；：!?;:"
-_DATE_LINE = compiled("segment.yaml")["date_line"]
-_ORG_END = compiled("segment.yaml")["org_end"]
-_SIGNATURE_MAX = 30  # characters: an organ's name (two organs side by side fit), never a paragraph's last line
 # kinsoku: characters a line may not start with, and characters it may not end with
 _NO_START = "。，、；：？！）》」』”’〕】,.;:?!)"
 _NO_END = "（《「『“‘〔【("
@@ -133,30 +130,39 @@ def paragraphs(lines: list[Line]) -> list[Block]:
                                 bbox=(min(c.x0 for c in cur), cur[0].top, max(c.x1 for c in cur), cur[-1].bottom)))
             cur.clear()
 
-    for k, ln in enumerate(lines):
-        if cur and (_starts_paragraph(cur[-1], ln, left, right, size) or _signature(ln, lines[k + 1:k + 2])):
+    closing = signature_lines(lines, right, size)
+    for i, ln in enumerate(lines):
+        if cur and (i in closing or i - 1 in closing or _starts_paragraph(cur[-1], ln, left, right, size)):
             flush()
         cur.append(ln)
     flush()
     return blocks
 
 
-def _signature(ln: Line, after: list[Line]) -> bool:
-    """A short line ending in an organization word right above a 成文日期 line is the issuing organ's signature: a
-    paragraph of its own, even when the paragraph above ended flush with the right edge (a plain-text plan printed
-    without indents). A paragraph's last line (……落到实处。) ends otherwise."""
-    text = ln.text.strip()
-    return bool(after) and len(text) <= _SIGNATURE_MAX and _ORG_END.search(text) is not None \
-        and _DATE_LINE.match(after[0].text.strip()) is not None
+def signature_lines(lines: list[Line], right: float, size: float) -> set[int]:
+    """Indices of a signature's lines, each a paragraph of its own whatever its indent: a date line (2024年3月15日)
+    and the short organization names right before it, or short organization names ending the document. Flush-left
+    signature lines (a PDF printed from plain text) would otherwise be joined to the paragraph before them."""
+    def short(ln: Line) -> bool:
+        return ln.x1 < right - T.stopped_short * size
+
+    out: set[int] = set()
+    for i, ln in enumerate(lines):
+        end = i == len(lines) - 1
+        if not (short(ln) and (DATE_LINE.match(ln.text) or (end and is_signature_name(ln.text)))):
+            continue
+        out.add(i)
+        k = i - 1
+        while k >= 0 and k not in out and short(lines[k]) and is_signature_name(lines[k].text):
+            out.add(k)
+            k -= 1
+    return out
 
 
 def _starts_paragraph(prev: Line, ln: Line, left: float, right: float, size: float) -> bool:
     gap = ln.top - prev.bottom if ln.page == prev.page else 0.0
     return (
         MARKER_RE.match(ln.text) is not None
-        # a 成文日期 line (2024年3月15日) stands alone: after a short signature line its digits are no number run cut
-        # at the line end, and what follows it is no part of it
-        or _DATE_LINE.match(ln.text.strip()) is not None or _DATE_LINE.match(prev.text.strip()) is not None
         or ln.x0 > left + T.indent * size  # first-line indent or a centred line
         or (prev.x1 < right - T.stopped_short * size and not broken_run(prev.text, ln.text))  # stopped short
         or (prev.x1 < right - T.stopped_at_end * size and prev.text[-1:] in _SENTENCE_END)
