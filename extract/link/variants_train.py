@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..evaluate import gold_files
 from ..gold import fold
 from ..words import MODELS
 from .evaluate import find_anchor, gold_pairs
@@ -19,9 +20,7 @@ from .variants import FILE, LearnSettings, learn, load
 def gold_examples(gold_dir: Path, split: str = "train"):
     """(name, child word sets, parent word sets, linked pairs) of each linkage gold file of a split, with the words
     the word passes read (index.clause_word_counts of each clause without its role notes)."""
-    names = set(json.loads((gold_dir / "split.json").read_text(encoding="utf-8")).get(split, []))
-    files = sorted(p for p in gold_dir.glob("*.json") if p.stem in names)
-    for f, gold, child_docs, parent_docs in gold_pairs(files):
+    for f, gold, child_docs, parent_docs in gold_pairs(gold_files(gold_dir, split)):
         cs = task_clauses(child_docs, len(child_docs) > 1)
         ps = task_clauses(parent_docs, len(parent_docs) > 1)
         ct = [(i, fold(c.text)) for i, c in enumerate(cs)]
