@@ -201,6 +201,27 @@ def test_a_general_parent_is_carried_out_by_a_child_naming_the_same_kind_of_work
         == set()
 
 
+GUARANTEES = [
+    ("加强组织领导。各级部门要把治本攻坚三年行动摆上重要议事日程，主要负责同志亲自研究部署，层层压实工作责任。", "O"),
+    ("加强舆论引导。充分利用报刊、广播、电视和新媒体，宣传治本攻坚的经验做法，曝光一批典型案例。", "O"),
+    ("加强督促指导。定期调度工作进展，对工作推进不力的单位及时提醒，推动各项任务落地见效。", "O"),
+]
+
+
+@pytest.mark.parametrize("text,parent", [
+    # 专班 / 组织领导: the county sets up its own working group for the parent's general leadership clause
+    ("成立工作专班。局长任组长，班子成员分片包干，每月召开一次专班会议研究部署治本攻坚工作，压实责任。", "p1"),
+    # 讲好…故事 / 舆论引导
+    ("讲好安全生产故事。依托融媒体中心开设专栏，每季度宣传一名身边安全员的经验做法。", "p2"),
+    # 通报 / 督促指导
+    ("按月通报进展。每月调度各股室工作进展并在局务会上通报，对滞后事项限期补齐。", "p3"),
+])
+def test_a_guarantee_clause_is_carried_out_under_another_name_of_the_same_kind(text, parent):
+    parents = [task(f"p{k}", t, action) for k, (t, action) in enumerate(GUARANTEES, start=1)]
+    kid = task("c1", text, action="O")
+    assert links_of([kid], parents, replace(DEFAULT, passes=("same_kind",))) == {("c1", parent)}
+
+
 # a county 农业农村 plan rewriting its parent in its own words: few shared words, but with one parent clause only
 AGRI = [
     task("p1", "强化农机作业安全。加强拖拉机、联合收割机等农业机械登记、检验和驾驶操作人员考试管理，开展农机安全生产检查，"
