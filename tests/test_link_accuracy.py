@@ -246,3 +246,31 @@ def test_a_rewrite_nearest_to_one_parent_clause_alone_takes_it(text, parent):
     assert links_of([kid], AGRI) == ({("c1", parent)} if parent else set())
     # the distinct_nearest pass is what finds it: the other passes leave the rewrite unlinked
     assert links_of([kid], AGRI, DEFAULT.with_(distinct_ratio=None)) == set()
+
+
+def _under(heading: str, cid: str, text: str) -> Clause:
+    c = task(cid, text)
+    c.heading = heading
+    return c
+
+
+# a parent subsection of three clauses on one object, and a county task condensing the whole of it in its own words
+STADIUMS = "工作任务 / 加强体育场馆安全隐患整治"
+SECTION = [
+    _under(STADIUMS, "p1", "严格落实场馆运营单位主体责任。督促运营单位健全安全管理制度，配齐专兼职安全管理人员。"),
+    _under(STADIUMS, "p2", "强化看台、顶棚等设施设备检测。定期委托专业机构对看台、顶棚、灯光设施开展结构安全检测。"),
+    _under(STADIUMS, "p3", "规范赛事活动期间人流管控。指导承办单位制定人流疏导方案，严防拥挤踩踏。"),
+    _under("工作任务 / 深化高危体育项目监管", "p4", "加强攀岩、潜水等高危险性体育项目经营许可管理，严查无证经营。"),
+]
+
+
+@pytest.mark.parametrize("text,linked", [
+    # named like the subsection's heading: it takes every clause under it
+    ("管好县体育场馆安全。县体育中心每年开赛前请检测机构检查看台和灯架，安排专人值守出入口。", {"p1", "p2", "p3"}),
+    # a local addition that shares the campaign's words but names no subsection
+    ("排查乡镇农牧民健身广场器材。每年对乡镇健身路径器材开展一次安全检查，损坏的及时报修。", set()),
+])
+def test_a_child_condensing_a_whole_parent_subsection_takes_each_clause_of_it(text, linked):
+    kid = task("c1", text)
+    only = replace(DEFAULT, passes=("condensed_section",))
+    assert {p for _c, p in links_of([kid], SECTION, only)} == linked

@@ -37,7 +37,8 @@ def test_passes_switch_off_by_name():
     assert cfg.passes == tuple(p for p in PASSES if p not in ("reworded", "titled_parents"))
     assert DEFAULT.passes == PASSES  # the default is untouched
     assert RESTATEMENTS.passes == DEFAULT.without("reworded", "distinct_nearest", "reworded_parents", "condensed",
-                                                        "titled_orphans", "same_kind", "key_phrases").passes
+                                                        "titled_orphans", "same_kind", "condensed_section",
+                                                        "key_phrases").passes
     with pytest.raises(ValueError, match="unknown linker passes"):
         DEFAULT.without("no_such_pass")
     # None for the threshold of one pass switches that pass off (the keyword form of align())

@@ -6,12 +6,12 @@ from ..model import Clause
 from .config import DEFAULT, AlignConfig
 from .index import ParentIndex, group_titles, mask
 from .kinds import label
-from .leftover import condensed, same_kind, titled_orphans  # registers the passes over what the others leave
+from .leftover import condensed, condensed_section, same_kind, titled_orphans  # registers the passes over what the others leave
 from .passes import REGISTRY, Alignment, Scored, new_context
 from .phrases import key_phrases  # registers the key-phrase pass
 
-__all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "group_titles", "key_phrases",
-           "mask", "same_kind", "titled_orphans"]
+__all__ = ["AlignConfig", "Alignment", "ParentIndex", "Scored", "align", "condensed", "condensed_section", "group_titles",
+           "key_phrases", "mask", "same_kind", "titled_orphans"]
 
 
 def align(children: list[Clause], parent: ParentIndex, config: AlignConfig = DEFAULT, **changes) -> Alignment:

@@ -1,7 +1,8 @@
 """Linker passes over what the first passes leave: the part of a condensed child clause its parent clause does not
 cover (a row condensing two parent tasks takes both), an unlinked child and an uncovered parent whose titles say
-the same thing in words (a task rewritten in the child's own words, classified under another action), and the two
-when their titles name the same kind of general work in other words (督查问效 / 加强督导检查)."""
+the same thing in words (a task rewritten in the child's own words, classified under another action), the two when
+their titles name the same kind of general work in other words (督查问效 / 加强督导检查), and a child condensing a
+whole parent subsection under a title like the subsection's heading."""
 from __future__ import annotations
 
 import re
@@ -127,6 +128,34 @@ def same_kind(ctx: Context) -> None:
         if pick >= 0 and best >= ctx.config.same_kind_threshold:
             result.pairs.append(ctx.scored(pick, pi, best))
             taken.add(pick)
+
+
+@register("condensed_section")
+def condensed_section(ctx: Context) -> None:
+    """A county may condense a whole subsection of its parent into one task named like the subsection's heading
+    (把好大型群众性活动安全关 for the four clauses under 强化大型活动安全隐患整治). A child clause still unlinked whose
+    title sentence (its text when it has none) reaches `section_title_threshold` word cosine with the heading of a
+    parent subsection (a heading below the top level) is linked to every clause of that subsection still uncovered,
+    when at least two are."""
+    result, children, parent = ctx.result, ctx.children, ctx.parent
+    linked = {s.child for s in result.pairs}
+    covered = {s.parent for s in result.pairs}
+    sections: dict[str, list[int]] = {}
+    for pi, p in enumerate(parent.clauses):
+        if pi not in covered and " / " in p.heading:
+            sections.setdefault(p.heading, []).append(pi)
+    sections = {h: members for h, members in sections.items() if len(members) >= 2}
+    rest = [ci for ci in range(len(children)) if ci not in linked]
+    if not sections or not rest:
+        return
+    words, threshold = ctx.words, ctx.config.section_title_threshold
+    for heading, members in sections.items():
+        vector = words.of(heading.rsplit(" / ", 1)[-1])
+        best, pick = max(((_cosine(ctx.title_vector(ci) or ctx.word_vector(ci), vector), ci) for ci in rest),
+                         default=(0.0, -1))
+        if pick >= 0 and best >= threshold:
+            result.pairs.extend(ctx.scored(pick, pi, best) for pi in members)
+            rest.remove(pick)
 
 
 def _raw_title(text: str) -> str:
