@@ -339,3 +339,43 @@ def test_ratio_bound_agrees_with_sequence_matcher(a, b):
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     for bound in (0.0, 0.5, 0.85, 0.98, 1.0, ratio, min(1.0, ratio + 1e-9)):
         assert ratio_at_least(a, b, bound) == (ratio >= bound)
+
+
+# a county plan rewriting its parent wholly in its own words: one clause in five shares the parent's words
+REWRITE_PARENT = [
+    "严格文物保护单位消防安全管理。落实消防安全责任人和管理人，配齐消防器材，定期开展电气线路检测。",
+    "加强田野文物安全巡查。完善田野文物巡查制度，落实文物保护员，重点时段加密巡查。",
+    "强化文物修缮工程施工安全。督促施工单位严格执行动火审批，落实施工现场安全防护措施。",
+    "开展文物安全宣传教育。结合文化和自然遗产日开展文物安全宣传，提高公众保护意识。",
+]
+REWRITE_CHILD = [
+    "给寺庙古建筑的电线做体检。每年请电工把殿堂里的老旧电线、插座逐一查过，坏的当场换新。",
+    "巡护员每周走一遍登记点位。每个田野文物点聘用一名村民守护，发现盗掘迹象当天报告。",
+    "修缮工地用火先审批。古建筑维修现场凡动用明火，一律先经文物部门同意，并有专人看守。",
+    "讲好文物安全故事。在遗产日组织文物安全宣传，进寺庙、进村居。",
+    "游客多时限流。旅游旺季每日统计进寺人数，超过承载量时在山门外分批放行。",
+]
+
+
+@pytest.mark.parametrize("child_title,cites,declared", [
+    # titled after its parent, a place name before it and 实施方案 for 方案
+    ("岗扎县文物系统安全生产治本攻坚三年行动实施方案（2024—2026年）", [], True),
+    # citing its parent by title in 《》
+    ("岗扎县文物安全三年行动工作方案", ["文物系统安全生产治本攻坚三年行动方案（2024-2026年）"], True),
+    # neither: another system's plan is no sub-plan of this one
+    ("岗扎县公安系统安全生产治本攻坚三年行动实施方案", [], False),
+])
+def test_a_child_titled_after_or_citing_its_parent_keeps_its_links_however_few(child_title, cites, declared):
+    from extract.link.report import declares_parent, link_documents
+
+    def doc(title, texts, sha, citations=()):
+        return Document(title=title, text="", sha256=sha * 64, citations=[Citation(title=t) for t in citations],
+                        clauses=[clause(f"c{k}", t) for k, t in enumerate(texts, 1)])
+
+    parent_doc = doc("文物系统安全生产治本攻坚三年行动方案(2024-2026年)", REWRITE_PARENT, "p")
+    child_doc = doc(child_title, REWRITE_CHILD, "c", cites)
+    assert declares_parent([child_doc], [parent_doc]) is declared
+    report = link_documents([child_doc], [parent_doc])
+    assert report["coverage"]["relatedness"] < 0.25  # below the floor by its words alone
+    assert report["coverage"]["unrelated"] is not declared
+    assert bool(report["links"]) is declared

@@ -29,6 +29,14 @@ def main() -> int:
         values = sorted(v for _, v in rows)
         print(f"{title}: {len(values)}, share min {values[0]:.2f}, max {values[-1]:.2f}, "
               f"below the floor {sum(v < report.RELATED_FLOOR for v in values)}")
+    # the title / citation test that keeps a pair below the floor related: every crossed pair, not only the sample
+    declared = sum(report.declares_parent(c, p) for _, c, p in pairs)
+    crossed = [(a, b) for i, (a, c, _) in enumerate(pairs) for j, (b, _, p) in enumerate(pairs)
+               if i != j and report.declares_parent(c, p)]
+    print(f"gold pairs whose child declares its parent: {declared} of {len(pairs)}; crossed pairs: {len(crossed)} of "
+          f"{len(pairs) * (len(pairs) - 1)}")
+    for a, b in crossed:
+        print(f"  {a} -> parent of {b}")
     return 0
 
 
