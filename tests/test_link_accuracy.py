@@ -222,6 +222,16 @@ def test_a_guarantee_clause_is_carried_out_under_another_name_of_the_same_kind(t
     assert links_of([kid], parents, replace(DEFAULT, passes=("same_kind",))) == {("c1", parent)}
 
 
+def test_a_second_child_of_the_same_kind_takes_its_share_of_a_general_parent_already_covered():
+    parents = [task(f"p{k}", t, action) for k, (t, action) in enumerate(GUARANTEES, start=1)]
+    kids = [task("c1", "讲好安全生产故事。依托融媒体中心开设专栏，每季度宣传一名身边安全员的经验做法。", action="O"),
+            task("c2", "以案说法。每半年选取一起典型事故案例，在报刊和广播上解读曝光。", action="O"),
+            # a kind no parent clause names stays novel
+            task("c3", "开展岗位练兵。每年组织一次业务比武。", action="O")]
+    only = replace(DEFAULT, passes=("same_kind",))
+    assert links_of(kids, parents, only) == {("c1", "p2"), ("c2", "p2")}
+
+
 # a county 农业农村 plan rewriting its parent in its own words: few shared words, but with one parent clause only
 AGRI = [
     task("p1", "强化农机作业安全。加强拖拉机、联合收割机等农业机械登记、检验和驾驶操作人员考试管理，开展农机安全生产检查，"
