@@ -123,7 +123,9 @@ class AlignConfig:
     words: str = "clause"
     # word passes: a child clause's word vector also holds the learned variants of its words (link/variants.py,
     # models/word_variants.json: 排查 / 查找, 列入 / 纳入) at this share of the word's own weight; 0 leaves them out.
-    # Off: at 0.35, 0.5 and 0.7 the 25 learned variants change no link of the training pairs, and 1.0 loses one
+    # Off: on 24 training files the 25 variants learned from them changed no link at 0.35-0.7; on the 27 files of
+    # 2026-12-04 (r09, r10, l07 added) the 43 learned trade links for dropped at 0.35 (F1 sum 3.687 -> 3.688) and lose
+    # from 0.5 up (3.677 at 0.5, 3.651 at 1.0)
     variants: float = 0.0
     # link kinds: a pair without changes this similar (SequenceMatcher ratio of folded texts) is verbatim, and a
     # pair whose masked texts are this similar is localized (only place, level and number words differ)
