@@ -497,3 +497,30 @@ def test_label_matches_are_what_the_label_pattern_finds():
         assert got == [(m.span(), m.groups()) for m in label_re.finditer(text)], text
         found += bool(got)
     assert found > 100
+
+
+# A span that opens with a verb bringing in or sending others (聘请/聘用/招聘/选派/抽调 …) is the clause's grammar, not a
+# unit, whatever it ends with (pattern not_actor_start): its object does the work for the subject left unwritten.
+VERB_OPENERS = [
+    "聘请注册安全工程师对小微企业开展诊断，每季度至少1次。",
+    "加强技术服务。聘请第三方机构对化工园区企业开展安全评估。",
+    "聘用专职安全员对各村（社区）开展巡查。",
+    "选派业务骨干对乡镇应急办开展业务指导。",
+    "抽调执法人员对重点单位开展交叉检查。",
+    "招聘安全技术人员对中小企业开展帮扶。",
+]
+# ... but a subject before such a verb is still read, and names that open with the same characters are names
+VERB_OPENER_FORMS = [
+    ("区应急管理局要聘请安全生产专家对重点企业开展指导。", [("区应急管理局", "responsible")]),
+    ("各镇要聘请专业机构开展燃气安全检查。", [("各镇", "responsible")]),
+]
+
+
+@pytest.mark.parametrize("text", VERB_OPENERS)
+def test_verb_opener_is_no_actor(text):
+    assert [s.text for s in extract(text)] == []
+
+
+@pytest.mark.parametrize("text,expected", VERB_OPENER_FORMS)
+def test_subject_before_a_verb_opener(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
