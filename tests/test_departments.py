@@ -524,3 +524,29 @@ def test_verb_opener_is_no_actor(text):
 @pytest.mark.parametrize("text,expected", VERB_OPENER_FORMS)
 def test_subject_before_a_verb_opener(text, expected):
     assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+# 领导小组办公室设在县应急管理局，负责……: the body written before 设在/设于 (pattern seated_at) is the subject of the
+# 负责/要 that follows, in the same segment or the next; the unit it sits in is a place, not an actor of the clause.
+SEATED = [
+    ("专班办公室设在区住建局，负责燃气安全整治的日常调度。", [("专班办公室", "responsible")]),
+    ("安全生产专班办公室设于市交通运输局，负责日常调度和信息报送。", [("安全生产专班办公室", "responsible")]),
+    ("整治办公室设在镇应急办负责日常工作。", [("整治办公室", "responsible")]),
+    ("指挥部办公室挂靠在区城管局，要每月调度一次进展。", [("指挥部办公室", "responsible")]),
+]
+SEATED_TRAPS = [
+    "专班办公室设在区住建局，办公室主任由区住建局局长兼任。",  # no modal follows: no duty is given
+    "在区住建局设立专班办公室，负责日常工作。",  # 设立 creates the office: the sentence has no subject
+]
+
+
+@pytest.mark.parametrize("text,expected", SEATED)
+def test_subject_seated_in_a_unit(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+    for s in extract(text):
+        assert text[s.span.start:s.span.end] == s.text
+
+
+@pytest.mark.parametrize("text", SEATED_TRAPS)
+def test_seated_traps(text):
+    assert [s.text for s in extract(text)] == []
