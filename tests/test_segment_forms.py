@@ -107,3 +107,44 @@ def test_closing_role_line_after_sub_items(body, expected):
     assert [(p, *got[tuple(p)]) for p, _, _ in expected] == expected
     for c in doc.clauses:
         assert doc.text[c.start:c.end].replace("\n", "") == c.text.replace("\n", "")
+
+
+def _blocks(lines_before, rows, lines_after=()):
+    from extract.model import Block, Table
+
+    return ([Block(text=t) for t in HEAD.splitlines() + list(lines_before)] + [Block(kind="table", table=Table(rows=rows))]
+            + [Block(text=t) for t in lines_after])
+
+
+_ROWS = [["序号", "工作任务", "责任单位", "完成时限"],
+         ["1", "开展液化石油气充装站安全检查", "区市场监管局", "2024年10月底前"],
+         ["2", "开展冷库氨制冷系统排查整治", "区商务局牵头，区应急管理局配合", "长期坚持"]]
+
+# A body table right under a numbered title: its rows are that item's children, as numbered items would be, so the
+# title is a heading (no clause of its own) and each row a clause under it with its own fields.
+# (lines before the table, [(path, kind, departments of the clause)])
+TABLE_HEADINGS = [
+    (["一、重点任务", "（一）压实主体责任。各单位要落实主体责任。", "（二）开展冷链和燃气专项整治"],
+     [(["一", "（一）"], "body", [("各单位", "responsible")]),
+      (["一", "（二）", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "（二）", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+    (["一、重点任务", "（一）专项整治任务如下："],
+     [(["一", "（一）", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "（一）", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+    (["一、重点任务", "1.开展冷链和燃气专项整治"],
+     [(["一", "1", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "1", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+]
+
+
+@pytest.mark.parametrize("before,expected", TABLE_HEADINGS, ids=[f"table-heading-{k}" for k in range(len(TABLE_HEADINGS))])
+def test_title_over_a_body_table_is_a_heading(before, expected):
+    from extract.components import extract_clause
+
+    (doc,) = segment(_blocks(before, _ROWS))
+    got = []
+    for c in doc.clauses:
+        if c.path:
+            extract_clause(c)
+            got.append((c.path, c.kind, [(d.text, d.role.value) for d in c.departments]))
+    assert got == expected

@@ -226,6 +226,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                 if not (in_annex or ended) and isinstance(last, Node) and stack and stack[-1] is last \
                         and not last.extra and (_is_title_only(last.title) or last.title.rstrip().endswith(("：", ":"))):
                     table_at[id(p)] = list(last.path)
+                    # its rows are its children, as numbered items would be: the title is a heading, not a clause
+                    last.has_children = True
             continue
         t = p.text
         if p.role in ("toc", "chrome", "meta", "signature"):
