@@ -497,3 +497,56 @@ def test_label_matches_are_what_the_label_pattern_finds():
         assert got == [(m.span(), m.groups()) for m in label_re.finditer(text)], text
         found += bool(got)
     assert found > 100
+
+
+# A span that opens with a verb bringing in or sending others (聘请/聘用/招聘/选派/抽调 …) is the clause's grammar, not a
+# unit, whatever it ends with (pattern not_actor_start): its object does the work for the subject left unwritten.
+VERB_OPENERS = [
+    "聘请注册安全工程师对小微企业开展诊断，每季度至少1次。",
+    "加强技术服务。聘请第三方机构对化工园区企业开展安全评估。",
+    "聘用专职安全员对各村（社区）开展巡查。",
+    "选派业务骨干对乡镇应急办开展业务指导。",
+    "抽调执法人员对重点单位开展交叉检查。",
+    "招聘安全技术人员对中小企业开展帮扶。",
+]
+# ... but a subject before such a verb is still read, and names that open with the same characters are names
+VERB_OPENER_FORMS = [
+    ("区应急管理局要聘请安全生产专家对重点企业开展指导。", [("区应急管理局", "responsible")]),
+    ("各镇要聘请专业机构开展燃气安全检查。", [("各镇", "responsible")]),
+]
+
+
+@pytest.mark.parametrize("text", VERB_OPENERS)
+def test_verb_opener_is_no_actor(text):
+    assert [s.text for s in extract(text)] == []
+
+
+@pytest.mark.parametrize("text,expected", VERB_OPENER_FORMS)
+def test_subject_before_a_verb_opener(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+# 领导小组办公室设在县应急管理局，负责……: the body written before 设在/设于 (pattern seated_at) is the subject of the
+# 负责/要 that follows, in the same segment or the next; the unit it sits in is a place, not an actor of the clause.
+SEATED = [
+    ("专班办公室设在区住建局，负责燃气安全整治的日常调度。", [("专班办公室", "responsible")]),
+    ("安全生产专班办公室设于市交通运输局，负责日常调度和信息报送。", [("安全生产专班办公室", "responsible")]),
+    ("整治办公室设在镇应急办负责日常工作。", [("整治办公室", "responsible")]),
+    ("指挥部办公室挂靠在区城管局，要每月调度一次进展。", [("指挥部办公室", "responsible")]),
+]
+SEATED_TRAPS = [
+    "专班办公室设在区住建局，办公室主任由区住建局局长兼任。",  # no modal follows: no duty is given
+    "在区住建局设立专班办公室，负责日常工作。",  # 设立 creates the office: the sentence has no subject
+]
+
+
+@pytest.mark.parametrize("text,expected", SEATED)
+def test_subject_seated_in_a_unit(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+    for s in extract(text):
+        assert text[s.span.start:s.span.end] == s.text
+
+
+@pytest.mark.parametrize("text", SEATED_TRAPS)
+def test_seated_traps(text):
+    assert [s.text for s in extract(text)] == []

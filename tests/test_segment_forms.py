@@ -70,3 +70,81 @@ def test_segmentation_form(body, expected):
     assert got == expected
     for c in doc.clauses:
         assert doc.text[c.start:c.end].replace("\n", "") == c.text.replace("\n", "") or c.kind == "table_row"
+
+
+# A role line on a line of its own after the last of several sub-items: (body, [(path, text, inherited), ...]) of the
+# sub-items. Written once for all of them (ANNOTATION.md §4), bracketed or bare, it is no sub-item's own text.
+ROLE_LINES = [
+    # bracketed role phrase: every sub-item inherits it, the last keeps only its own sentence
+    ("一、重点任务\n（一）强化执法\n1.开展联合检查\n（1）每月开展1次夜查。\n（2）依法查处超限运输。\n（市交通运输局牵头，市公安局配合）\n",
+     [(["一", "（一）", "1", "（1）"], "每月开展1次夜查。", "（市交通运输局牵头，市公安局配合）"),
+      (["一", "（一）", "1", "（2）"], "依法查处超限运输。", "（市交通运输局牵头，市公安局配合）")]),
+    # bracketed label block
+    ("一、重点任务\n（一）强化执法\n1.开展联合检查\n（1）每月开展1次夜查。\n（2）依法查处超限运输。\n"
+     "（牵头单位：区住建局；配合单位：区城管局、区消防救援大队）\n",
+     [(["一", "（一）", "1", "（1）"], "每月开展1次夜查。", "（牵头单位：区住建局；配合单位：区城管局、区消防救援大队）"),
+      (["一", "（一）", "1", "（2）"], "依法查处超限运输。", "（牵头单位：区住建局；配合单位：区城管局、区消防救援大队）")]),
+    # arabic sub-items of a （一） item
+    ("一、重点任务\n（一）强化执法\n1.每月开展1次夜查。\n2.依法查处超限运输。\n（镇综治办牵头，镇派出所配合）\n（二）加强宣传。\n",
+     [(["一", "（一）", "1"], "每月开展1次夜查。", "（镇综治办牵头，镇派出所配合）"),
+      (["一", "（一）", "2"], "依法查处超限运输。", "（镇综治办牵头，镇派出所配合）")]),
+    # trap: a bracket at the end of the last sub-item's own sentence is that sub-item's role
+    ("一、重点任务\n（一）强化执法\n1.开展联合检查\n（1）每月开展1次夜查。\n（2）依法查处超限运输。（市公安局牵头）\n",
+     [(["一", "（一）", "1", "（1）"], "每月开展1次夜查。", ""),
+      (["一", "（一）", "1", "（2）"], "依法查处超限运输。（市公安局牵头）", "")]),
+    # trap: sub-items that name their own roles keep theirs; the last line is the last sub-item's
+    ("一、重点任务\n（一）强化执法\n1.开展联合检查\n（1）每月开展1次夜查。（市交通运输局牵头）\n（2）依法查处超限运输。\n"
+     "（市公安局牵头）\n",
+     [(["一", "（一）", "1", "（1）"], "每月开展1次夜查。（市交通运输局牵头）", ""),
+      (["一", "（一）", "1", "（2）"], "依法查处超限运输。\n（市公安局牵头）", "")]),
+]
+
+
+@pytest.mark.parametrize("body,expected", ROLE_LINES, ids=[f"role-line-{k}" for k in range(len(ROLE_LINES))])
+def test_closing_role_line_after_sub_items(body, expected):
+    (doc,) = segment(read_bytes((HEAD + body).encode(), "plan.txt").blocks)
+    got = {tuple(c.path): (c.text, c.inherited) for c in doc.clauses}
+    assert [(p, *got[tuple(p)]) for p, _, _ in expected] == expected
+    for c in doc.clauses:
+        assert doc.text[c.start:c.end].replace("\n", "") == c.text.replace("\n", "")
+
+
+def _blocks(lines_before, rows, lines_after=()):
+    from extract.model import Block, Table
+
+    return ([Block(text=t) for t in HEAD.splitlines() + list(lines_before)] + [Block(kind="table", table=Table(rows=rows))]
+            + [Block(text=t) for t in lines_after])
+
+
+_ROWS = [["序号", "工作任务", "责任单位", "完成时限"],
+         ["1", "开展液化石油气充装站安全检查", "区市场监管局", "2024年10月底前"],
+         ["2", "开展冷库氨制冷系统排查整治", "区商务局牵头，区应急管理局配合", "长期坚持"]]
+
+# A body table right under a numbered title: its rows are that item's children, as numbered items would be, so the
+# title is a heading (no clause of its own) and each row a clause under it with its own fields.
+# (lines before the table, [(path, kind, departments of the clause)])
+TABLE_HEADINGS = [
+    (["一、重点任务", "（一）压实主体责任。各单位要落实主体责任。", "（二）开展冷链和燃气专项整治"],
+     [(["一", "（一）"], "body", [("各单位", "responsible")]),
+      (["一", "（二）", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "（二）", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+    (["一、重点任务", "（一）专项整治任务如下："],
+     [(["一", "（一）", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "（一）", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+    (["一、重点任务", "1.开展冷链和燃气专项整治"],
+     [(["一", "1", "1"], "table_row", [("区市场监管局", "responsible")]),
+      (["一", "1", "2"], "table_row", [("区商务局", "lead"), ("区应急管理局", "support")])]),
+]
+
+
+@pytest.mark.parametrize("before,expected", TABLE_HEADINGS, ids=[f"table-heading-{k}" for k in range(len(TABLE_HEADINGS))])
+def test_title_over_a_body_table_is_a_heading(before, expected):
+    from extract.components import extract_clause
+
+    (doc,) = segment(_blocks(before, _ROWS))
+    got = []
+    for c in doc.clauses:
+        if c.path:
+            extract_clause(c)
+            got.append((c.path, c.kind, [(d.text, d.role.value) for d in c.departments]))
+    assert got == expected

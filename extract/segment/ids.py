@@ -45,6 +45,11 @@ def is_role_line(text: str) -> bool:
     return bool(dept_rules()["_role_line_re"].match(text)) and not re.search(r"[。！？]", text)
 
 
+def names_duty(text: str) -> bool:
+    """The text names a responsibility of its own (a role label, 牵头, 负责): a sibling that does keeps its own roles."""
+    return bool(_duty_res()[1].search(text))
+
+
 def inherit_section_roles(clauses: list[Clause], roles: dict[tuple[str, ...], list[str]]) -> None:
     """Role lines written under a heading, before its first item, assign every item of that section (as a trailing
     block after the last sub-item does, ANNOTATION.md §4); they are not clauses themselves."""

@@ -19,6 +19,7 @@ from .ids import (
     is_duty_line,
     is_lead_in,
     is_role_line,
+    names_duty,
 )
 from .lines import (
     ORG_END,
@@ -225,6 +226,8 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                 if not (in_annex or ended) and isinstance(last, Node) and stack and stack[-1] is last \
                         and not last.extra and (_is_title_only(last.title) or last.title.rstrip().endswith(("：", ":"))):
                     table_at[id(p)] = list(last.path)
+                    # its rows are its children, as numbered items would be: the title is a heading, not a clause
+                    last.has_children = True
             continue
         t = p.text
         if p.role in ("toc", "chrome", "meta", "signature"):
@@ -272,7 +275,7 @@ def _body(doc: Document, body: list[Para], clauses: list[Clause], off: int) -> N
                 nodes.append(Para(text=p.text, start=p.start, end=p.end, page=p.page, role="free:" + "\x1f".join(path),
                                   heading=_stack_heading(stack)))
     nodes = _closing_requests(_titled_paragraphs(nodes))
-    section_roles: dict[tuple[str, ...], list[str]] = {}
+    section_roles: dict[tuple[str, ...], list[str]] = _closing_role_lines(nodes)
     lead_ins: dict[tuple[str, ...], list[str]] = {}
     first = len(clauses)
     for item in nodes:
@@ -354,6 +357,37 @@ def _closing_requests(nodes: list[Node | Para]) -> list[Node | Para]:
         return nodes
     rest, node.extra = node.extra[k:], node.extra[:k]
     return nodes[:last + 1] + [_free(p, node.path[:-1], node.heading) for p in rest] + nodes[last + 1:]
+
+
+def _closing_role_lines(nodes: list[Node | Para]) -> dict[tuple[str, ...], list[str]]:
+    """（县应急管理局牵头，县直有关部门配合） on a line of its own after the last of several sub-items, none of which
+    names a duty itself: written once for the item's sub-items (ANNOTATION.md §4), as a bare 责任单位：… line is. The
+    line leaves the last sub-item's text and goes to its parent section, whose clauses all inherit it. A bracket at
+    the end of a sub-item's own sentence stays that sub-item's."""
+    roles: dict[tuple[str, ...], list[str]] = {}
+    items = [n for n in nodes if isinstance(n, Node)]
+    for k, node in enumerate(items):
+        if node.has_children or len(node.path) < 2 or not node.extra:
+            continue
+        n = len(node.extra)
+        while n > 0 and _R["closing_role_paren"].fullmatch(node.extra[n - 1].text):
+            n -= 1
+        if n == len(node.extra):
+            continue
+        parent = node.path[:-1]
+        if any(m.path[:len(parent)] == parent for m in items[k + 1:]):
+            continue  # the section goes on: the line is this sub-item's own
+        head = next((m for m in items[:k] if m.path == parent), None)
+        if head is None or head.rank <= RANK["cn"]:
+            continue  # the sub-items of an item, not the items of a chapter (一、…)
+        kin = [m for m in items[:k] if m.path[:len(parent)] == parent and len(m.path) > len(parent)]
+        own = [node.title] + [p.text for p in node.extra[:n]]
+        if not kin or any(names_duty(t) for m in kin for t in [m.title] + [p.text for p in m.extra]) \
+                or any(names_duty(t) for t in own):
+            continue
+        lines, node.extra = node.extra[n:], node.extra[:n]
+        roles.setdefault(tuple(parent), []).extend(p.text.strip() for p in lines)
+    return roles
 
 
 def _is_title_only(title: str) -> bool:

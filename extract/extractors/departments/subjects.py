@@ -161,6 +161,9 @@ def subjects(text: str, covered: list[tuple[int, int]]):
             yield from ((n, q, "responsible") for n, q in objects)
             objects = []
         prev_names = only if is_list else []
+        if not is_list and not is_label:
+            # 领导小组办公室设在县应急管理局，负责……: the body before 设在 waits for a modal of the next segment
+            prev_names = _seated(stripped, base + len(s) - len(s.lstrip())) or prev_names
         if is_list and opens_sentence and not supervised:
             # 生产运行处：牵头组织…… / 设备部：配合做好……: the word after the colon gives the role
             after = p.colon_role.match(text, seg.end())
@@ -219,6 +222,8 @@ def subjects(text: str, covered: list[tuple[int, int]]):
         if any(a <= start < b for a, b in covered):
             continue
         names = split_names(subject, start, check=True)
+        if not names and (seated := _seated(subject, start)):
+            names, subject = seated, seated[0][0]  # 专班办公室设在镇应急办负责……
         if not names and strong and not object_phrase and "的" in subject \
                 and is_actor(subject[subject.rindex("的") + 1:]):
             # 以中石油和中石化为代表的中央油气储存企业要……: the name after its modifier
@@ -232,6 +237,16 @@ def subjects(text: str, covered: list[tuple[int, int]]):
                 if r["_label_role"].get(name, role) != role:
                     yield name, q, r["_label_role"][name]
             yield from _post_clauses(body, mm.end(), base + lead + skip)
+
+
+def _seated(phrase: str, offset: int) -> list[tuple[str, int]]:
+    """领导小组办公室设在县应急管理局: the body that sits in a unit (pattern seated_at), when both are names; its
+    subject's name and position, or nothing."""
+    m = patterns().seated_at.match(phrase)
+    if not m or not is_actor(clean(m.group(2))):
+        return []
+    names = split_names(m.group(1), offset, check=True)
+    return names if len(names) == 1 and names[0][0] == m.group(1) else []
 
 
 def _names_cover(subject: str) -> bool:
