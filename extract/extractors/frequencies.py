@@ -112,6 +112,10 @@ def _extract(text: str) -> tuple[Frequency, ...]:
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
     for m in scan("season"):
         add(m.start(), m.end(), "year", 1, False)
+    for m in scan("parts_each"):
+        # the parts named: 上 and 下 of the halves, 春 夏 秋 冬 of the seasons (春秋两季 / 春季和秋季 both two)
+        parts = len(set(re.findall("[上下春夏秋冬]", m.group(1))))
+        add(m.start(), m.end(), "year", parts * _number(m.group(3)), _at_least(m.group(0)))
     for m in scan("slash"):
         add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
     for m in scan("one_period"):
