@@ -276,9 +276,12 @@ SECTION = [
 
 @pytest.mark.parametrize("text,linked", [
     # named like the subsection's heading: it takes every clause under it
-    ("管好县体育场馆安全。县体育中心每年开赛前请检测机构检查看台和灯架，安排专人值守出入口。", {"p1", "p2", "p3"}),
+    ("管好县体育场馆安全。督促场馆运营单位配齐安全管理人员，每年请检测机构检测看台和灯光设施，赛事期间做好人流疏导。",
+     {"p1", "p2", "p3"}),
     # a local addition that shares the campaign's words but names no subsection
     ("排查乡镇农牧民健身广场器材。每年对乡镇健身路径器材开展一次安全检查，损坏的及时报修。", set()),
+    # it echoes the heading but restates one clause under it: that clause alone
+    ("整治体育场馆看台安全隐患。委托专业机构对看台、顶棚开展一次结构安全检测。", {"p2"}),
 ])
 def test_a_child_condensing_a_whole_parent_subsection_takes_each_clause_of_it(text, linked):
     kid = task("c1", text)

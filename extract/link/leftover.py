@@ -146,8 +146,8 @@ def condensed_section(ctx: Context) -> None:
     """A county may condense a whole subsection of its parent into one task named like the subsection's heading
     (把好大型群众性活动安全关 for the four clauses under 强化大型活动安全隐患整治). A child clause still unlinked whose
     title sentence (its text when it has none) reaches `section_title_threshold` word cosine with the heading of a
-    parent subsection (a heading below the top level) is linked to every clause of that subsection still uncovered,
-    when at least two are."""
+    parent subsection (a heading below the top level), when at least two of its clauses are still uncovered, is
+    linked to those of them near it in words (`section_member_ratio` of the nearest one's cosine)."""
     result, children, parent = ctx.result, ctx.children, ctx.parent
     linked = {s.child for s in result.pairs}
     covered = {s.parent for s in result.pairs}
@@ -165,7 +165,12 @@ def condensed_section(ctx: Context) -> None:
         best, pick = max(((_cosine(ctx.title_vector(ci) or ctx.word_vector(ci), vector), ci) for ci in rest),
                          default=(0.0, -1))
         if pick >= 0 and best >= threshold:
-            result.pairs.extend(ctx.scored(pick, pi, best) for pi in members)
+            # of the subsection's clauses, those the child's words are near: a child that restates one clause under
+            # a heading it echoes (逐处设立文物安全责任牌 under 强化文物安全责任) takes that clause, not its neighbours
+            near = ctx.words.cosines([ctx.word_vector(pick)])[0][members]
+            top = float(near.max())
+            result.pairs.extend(ctx.scored(pick, pi, best) for pi, c in zip(members, near)
+                                if c >= ctx.config.section_member_ratio * top)
             rest.remove(pick)
 
 
