@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .classify import classify_documents
 from .components import extract_clause
+from .extractors.deadlines import from_now
 from .model import Document
 from .readers import read_file, sniff
 from .segment import segment
@@ -70,6 +71,8 @@ def enrich(docs: list[Document], timer: Timer | None = None) -> None:
     for d in docs:
         for c in d.clauses:
             extract_clause(c)
+            if d.date and c.deadlines:
+                c.deadlines = from_now(c.deadlines, d.date)
     t = timer.add("extract", t)
     classify_documents(docs)
     timer.add("classify", t)

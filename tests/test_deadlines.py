@@ -151,3 +151,28 @@ def test_recurring_windowed_and_range_forms(text, dls, freqs):
 
     assert [(s.text, s.start, s.end) for s in extract(text)] == dls
     assert [(s.period, s.count) for s in frequencies(text)] == freqs
+
+
+PLAN_FROM_NOW = """某县安全生产专项整治实施方案
+
+一、重点任务
+1．开展锂电池企业安全风险辨识评估。即日起至2024年12月，对全县锂电池生产企业逐家开展评估。
+2．完善应急预案。2025年6月底前完成修订。
+
+某县应急管理局
+2024年4月18日
+"""
+
+
+def test_a_range_from_now_starts_on_the_plans_date(tmp_path):
+    from extract.api import process_file
+
+    f = tmp_path / "plan.txt"
+    f.write_text(PLAN_FROM_NOW, encoding="utf-8")
+    doc = process_file(f)[0]
+    assert doc.date == "2024-04-18"
+    found = {(d.text, d.start, d.end) for c in doc.clauses for d in c.deadlines}
+    assert ("即日起至2024年12月", "2024-04-18", "2024-12-31") in found
+    assert ("2025年6月底前", None, "2025-06-30") in found  # a plain deadline keeps no start
+    # the clause alone, without its plan, knows only the end
+    assert [(d.start, d.end) for d in extract("即日起至2024年12月，开展评估。")] == [(None, "2024-12-31")]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import replace
 from functools import lru_cache
 
 from ..model import Deadline, Span
@@ -68,6 +69,9 @@ def normalize(kind: str, span: str) -> dict | None:
     try:
         if kind == "from_to":
             return _from_to(span)
+        if kind == "from_now":
+            y, m, d = (int(x) if x else None for x in _PART.search(_TO.split(span, maxsplit=1)[1].lstrip()).groups())
+            return _interval(None, _iso(y, m or 12, d or _last(y, m or 12)))
         if kind == "label_years":
             return _interval(_iso(n[0], 1, 1), _iso(n[-1], 12, 31))
         if kind == "month_range_years":
@@ -117,6 +121,15 @@ def normalize(kind: str, span: str) -> dict | None:
     except (IndexError, ValueError):  # a month 13 or a day 32 is not a date
         return None
     raise ValueError(f"unknown deadline kind {kind!r} in {_FILE}")
+
+
+_FROM_NOW = re.compile(r"^(?:自|从)?即日起")
+
+
+def from_now(found: list[Deadline], date: str) -> list[Deadline]:
+    """即日起至2024年12月 starts on the day the plan is dated: the document's 成文日期 (ISO) becomes the start of each
+    such deadline, which the clause alone cannot know."""
+    return [replace(d, start=date) if d.start is None and _FROM_NOW.match(d.text) else d for d in found]
 
 
 _TO = re.compile(r"至|到|截至|截止到?")
