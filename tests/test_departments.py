@@ -554,3 +554,21 @@ def test_subject_seated_in_a_unit(text, expected):
 @pytest.mark.parametrize("text", SEATED_TRAPS)
 def test_seated_traps(text):
     assert [s.text for s in extract(text)] == []
+
+
+# a role word closing a list of names inside a label block gives the role to every name of that list; an abstract
+# noun of a report (结果) followed by 向 is the thing reported, not a unit
+LIST_ROLES = [
+    ("（责任单位：安全科牵头，规划科、县经济服务中心配合，完成时限：2025年6月）",
+     [("安全科", "lead"), ("规划科", "support"), ("县经济服务中心", "support")]),
+    ("责任单位：区住建局牵头，区城管局、区消防救援大队、各街道参与",
+     [("区住建局", "lead"), ("区城管局", "support"), ("区消防救援大队", "support"), ("各街道", "support")]),
+    ("责任单位：县应急局、县公安局", [("县应急局", "responsible"), ("县公安局", "responsible")]),
+    ("排查结果向企业所在乡镇通报。", []),
+    ("县派出所在节假日开展治安检查。", [("县派出所", "responsible")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", LIST_ROLES)
+def test_a_role_word_closing_a_list_in_a_label_block(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected

@@ -126,6 +126,12 @@ def _extract(text: str) -> tuple[Frequency, ...]:
         add(m.start(), m.end(), periods[m.group(1) or m.group(2)], 1, False)
     for m in scan("half_month"):
         add(m.start(), m.end(), "month", 2, False)
+    for m in scan("every_n"):
+        # once every N weeks or months: the whole count a year (52 weeks, 12 months) times the count written after
+        per_year = (52 if m.group(3) == "周" else 12) // _number(m.group(2))
+        found = _count_after(folded, m.end())
+        count, at_least, end = (found[0], found[1], found[2]) if found else (1, False, m.end())
+        add(m.start(), end, "year", per_year * count, at_least or bool(m.group(1)))
     for m in rx["one_per"].finditer(folded):
         # 一月一调度 / 半年一总结 (period words of the rules) / 半月一调度: twice a month
         add(m.start(), min(len(folded), m.end() + 2), *(("month", 2) if m.group(2) == "半月" else (periods[m.group(1) or m.group(2)], 1)),

@@ -1,6 +1,7 @@
 """Labelled roles: 责任单位：/牵头股室： blocks, role phrases (由…牵头, …配合, X为牵头单位, 由…负责), duty headings."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ...model import Department
@@ -20,6 +21,12 @@ def prefilter() -> Prefilter:
     every position, and most clauses hold none of these words."""
     p = patterns()
     return Prefilter({"label": rules()["_label_re"], **{name: getattr(p, name) for name, _ in PHRASES}})
+
+
+# where one part of a label block ends (责任单位：A牵头，B、C配合) and what may lie between a name and the role word
+# closing its part: further names of the list, never a verb
+_PART_END = re.compile(r"[，,；;。]")
+_LIST_ONLY = re.compile(r"(?:[、和及与][^，,；;。、]{2,30}?)*")
 
 
 def label_blocks(text: str):
@@ -71,6 +78,12 @@ def labelled(text: str) -> tuple[list[tuple[str, int, str]], list[tuple[int, int
                 continue
             if name[-2:] in ROLE_OF_MARK and name[-2:] != "责任" and is_actor(name[:-2]):
                 found.append((name[:-2], pos, ROLE_OF_MARK[name[-2:]]))
+                continue
+            # 责任单位：A科牵头，B科、C中心配合: a role word closing a list of names gives the role to each of them
+            end = _PART_END.search(text, pos + len(name), off + len(block))
+            part = text[pos + len(name): end.start() if end else off + len(block)].rstrip()
+            if part[-2:] in ROLE_OF_MARK and part[-2:] != "责任" and _LIST_ONLY.fullmatch(part[:-2]):
+                found.append((name, pos, ROLE_OF_MARK[part[-2:]]))
                 continue
             found.append((name, pos, role))
 
