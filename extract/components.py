@@ -99,7 +99,11 @@ def _departments(clause: Clause) -> list[Field]:
     named = {(d.name, d.role) for d in found}
     found += [d for d in departments.from_heading(clause.heading) if (d.name, d.role) not in named]
     if clause.inherited:
-        found += [d.moved(len(clause.text)) for d in departments.extract(clause.inherited)]
+        # names inherited from a heading's role block or a trailing （责任单位：…） once per role (ANNOTATION.md §4): one the
+        # clause already names in that role is not listed again
+        own = [(d.name, d.role) for d in found]
+        found += [d.moved(len(clause.text)) for d in departments.extract(clause.inherited)
+                  if not any(r == d.role and departments.same_actor(n, d.name) for n, r in own)]
     roles = {d.role for d in found}
     found += [d for d in from_lead_in(clause, _lead_in_departments) if d.role not in roles]
     return found

@@ -10,6 +10,7 @@ CASES = [
     ("2024年6月底前完成排查", [("2024年6月底前", None, "2024-06-30", False)]),
     ("2024年6月底，全面完成", [("2024年6月底", None, "2024-06-30", False)]),
     ("2024年底前建成", [("2024年底前", None, "2024-12-31", False)]),
+    ("2025年内完成改造", [("2025年", "2025-01-01", "2025-12-31", False)]),  # kept beside the year-and-event trap
     ("2024年年底前建成", [("2024年年底前", None, "2024-12-31", False)]),
     ("2023年5月20日前完成部署", [("2023年5月20日前", None, "2023-05-20", False)]),
     ("2025年前基本建成", [("2025年前", None, "2025-12-31", False)]),
@@ -61,6 +62,10 @@ CASES = [
 ]
 
 TRAPS = [
+    # a year and a recurring event before 前: a day of that year the text does not give, not the whole year
+    "2025年春耕前完成农机安全检查",
+    "2024年主汛期前完成河道清障",
+    "2026年供暖季来临前完成燃气管网改造",
     "基本消除2023年及以前排查发现的重大事故隐患存量",  # scoping date
     "对2023年5月以来发现的隐患开展复核",  # scoping, with a month
     "截至2023年底的存量隐患全部整改",  # scoping: 的 after the date

@@ -572,3 +572,47 @@ LIST_ROLES = [
 @pytest.mark.parametrize("text,expected", LIST_ROLES)
 def test_a_role_word_closing_a_list_in_a_label_block(text, expected):
     assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+# --- w16 forms: people's roles ending in 员, 责任人 lists of posts and persons, objects of 提请/报请/移交/移送, 每旬 ---------
+
+PERSONS = [(ex["text"], [tuple(x) for x in ex["expect"]]) for ex in _DATA["person_examples"]] + [
+    # a post and its person after a ；of the same 责任人 list; a title holding another (乡长 / 副乡长) is another name
+    ("责任人：县长 刘某；常务副县长 陈某", [("县长 刘某", "responsible"), ("常务副县长 陈某", "responsible")]),
+    ("责任领导：区长、分管副区长", [("区长", "responsible"), ("分管副区长", "responsible")]),
+    # a unit and a person of it are two actors
+    ("乡派出所要加强巡逻。责任人：乡派出所所长 周某", [("乡派出所", "responsible"), ("乡派出所所长 周某", "responsible")]),
+    # a ； before a sentence ends the list
+    ("责任人：乡长 王某；各村要加强巡查。", [("乡长 王某", "responsible"), ("各村", "responsible")]),
+    # 每旬 between the subject and its verb, like 每月
+    ("乡安监站每旬汇总全乡隐患台账。", [("乡安监站", "responsible")]),
+]
+PERSON_TRAPS = _DATA["person_traps"] + _DATA["object_verb_traps"] + [
+    "由县长任组长，分管副县长任副组长。",  # members of a leading group (§4)
+    "对逾期未整改的，报请区人民政府予以关闭。",
+    "对拒不整改的，提请区级行业主管部门依法查处。",
+    "涉嫌犯罪的，依法移送区公安分局。",
+]
+
+
+@pytest.mark.parametrize("text,expected", PERSONS)
+def test_people_and_posts(text, expected):
+    assert [(s.text, s.role) for s in extract(text)] == expected
+
+
+@pytest.mark.parametrize("text", PERSON_TRAPS)
+def test_people_and_objects_traps(text):
+    assert [s.text for s in extract(text)] == []
+
+
+def test_inherited_names_are_not_listed_twice_in_one_role():
+    """ANNOTATION.md §4: a name the clause names itself and inherits from its heading's role block is listed once."""
+    from extract.model import Clause
+    from extract.pipeline import extract_clause
+
+    c = Clause(id="c1", path=["三", "（二）", "1"], marker="1", text="乡综合执法队要实行挂牌督办。", start=0, end=0,
+               inherited="责任人：乡长 王某；分管副乡长 赵某\n责任单位：乡应急办、乡综合执法队")
+    extract_clause(c)
+    assert [(s.text, s.role) for s in c.departments] == [
+        ("乡综合执法队", "responsible"), ("乡长 王某", "responsible"), ("分管副乡长 赵某", "responsible"),
+        ("乡应急办", "responsible")]

@@ -64,6 +64,16 @@ CASES = [
     ("将工作开展情况纳入月度HSE考核内容", [("month", 1, False)]),
     ("科学开展铁路专用设备许可企业年度检查", [("year", 1, False)]),
     ("每月召开调度会，形成月度调度会纪要", [("month", 1, False)]),  # the same cycle said twice
+    # recurring events listed after 每年: one a year each (like 每年6月20日、12月20日前)
+    ("每年春耕前、夏收前组织农机驾驶人培训", [("year", 2, False)]),
+    ("每年春节、国庆期间开展联合检查", [("year", 2, False)]),
+    ("每年主汛期前、供暖季前、旅游旺季前开展隐患排查", [("year", 3, False)]),
+    ("每年元旦、中秋前各开展1次检查", [("year", 2, False)]),
+    ("每年防火期前开展一次巡查", [("year", 1, False)]),  # one event: once a year
+    # 旬: ten days, three a month (like 每半月 = month×2)
+    ("每旬开展一次消防巡查", [("month", 3, False)]),
+    ("站所每旬汇总一次台账", [("month", 3, False)]),
+    ("社区每旬报送隐患台账", [("month", 3, False)]),
 ]
 
 TRAPS = [
@@ -75,6 +85,7 @@ TRAPS = [
     # issue 16: planning by period without a count, and 年度 naming the year's work
     "分批次推进老旧管网改造", "分阶段组织实施", "分年度制定攻坚清单", "纳入年度考核", "报送年度工作总结",
     "科学编制年度监督检查计划", "按年度目标任务开展检查",
+    "春耕前、夏收前完成农机检查",  # no 每年: two dates of this year, not a recurrence
 ]
 
 

@@ -31,9 +31,9 @@ CHILD_A = """某镇安全生产治本攻坚三年行动实施方案
 CHILD_B = """某乡网格化安全巡查工作方案
 
 一、重点任务
-（一）村级安全网格员每周入户巡查一次，建立巡查台账。
-（二）督促安全网格员做好信息报送。
-（三）2025年6月底前，完成网格化巡查平台建设，安全网格员牵头开展入户宣传。
+（一）村级安全网格哨兵每周入户巡查一次，建立巡查台账。
+（二）督促安全网格哨兵做好信息报送。
+（三）2025年6月底前，完成网格化巡查平台建设，安全网格哨兵牵头开展入户宣传。
 """
 
 
@@ -292,20 +292,20 @@ def test_lexicon_correction_on_one_plan_changes_another(db, tmp_path):
     store.open(b, parent)
     plan_b = store.review().child_plan
     before = {c["id"]: c["departments"] for c in store.task_table(plan_b)}
-    assert not any(d["name"] == "安全网格员" for ds in before.values() for d in ds)
+    assert not any(d["name"] == "安全网格哨兵" for ds in before.values() for d in ds)
     plan_a = store.reviews()[0]["child_plan"]
     cid = next(c["id"] for c in store.task_table(plan_a) if "村级队伍" in c["text"])
-    store.correct(plan_a, cid, "departments", [{"name": "安全网格员", "role": "responsible"}], reviewer="张三")
+    store.correct(plan_a, cid, "departments", [{"name": "安全网格哨兵", "role": "responsible"}], reviewer="张三")
     after = store.task_table(plan_b)
 
     def found(word):
         c = next(c for c in after if word in c["text"])
-        return [(d["name"], d["role"]) for d in c["departments"] if d["name"] == "安全网格员"]
+        return [(d["name"], d["role"]) for d in c["departments"] if d["name"] == "安全网格哨兵"]
 
-    assert found("村级安全网格员") == [("安全网格员", "responsible")]
-    assert found("督促安全网格员") == []  # the object of 督促 is not an actor
-    assert found("网格员牵头") == [("安全网格员", "lead")]  # 牵头 after the name
-    assert store.lexicon()[0]["name"] == "安全网格员"
+    assert found("村级安全网格哨兵") == [("安全网格哨兵", "responsible")]
+    assert found("督促安全网格哨兵") == []  # the object of 督促 is not an actor
+    assert found("网格哨兵牵头") == [("安全网格哨兵", "lead")]  # 牵头 after the name
+    assert store.lexicon()[0]["name"] == "安全网格哨兵"
     store.close()
 
 

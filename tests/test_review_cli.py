@@ -222,7 +222,7 @@ def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
     def grid_workers(out):
         clauses = json.loads(out)["documents"][0]["clauses"]
         return [(d["name"], d["role"], d.get("origin")) for c in clauses for d in c["departments"]
-                if "网格员" in d["name"]]
+                if "网格哨兵" in d["name"]]
 
     run(capsys, "review", "open", str(tmp_path / "a.txt"), "--parent", str(tmp_path / "p.txt"), "--db", db)
     _, out, _ = run(capsys, "extract", str(tmp_path / "b.txt"), "--db", db)
@@ -232,9 +232,9 @@ def test_extract_with_db_applies_the_reviewers_lexicon(capsys, tmp_path):
     store = ReviewStore(db)
     cid = next(c["id"] for c in store.task_table(store.review().child_plan) if "村级队伍" in c["text"])
     store.close()
-    run(capsys, "review", "correct", cid, "departments", "安全网格员", "--reviewer", "张三", "--db", db)
+    run(capsys, "review", "correct", cid, "departments", "安全网格哨兵", "--reviewer", "张三", "--db", db)
     _, out, _ = run(capsys, "extract", str(tmp_path / "b.txt"), "--db", db)
-    assert grid_workers(out) == [("安全网格员", "responsible", "lexicon"), ("安全网格员", "lead", "lexicon")]
+    assert grid_workers(out) == [("安全网格哨兵", "responsible", "lexicon"), ("安全网格哨兵", "lead", "lexicon")]
     _, plain, _ = run(capsys, "extract", str(tmp_path / "b.txt"))
     assert grid_workers(plain) == []  # without --db the extraction is the machine's alone
 

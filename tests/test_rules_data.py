@@ -7,7 +7,7 @@ import pytest
 
 from extract.extractors import deadlines, frequencies, targets
 from extract.model import Period
-from extract.rules import compiled, expand, load
+from extract.rules import compiled, expand, load, pieces_of
 from extract.text import half_width, to_arabic
 
 DL = load("deadlines.yaml")
@@ -92,7 +92,7 @@ DL_FILTERS = [(name, f, ex) for name, f in DL["filters"].items() for ex in f["ex
 
 @pytest.mark.parametrize("name,filt,text", DL_FILTERS, ids=[f"{n}:{t}" for n, _, t in DL_FILTERS])
 def test_deadline_filter_example(name, filt, text):
-    rx = re.compile(expand(filt["pattern"], DL["pieces"]))
+    rx = re.compile(expand(filt["pattern"], pieces_of("deadlines.yaml")))
     assert rx.search(text)
     assert filt["where"] in ("before", "after")
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..model import Deadline, Span
-from ..rules import compiled, expand, load
+from ..rules import pieces_of, compiled, expand, load
 from ..text import half_width, to_arabic
 from .prefilter import Prefilter
 
@@ -26,7 +26,7 @@ def rules() -> tuple[list[tuple[str, str, re.Pattern]], list[tuple[str, set[str]
     data = load(_FILE)
     regexes = compiled(_FILE)
     forms = [(r["name"], r["kind"], regexes[r["name"]]) for r in data["rules"]]
-    pieces = data.get("pieces", {})
+    pieces = pieces_of(_FILE)
     filters = [(f["where"], set(f["applies"]), re.compile(expand(f["pattern"], pieces)))
                for f in data["filters"].values()]
     return forms, filters

@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 
 from ..model import Frequency, Span
-from ..rules import compiled, expand, load
+from ..rules import compiled, expand, load, pieces_of
 from ..text import half_width, to_arabic
 from .prefilter import Prefilter
 
@@ -22,6 +22,17 @@ def rules() -> tuple[dict, dict[str, re.Pattern], re.Pattern]:
     data = load(_FILE)
     every = next(r for r in data["rules"] if r["name"] == "every")
     return data, compiled(_FILE), re.compile(expand(every["count"], data["pieces"]))
+
+
+@lru_cache(maxsize=1)
+def _event() -> re.Pattern:
+    """One recurring event of a list after 每年 (汛期 / 秋收 / 春节, common.yaml): each is once a year."""
+    return re.compile(expand("{EVENT}", pieces_of(_FILE)))
+
+
+def _per(word: str) -> int:
+    """How many of period word `word` fit in the period it means (旬: three a month; 1 for the rest)."""
+    return rules()[0].get("per_period", {}).get(word, 1)
 
 
 @lru_cache(maxsize=1)
@@ -110,6 +121,10 @@ def _extract(text: str) -> tuple[Frequency, ...]:
 
     for m in scan("listed_dates"):
         add(m.start(), m.end(), "year", len(re.findall("月", m.group(0))), False)
+    for m in scan("listed_events"):
+        # 每年汛期前、秋收前: one a year for each event named; 各开展1次 after the list counts for each
+        events = len(_event().findall(m.group(0)[:m.start(2) - m.start() if m.group(2) else None]))
+        add(m.start(), m.end(), "year", events * (_number(m.group(2)) if m.group(2) else 1), _at_least(m.group(0)))
     for m in scan("season"):
         add(m.start(), m.end(), "year", 1, False)
     for m in scan("parts_each"):
@@ -117,13 +132,14 @@ def _extract(text: str) -> tuple[Frequency, ...]:
         parts = len(set(re.findall("[上下春夏秋冬]", m.group(1))))
         add(m.start(), m.end(), "year", parts * _number(m.group(3)), _at_least(m.group(0)))
     for m in scan("slash"):
-        add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)), bool(m.group(1)))
+        add(m.start(), m.end(), periods[m.group(3)], _number(m.group(2)) * _per(m.group(3)), bool(m.group(1)))
     for m in scan("one_period"):
         add(m.start(), m.end(), periods[m.group(1)], _number(m.group(3)), _at_least(m.group(0)))
     for m in scan("whole_year"):
         add(m.start(), m.end(), "year", _number(m.group(2)), _at_least(m.group(0)))
     for m in scan("cycle"):
-        add(m.start(), m.end(), periods[m.group(1) or m.group(2)], 1, False)
+        word = m.group(1) or m.group(2)
+        add(m.start(), m.end(), periods[word], _per(word), False)
     for m in scan("half_month"):
         add(m.start(), m.end(), "month", 2, False)
     for m in scan("every_n"):
@@ -143,18 +159,18 @@ def _extract(text: str) -> tuple[Frequency, ...]:
             continue  # a 每 inside a parenthesis already read with its outer 每
         if _not_after().match(folded, m.end()):
             continue  # 事故起数每年下降5%: a target's yearly change
-        period, before = periods[m.group(2)], bool(m.group(1))
+        period, before, per = periods[m.group(2)], bool(m.group(1)), _per(m.group(2))
         found = _count_after(folded, m.end())
         every.append((m.start(), period))
         if not found:
-            add(m.start(), m.end(), period, 1, before)
+            add(m.start(), m.end(), period, per, before)
             continue
         count, at_least, end, inner = found
-        add(m.start(), end, period, count, at_least or before)
+        add(m.start(), end, period, count * per, at_least or before)
         for pos in inner:  # 每季度（高危行业领域每月）……至少开展1次: the inner 每 shares the count
             im = rx["every"].match(folded, pos)
             if im:
-                add(im.start(), im.end(), periods[im.group(2)], count, at_least, inside=True)
+                add(im.start(), im.end(), periods[im.group(2)], count * _per(im.group(2)), at_least, inside=True)
                 every.append((im.start(), periods[im.group(2)]))
     for m in scan("yearly_words"):
         add(m.start(), m.end(), "year", 1, False)

@@ -27,10 +27,22 @@ def load(name: str) -> dict:
     return read_yaml(HERE / name)
 
 
-def expand(pattern: str, pieces: dict[str, str]) -> str:
+def _alternation(piece: str | list[str]) -> str:
+    """A piece as regex text: a word list becomes its words, escaped, longest first (主汛期 before 汛期)."""
+    if isinstance(piece, list):
+        return "|".join(re.escape(w) for w in sorted(piece, key=len, reverse=True))
+    return piece
+
+
+def pieces_of(name: str) -> dict[str, str | list[str]]:
+    """The pieces rule file `name` may use: common.yaml's, then the file's own (which win)."""
+    return {**load("common.yaml").get("pieces", {}), **load(name).get("pieces", {})}
+
+
+def expand(pattern: str, pieces: dict[str, str | list[str]]) -> str:
     """Replace each {NAME} by its piece, pieces may use other pieces; an unknown name is an error in the data."""
     for _ in range(10):
-        new = _PIECE.sub(lambda m: "(?:" + pieces[m.group(1)] + ")", pattern)
+        new = _PIECE.sub(lambda m: "(?:" + _alternation(pieces[m.group(1)]) + ")", pattern)
         if new == pattern:
             return new
         pattern = new
@@ -41,5 +53,5 @@ def expand(pattern: str, pieces: dict[str, str]) -> str:
 def compiled(name: str) -> dict[str, re.Pattern]:
     """Every rule of a file that has a `name` and a `pattern`, compiled with the file's pieces, by rule name."""
     data = load(name)
-    pieces = data.get("pieces", {})
+    pieces = pieces_of(name)
     return {r["name"]: re.compile(expand(r["pattern"], pieces)) for r in data.get("rules", []) if "pattern" in r}

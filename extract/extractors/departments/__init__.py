@@ -8,7 +8,7 @@ from .subjects import subjects
 
 _ROLES = {r.value: r for r in Role}
 
-__all__ = ["extract", "from_heading", "is_actor", "is_fragment", "labelled_roles", "normalize_name", "rules"]
+__all__ = ["extract", "from_heading", "is_actor", "is_fragment", "labelled_roles", "normalize_name", "rules", "same_actor"]
 
 
 def labelled_roles(text: str) -> list[Department]:
@@ -27,12 +27,19 @@ def extract(text: str, *, with_subjects: bool = True) -> list[Department]:
     if leads:
         found = [f for f in found if f[2] != "support" or not any(same_actor(normalize_name(f[0]), n) for n in leads)]
     spans: list[Department] = []
-    kept: list[tuple[str, str]] = []
+    kept: list[tuple[str, str, int]] = []
+
+    def block_of(pos: int) -> int:
+        return next((k for k, (a, b) in enumerate(covered) if a <= pos < b), -1)
+
     for name, pos, role in sorted(found, key=lambda x: x[1]):
         norm = normalize_name(name)
-        # the same name in the same role once per clause
-        if any(r == role and same_actor(norm, n) for n, r in kept):
+        block = block_of(pos)
+        # the same name in the same role once per clause; two items of one list are two names even when one holds
+        # the other (责任人：镇长、分管副镇长), unless written alike
+        if any(r == role and (n == norm or same_actor(norm, n) and not (block >= 0 and b == block))
+               for n, r, b in kept):
             continue
-        kept.append((norm, role))
+        kept.append((norm, role, block))
         spans.append(Department(name, Span(pos, pos + len(name)), name=norm, role=_ROLES[role]))
     return spans

@@ -6,7 +6,24 @@ from functools import lru_cache
 
 from ...model import Department
 from ..prefilter import Prefilter
-from .names import clean, is_actor, is_fragment, label_matches, normalize_name, patterns, rules, split_names
+from .names import (clean, is_actor, is_fragment, label_matches, normalize_name, patterns, post_and_person, rules,
+                    split_names)
+
+_ITEM_SEP = re.compile(r"[、，,]")
+_STOP = re.compile(r"[；;。\n]")
+
+
+def _names_only(segment: str) -> bool:
+    """A segment after a ； that only lists more names of the block before it (责任人：镇长 张某某；分管副镇长 李某某):
+    each item an actor's name, or a post and the person holding it; no sentence, no label."""
+    items = [x.strip() for x in _ITEM_SEP.split(segment)]
+    if not items or any(not x for x in items) or label_matches(segment):
+        return False
+    for item in items:
+        if not (is_actor(item) or post_and_person(item)[1]):
+            return False
+    return True
+
 
 # The role phrases in the order they are read, with the role they give (as_role's comes from its match).
 PHRASES = (("as_role", "responsible"), ("lead", "lead"), ("support", "support"), ("by", "responsible"))
@@ -50,6 +67,13 @@ def label_blocks(text: str):
             elif depth == 0 and (e.group(3) or e.start() > i):
                 j = e.start()
                 break
+        # 责任人：镇长 张某某；分管副镇长 李某某: a ； before more names of the same list does not end the block
+        while j < len(text) and text[j] in "；;":
+            nxt = _STOP.search(text, j + 1)
+            k = nxt.start() if nxt else len(text)
+            if not _names_only(text[j + 1:k]):
+                break
+            j = k
         block = text[i:j].rstrip("，,、 ")
         yield role, block, i, m.start()
 

@@ -203,12 +203,26 @@ def ends_like_unit(name: str) -> bool:
     return suffixes is not None and name.endswith(suffixes)
 
 
+# 分管副镇长 李某某: a post and the person holding it, one item of a 责任人 list (the name written as given)
+POST_AND_PERSON = re.compile(r"(\S{2,20}?)[ \u3000]+([\u4e00-\u9fff]{2,4})")
+
+
+def post_and_person(name: str) -> tuple[str, str]:
+    """(post, person) of 分管副镇长 李某某; (name, "") of a name that is no post followed by a person."""
+    m = POST_AND_PERSON.fullmatch(name)
+    return (m.group(1), m.group(2)) if m and is_actor(m.group(1)) else (name, "")
+
+
 def same_actor(a: str, b: str) -> bool:
     """Two normalized names of one clause name the same actor: equal, or one containing the other (区应急管理厅 /
     自治区应急管理厅) — except a post of a unit (生产经营单位 / 生产经营单位主要负责人) and a bare category
     (各企业 / 重点企业), which are actors of their own."""
     if a == b:
         return True
+    (post_a, person_a), (post_b, person_b) = post_and_person(a), post_and_person(b)
+    if person_a or person_b:
+        # 分管副镇长 李某某: the post decides (镇派出所 / 镇派出所所长 赵某某 are a unit and a person); two persons are two
+        return not (person_a and person_b and person_a != person_b) and same_actor(post_a, post_b)
     short, long_ = sorted((a, b), key=len)
     if short not in long_:
         return False

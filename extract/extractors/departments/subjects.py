@@ -16,8 +16,9 @@ _LIST_JOINERS = re.compile(r"[、，,和及与或]")
 _BRACKET = re.compile(r"[（()）]")
 _GOVERNING_HINT = re.compile("确保|保证|做到")  # the words of the `governing` pattern
 # a frequency as a predicate: the parallel items of a supervised list (推动X每年至少……，Y至少每半年……)
-_FREQUENCY = re.compile(r"至少|不少于|每(?:年|半年|季度?|月|周|日|天)")
+_FREQUENCY = re.compile(r"至少|不少于|每(?:年|半年|季度?|月|旬|周|日|天)")
 _STRONG = ("要", "应", "须", "必须", "应当")
+_APPOINTED = re.compile("任(?:常务)?(?:副)?(?:组长|主任|指挥长|成员)|为成员")
 _NOT_AFTER_NAME = set("的和及与、，,或等之（(“\"")
 
 
@@ -271,6 +272,8 @@ def _opening_name(body: str) -> str | None:
         name = body[:k]
         if name.count("“") != name.count("”"):
             continue  # 村“两委: a quotation cut in the middle
+        if _APPOINTED.match(body, k):
+            return None  # 由县长任组长、镇长任常务副组长: a post named to a leading group (§4: a member list, no actor)
         if "的" not in name and is_actor(name) and not p.admin_unit.match(name):
             best = name
     return best
