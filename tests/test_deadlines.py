@@ -181,3 +181,11 @@ def test_a_range_from_now_starts_on_the_plans_date(tmp_path):
     assert ("2025年6月底前", None, "2025-06-30") in found  # a plain deadline keeps no start
     # the clause alone, without its plan, knows only the end
     assert [(d.start, d.end) for d in extract("即日起至2024年12月，开展评估。")] == [(None, "2024-12-31")]
+
+
+def test_a_range_from_now_never_starts_after_its_end():
+    from extract.extractors.deadlines import from_now
+
+    found = extract("即日起至2024年3月，完成排查。")
+    assert [(d.start, d.end) for d in from_now(found, "2024-04-18")] == [(None, "2024-03-31")]
+    assert [(d.start, d.end) for d in from_now(found, "2024-02-01")] == [("2024-02-01", "2024-03-31")]

@@ -128,8 +128,10 @@ _FROM_NOW = re.compile(r"^(?:自|从)?即日起")
 
 def from_now(found: list[Deadline], date: str) -> list[Deadline]:
     """即日起至2024年12月 starts on the day the plan is dated: the document's 成文日期 (ISO) becomes the start of each
-    such deadline, which the clause alone cannot know."""
-    return [replace(d, start=date) if d.start is None and _FROM_NOW.match(d.text) else d for d in found]
+    such deadline, which the clause alone cannot know. A plan dated after the end it gives (a date misread, or a plan
+    reissued late) keeps the end alone rather than an interval that ends before it starts."""
+    return [replace(d, start=date) if d.start is None and _FROM_NOW.match(d.text) and (not d.end or date <= d.end)
+            else d for d in found]
 
 
 _TO = re.compile(r"至|到|截至|截止到?")
