@@ -511,7 +511,7 @@ VERB_OPENERS = [
 ]
 # ... but a subject before such a verb is still read, and names that open with the same characters are names
 VERB_OPENER_FORMS = [
-    ("区应急管理局要聘请安全生产专家对重点企业开展指导。", [("区应急管理局", "responsible")]),
+    ("区应急管理局要聘请安全专家对园区企业开展指导。", [("区应急管理局", "responsible")]),
     ("各镇要聘请专业机构开展燃气安全检查。", [("各镇", "responsible")]),
     # 组织 inside a unit's name (组织部, 组织人事科) is no verb: the name is kept whole
     ("市委组织部要把安全生产纳入干部培训。", [("市委组织部", "responsible")]),

@@ -7,7 +7,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from ..model import Deadline, Span
-from ..rules import pieces_of, compiled, expand, load
+from ..rules import compiled, expand, load, pieces_of
 from ..text import half_width, to_arabic
 from .prefilter import Prefilter
 

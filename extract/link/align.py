@@ -6,7 +6,8 @@ from ..model import Clause
 from .config import DEFAULT, AlignConfig
 from .index import ParentIndex, group_titles, mask
 from .kinds import label
-from .leftover import condensed, condensed_section, same_kind, titled_orphans  # registers the passes over what the others leave
+# registers the passes over what the others leave
+from .leftover import condensed, condensed_section, same_kind, titled_orphans
 from .passes import REGISTRY, Alignment, Scored, new_context
 from .phrases import key_phrases  # registers the key-phrase pass
 

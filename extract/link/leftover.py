@@ -134,7 +134,9 @@ def same_kind(ctx: Context) -> None:
     # from the same threshold (27 training files: links 0.955 -> 0.956, novel 0.906 -> 0.911; 0.06-0.10 a plateau)
     for kind, cis in kids.items():
         same = [pi for pi, p in enumerate(parent.clauses) if kind_of(_raw_title(p.text)) == kind]
-        for ci in (ci for ci in cis if ci not in taken and same):
+        for ci in cis if same else ():
+            if ci in taken:
+                continue
             best, pi = max((_cosine(ctx.word_vector(ci), vectors[pi]), pi) for pi in same)
             if best >= ctx.config.same_kind_threshold:
                 result.pairs.append(ctx.scored(ci, pi, best))
@@ -167,7 +169,7 @@ def condensed_section(ctx: Context) -> None:
         if pick >= 0 and best >= threshold:
             # of the subsection's clauses, those the child's words are near: a child that restates one clause under
             # a heading it echoes (逐处设立文物安全责任牌 under 强化文物安全责任) takes that clause, not its neighbours
-            near = ctx.words.cosines([ctx.word_vector(pick)])[0][members]
+            near = words.cosines([ctx.word_vector(pick)])[0][members]
             top = float(near.max())
             result.pairs.extend(ctx.scored(pick, pi, best) for pi, c in zip(members, near)
                                 if c >= ctx.config.section_member_ratio * top)

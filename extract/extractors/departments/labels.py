@@ -11,6 +11,10 @@ from .names import (clean, is_actor, is_fragment, label_matches, normalize_name,
 
 _ITEM_SEP = re.compile(r"[、，,]")
 _STOP = re.compile(r"[；;。\n]")
+# where one part of a label block ends (责任单位：A牵头，B、C配合) and what may lie between a name and the role word
+# closing its part: further names of the list, never a verb
+_PART_END = re.compile(r"[，,；;。]")
+_LIST_ONLY = re.compile(r"(?:[、和及与][^，,；;。、]{2,30}?)*")
 
 
 def _names_only(segment: str) -> bool:
@@ -38,12 +42,6 @@ def prefilter() -> Prefilter:
     every position, and most clauses hold none of these words."""
     p = patterns()
     return Prefilter({"label": rules()["_label_re"], **{name: getattr(p, name) for name, _ in PHRASES}})
-
-
-# where one part of a label block ends (责任单位：A牵头，B、C配合) and what may lie between a name and the role word
-# closing its part: further names of the list, never a verb
-_PART_END = re.compile(r"[，,；;。]")
-_LIST_ONLY = re.compile(r"(?:[、和及与][^，,；;。、]{2,30}?)*")
 
 
 def label_blocks(text: str):
