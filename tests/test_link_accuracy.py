@@ -11,7 +11,7 @@ from extract.link.align import ParentIndex, align
 from extract.link.config import DEFAULT
 from extract.link.diff import activity_share, changes, context
 from extract import rules
-from extract.link.leftover import kind_of, own_text
+from extract.link.leftover import clause_kind, kind_of, own_text
 from extract.model import Clause
 
 
@@ -230,6 +230,48 @@ def test_a_second_child_of_the_same_kind_takes_its_share_of_a_general_parent_alr
             task("c3", "开展岗位练兵。每年组织一次业务比武。", action="O")]
     only = replace(DEFAULT, passes=("same_kind",))
     assert links_of(kids, parents, only) == {("c1", "p2"), ("c2", "p2")}
+
+
+def under(heading: str, c: Clause) -> Clause:
+    """A clause placed under a heading (主要任务 / 组织领导)."""
+    return replace(c, heading=heading)
+
+
+# a parent whose general work is written as headings over untitled paragraphs
+UNTITLED = [
+    under("组织保障 / 组织领导", task("p1", "在局党组统一领导下成立治本攻坚领导小组，由主要负责同志任组长，统筹推进各项工作，"
+                                       "研究解决工作中的重大问题。", "O")),
+    under("组织保障 / 宣传引导", task("p2", "各单位要利用门户网站、微信公众号开设专栏，及时刊播工作动态和典型经验，"
+                                       "营造齐抓共管的良好氛围。", "O")),
+    under("组织保障 / 工作要求", task("p3", "各单位要按照本方案要求，结合实际细化措施，确保各项任务按期完成。", "O")),
+]
+
+
+@pytest.mark.parametrize("heading,text,parent", [
+    # a titled child clause carrying out the untitled paragraph under 组织领导
+    ("主要任务", "组建治本攻坚专班。由站长牵头，每月调度一次工作进展，逐项销号。", "p1"),
+    # an untitled child paragraph under a heading of the same kind, in other words
+    ("保障措施 / 加强宣传", "依托村广播和微信群，每季度刊播一次安全提示和典型经验，组织志愿者入户讲解。", "p2"),
+    # a child naming no kind, under a heading naming none: nothing to pair on
+    ("保障措施 / 抓好落实", "对照任务清单逐月调度，滞后事项限期补齐。", None),
+])
+def test_an_untitled_paragraph_takes_its_kind_of_work_from_its_heading(heading, text, parent):
+    kid = under(heading, task("c1", text, action="O"))
+    only = replace(DEFAULT, passes=("same_kind",))
+    assert links_of([kid], UNTITLED, only) == ({("c1", parent)} if parent else set())
+
+
+@pytest.mark.parametrize("heading,text,kind", [
+    ("组织保障 / 组织领导", "为确保各项工作落到实处，成立工作领导小组。", "组织"),
+    # a title sentence of its own wins over the heading
+    ("组织保障 / 组织领导", "强化资金保障。各单位要把所需经费列入年度预算。", "投入"),
+    ("组织保障 / 组织领导", "推进长效监管。建立健全长效机制。", None),
+    # opening words naming a kind win over the heading too
+    ("组织保障 / 宣传引导", "督促各单位按月报送工作进展情况和存在的问题，逐项跟踪督办。", "督导"),
+    ("工作要求", "各单位要结合实际细化措施，确保按期完成。", None),
+])
+def test_the_kind_of_a_clause(heading, text, kind):
+    assert clause_kind(under(heading, task("c", text))) == kind
 
 
 # a county 农业农村 plan rewriting its parent in its own words: few shared words, but with one parent clause only

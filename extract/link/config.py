@@ -131,7 +131,8 @@ class AlignConfig:
     # models/word_variants.json: 排查 / 查找, 列入 / 纳入) at this share of the word's own weight; 0 leaves them out.
     # Off: on 24 training files the 25 variants learned from them changed no link at 0.35-0.7; on the 27 files of
     # 2026-12-04 (r09, r10, l07 added) the 43 learned trade links for dropped at 0.35 (F1 sum 3.687 -> 3.688) and lose
-    # from 0.5 up (3.677 at 0.5, 3.651 at 1.0)
+    # from 0.5 up (3.677 at 0.5, 3.651 at 1.0); the 69 learned from the 29 files of session 6 (r11, r12 added) likewise
+    # (3.566 off, 3.569 at 0.35, 3.565 at 0.5, 3.559 at 1.0)
     variants: float = 0.0
     # link kinds: a pair without changes this similar (SequenceMatcher ratio of folded texts) is verbatim, and a
     # pair whose masked texts are this similar is localized (only place, level and number words differ)

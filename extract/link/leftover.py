@@ -100,10 +100,21 @@ def kind_of(title_text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def clause_kind(c: Clause) -> str | None:
+    """The kind of general work a clause's title names; for a clause without a title sentence whose opening words
+    name none, the kind its heading names: plans write 组织领导 or 宣传教育 as a heading over untitled paragraphs
+    (二、组织领导 / 为确保……成立领导小组……), and the heading is that paragraph's title."""
+    kind = kind_of(_raw_title(c.text))
+    if kind is None and c.heading and not title(c.text):
+        kind = kind_of(c.heading.rsplit(" / ", 1)[-1])
+    return kind
+
+
 @register("same_kind")
 def same_kind(ctx: Context) -> None:
     """A parent clause still uncovered whose title names one kind of general work (组织, 宣传, 培训, 演练, 考核,
-    督导, 投入) and a child clause still unlinked whose title names the same kind in other words: the child carries
+    督导, 投入) and a child clause still unlinked whose title names the same kind in other words (an untitled
+    paragraph: its heading, clause_kind): the child carries
     out that general task. The nearest such child by word cosine is linked from `same_kind_threshold`, and a child of
     a kind left unlinked then takes the nearest parent clause of its kind even when covered (a split). Children
     already linked elsewhere are left out: their best same-kind parents are mostly dropped in the gold, and letting
@@ -113,16 +124,16 @@ def same_kind(ctx: Context) -> None:
     covered = {s.parent for s in result.pairs}
     kids: dict[str, list[int]] = {}
     for ci, c in enumerate(children):
-        kind = kind_of(_raw_title(c.text)) if ci not in linked else None
+        kind = clause_kind(c) if ci not in linked else None
         if kind:
             kids.setdefault(kind, []).append(ci)
     if not kids:
         return
     vectors = ctx.words.vectors
     taken: set[int] = set()
-    for pi, p in enumerate(parent.clauses):
-        kind = kind_of(_raw_title(p.text)) if pi not in covered else None
-        if not kind or kind not in kids:
+    kinds = [clause_kind(p) for p in parent.clauses]
+    for pi, kind in enumerate(kinds):
+        if pi in covered or not kind or kind not in kids:
             continue
         best, pick = max(((_cosine(ctx.word_vector(ci), vectors[pi]), ci) for ci in kids[kind] if ci not in taken),
                          default=(0.0, -1))
@@ -133,7 +144,7 @@ def same_kind(ctx: Context) -> None:
     # parent's 宣传教育 split into 进村宣讲 and 以案说法): it takes the nearest parent clause of its kind, covered or not,
     # from the same threshold (27 training files: links 0.955 -> 0.956, novel 0.906 -> 0.911; 0.06-0.10 a plateau)
     for kind, cis in kids.items():
-        same = [pi for pi, p in enumerate(parent.clauses) if kind_of(_raw_title(p.text)) == kind]
+        same = [pi for pi, k in enumerate(kinds) if k == kind]
         for ci in cis if same else ():
             if ci in taken:
                 continue
