@@ -454,8 +454,9 @@ def _execute_local(paths: list[str], parent: ParentSpec | None, workers: int, li
 
 def _execute_dask(paths: list[str], parent: ParentSpec | None, scheduler: str, limits: Limits, fn,
                   wait_workers: float):
-    """The files as Dask tasks. Each task runs its file in a child process under the limits; a worker that dies
-    (KilledWorker once Dask's own retries are spent) fails that file only."""
+    """The files as Dask tasks. Each task runs its file in a child process under the limits. A file whose worker dies
+    (KilledWorker once Dask's own retries are spent) runs once more, alone, after the others, since the worker may
+    have died of another file it held; a second death fails that file only."""
     try:
         from dask.distributed import Client, as_completed
         from distributed.scheduler import KilledWorker
@@ -471,25 +472,45 @@ def _execute_dask(paths: list[str], parent: ParentSpec | None, scheduler: str, l
             client.wait_for_workers(1, timeout=wait_workers)
         except (TimeoutError, OSError):
             raise BatchError(f"{scheduler}: the Dask scheduler has no workers (waited {wait_workers:g} s)") from None
-        guarded = fn is process_one
-        futures = client.map(fn, paths, parent_path=parent, limits=limits, pure=False,
-                             **({"guarded": True} if guarded else {}))
+        extra = {"guarded": True} if fn is process_one else {}
+        futures = client.map(fn, paths, parent_path=parent, limits=limits, pure=False, **extra)
         where = {f.key: p for f, p in zip(futures, paths)}
+        again: list[str] = []
         for fut in as_completed(futures):
             path = where[fut.key]
+            outcome = _dask_outcome(fut, path, KilledWorker)
+            if outcome is None:
+                # the worker may have died of another file it held (a worker runs and keeps several files): this
+                # file runs once more, alone, once the others are done
+                again.append(path)
+            else:
+                yield outcome
+        for path in again:
             try:
-                yield fut.result()
-            except KilledWorker as exc:
-                _log.warning("%s: Dask worker died (%s)", path, exc)
-                yield _failed(path, ReadError(path, "the Dask worker running the file died (KilledWorker)",
+                client.wait_for_workers(1, timeout=wait_workers)  # a worker that died is restarted by its nanny
+            except (TimeoutError, OSError):
+                yield _failed(path, ReadError(path, "the Dask worker running the file died and no worker is left",
                                               Code.KILLED))
-            except ReadError as exc:
-                yield _failed(path, exc)
-            except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
-                yield _failed(path, ReadError(path, f"could not be processed ({type(exc).__name__}: {exc})",
-                                              Code.INTERNAL))
-            finally:
-                fut.release()
+                continue
+            fut = client.submit(fn, path, parent_path=parent, limits=limits, pure=False, **extra)
+            yield _dask_outcome(fut, path, KilledWorker) or _failed(
+                path, ReadError(path, "the Dask worker running the file died, on its own too (KilledWorker)",
+                                Code.KILLED))
+
+
+def _dask_outcome(fut, path: str, killed: type) -> dict | None:
+    """A finished Dask future as the file's result or its failure; None when its worker died (KilledWorker)."""
+    try:
+        return fut.result()
+    except killed as exc:
+        _log.warning("%s: Dask worker died (%s)", path, exc)
+        return None
+    except ReadError as exc:
+        return _failed(path, exc)
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not end the run
+        return _failed(path, ReadError(path, f"could not be processed ({type(exc).__name__}: {exc})", Code.INTERNAL))
+    finally:
+        fut.release()
 
 
 # --- outputs from the store -----------------------------------------------------------------------------
