@@ -24,6 +24,7 @@ from extract import families
 from extract.api import link_documents, process_file
 from extract.errors import ReadError, reason_zh
 from extract.guard import process_file_limited  # wall clock and memory limit per upload
+from extract.link import suggest
 from extract.link.internal import fold
 from extract.link.reading import KINDS, change_words, diff_html
 from extract.link.reading import rows as reading_rows
@@ -556,7 +557,7 @@ def page_link() -> None:
     st.subheader("上级任务与下级条款对照")
     st.caption(f"按上级方案顺序排列，共 {len(shown)} 行。差异以颜色标出：红色为上级原文中被改动或删去的文字，"
                "绿色为下级新写的文字；全角半角标点和空格不算差异。")
-    st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}), unsafe_allow_html=True)
+    st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}, report), unsafe_allow_html=True)
     if parent_actions:
         st.subheader("下级任务按上级方案的行动统计")
         st.dataframe(pd.DataFrame([{"行动": f"{a['code']} {a['name']}", "下级任务数": a["tasks"]}
@@ -569,18 +570,29 @@ def page_link() -> None:
         st.caption("勾选上方「显示审查面板」后，可逐条确认、否决或改关联。")
 
 
-def link_table(rows, children: dict) -> str:
+def link_table(rows, children: dict, report: dict | None = None) -> str:
+    """The reading table of a linkage: each parent task with the child clauses that carry it out; a 新增 or 遗漏 row
+    names the nearest candidates of the link report (link/suggest.py) for the reviewer."""
+    cov = (report or {}).get("coverage", {})
+    nearest = {("c", n["id"]): n.get("nearest", []) for n in cov.get("novel_child_clauses", [])}
+    nearest |= {("p", d["id"]): d.get("nearest", []) for d in cov.get("dropped", [])}
+    child_texts, parent_texts = suggest.texts(report) if report else ({}, {})
+
+    def near(side: str, cid: str, texts: dict[str, str]) -> str:
+        found = suggest.label(nearest.get((side, cid), []), texts)
+        return f"<br><span class='pl-id'>最接近：{html.escape(found)}</span>" if found else ""
+
     out = [("<table class='pl-link'><colgroup><col style='width:7%'><col style='width:46%'><col style='width:47%'>"
             "</colgroup><tr><th>类别</th><th>上级任务</th><th>下级条款</th></tr>")]
     for r in rows:
         bg, fg = KINDS[r.kind]
         badge = f"<span class='pl-kind' style='background:{bg};color:{fg}'>{r.kind}</span>"
         if r.kind == "新增":
-            left = "<span class='pl-id'>上级无对应任务</span>"
+            left = "<span class='pl-id'>上级无对应任务</span>" + near("c", r.child.id, parent_texts)
             right = f"<span class='pl-id'>{html.escape(r.child.id)}</span><br>{html.escape(r.child.text)}"
         elif not r.links:
             left = f"<span class='pl-id'>{html.escape(r.parent.id)}</span><br>{html.escape(r.parent.text)}"
-            right = "<span class='pl-id'>下级方案中未找到对应条款</span>"
+            right = "<span class='pl-id'>下级方案中未找到对应条款</span>" + near("p", r.parent.id, child_texts)
         else:
             parts_l, parts_r = [], []
             for k, lk in enumerate(r.links):

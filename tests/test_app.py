@@ -199,6 +199,11 @@ def test_linkage_page_scopes_do_not_crash_and_name_both_plans():
     at.multiselect(key="l_kinds").set_value(["遗漏"]).run()
     table = next(m.value for m in at.markdown if "<table class='pl-link'" in m.value)
     assert "遗漏" in table and ">落实<" not in table
+    # a dropped parent task names the child clauses nearest it, a novel child clause the nearest parent tasks
+    assert "最接近：" in table
+    at.multiselect(key="l_kinds").set_value(["新增"]).run()
+    table = next(m.value for m in at.markdown if "<table class='pl-link'" in m.value)
+    assert "上级无对应任务</span><br><span class='pl-id'>最接近：" in table
     assert "人工审查" in [h.value for h in at.subheader]  # the review panel sits under the side-by-side table
     at.checkbox(key="l_review").check().run()
     assert not at.exception and any(m.label == "审查后已落实" for m in at.metric)

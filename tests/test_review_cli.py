@@ -130,7 +130,7 @@ def test_export_docx_report(capsys, tmp_path, reviewed):
     today = date.today()
     assert f"{today.year}年{today.month}月{today.day}日" in texts
     tables = doc.tables
-    assert [c.text for c in tables[0].rows[0].cells] == ["序号", "上级条款", "任务内容", "审查意见"]
+    assert [c.text for c in tables[0].rows[0].cells] == ["序号", "上级条款", "任务内容", "最接近的下级条款", "审查意见"]
     from extract.review.report import reviewed_report
     from extract.review.workflow import ReviewStore
 

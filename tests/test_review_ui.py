@@ -130,3 +130,20 @@ def test_task_editor_saves_a_department_correction(app):
     assert ("镇安监办", "lead") in [(d["name"], d["role"]) for d in fixed["departments"]]
     assert [d["end"] for d in fixed["deadlines"]] == ["2024-09-30"] and "deadlines" in fixed["corrected"]
     assert store.audit_log()[-1]["reviewer"] == "李四"
+
+
+def test_open_clauses_offer_their_nearest_candidates_first(app):
+    from extract.review.report import reviewed_report
+    from extract.review.workflow import ReviewStore
+
+    at, db = app
+    assert not at.exception
+    cov = reviewed_report(ReviewStore(db))["coverage"]
+    novel = next(n for n in cov["novel_child_clauses"] if n["nearest"])
+    box = next(s for s in at.selectbox if s.key == f"lr_novp_{novel['id']}")
+    ids = [o.split("　")[0] for o in box.options]
+    assert ids[:len(novel["nearest"])] == [c["id"] for c in novel["nearest"]]
+    assert any(c.value.startswith("最接近的上级任务：" + novel["nearest"][0]["id"]) for c in at.caption)
+    dropped = next(d for d in cov["dropped"] if d["nearest"])
+    box = next(s for s in at.selectbox if s.key == f"lr_addc_{dropped['id']}")
+    assert [o.split("　")[0] for o in box.options][0] == dropped["nearest"][0]["id"]

@@ -10,7 +10,9 @@ from .. import families
 from ..export import fill_sheet
 from ..fileio import atomic_path
 from ..model import TIGHTENING, WEAKENING, Change, Clause, Document, Link, LinkKind
+from . import suggest
 from .align import align
+from .config import DEFAULT
 from .graph import title_key
 from .index import ParentIndex
 
@@ -36,6 +38,12 @@ def link_documents(child_docs: list[Document], parent_docs: list[Document], inde
     share = related_share(children, result.links)
     unrelated = bool(children) and share < RELATED_FLOOR and not declares_parent(child_docs, parent_docs)
     report = build_report(children, index.clauses, [] if unrelated else result.links)
+    cov = report["coverage"]
+    # the nearest candidates of what stays open, for the reviewer; none for an unrelated pair (all chance)
+    found = ({}, {}) if unrelated else suggest.nearest(
+        children, index.clauses, novel={n["id"] for n in cov["novel_child_clauses"]},
+        dropped={d["id"] for d in cov["dropped"]}, space=index.word_space(DEFAULT.words))
+    suggest.attach(cov, *found)
     report["coverage"]["relatedness"] = round(share, 3)
     report["coverage"]["unrelated"] = unrelated
     return report
@@ -161,10 +169,17 @@ def to_html(report: dict, child_title: str, parent_title: str) -> str:
         ch = changes_label(lk["changes"])
         rows.append(f"<tr><td>{html.escape(lk['parent'])}</td><td>{a}</td><td>{html.escape(lk['child'])}</td><td>{b}</td>"
                     f"<td>{kind_label(lk['kind'])}<br>{lk['score']:.2f}</td><td>{ch}</td></tr>")
+    child_texts, parent_texts = suggest.texts(report)
+
+    def near(item: dict, texts: dict[str, str]) -> str:
+        found = suggest.label(item.get("nearest", []), texts)
+        return f"<br><small>最接近：{html.escape(found)}</small>" if found else ""
+
     for d in cov["dropped"]:
         rows.append(f"<tr class='dropped'><td>{html.escape(d['id'])}</td><td>{html.escape(d['text'])}</td>"
-                    "<td></td><td>（未落实）</td><td>遗漏</td><td></td></tr>")
-    novel = "".join(f"<li>{html.escape(n['id'])}：{html.escape(n['text'])}</li>" for n in cov["novel_child_clauses"])
+                    f"<td></td><td>（未落实）{near(d, child_texts)}</td><td>遗漏</td><td></td></tr>")
+    novel = "".join(f"<li>{html.escape(n['id'])}：{html.escape(n['text'])}{near(n, parent_texts)}</li>"
+                    for n in cov["novel_child_clauses"])
     return (f"<!doctype html><html lang='zh'><meta charset='utf-8'><title>衔接审查</title><style>{_CSS}</style><body>"
             f"<h1>衔接审查：{html.escape(child_title)}</h1><p>上级文件：{html.escape(parent_title)}</p>"
             f"<p>上级任务 {cov['parent_clauses']} 项，已落实 {cov['covered']} 项，遗漏 {len(cov['dropped'])} 项，"
@@ -182,8 +197,16 @@ def to_markdown(report: dict, child_title: str, parent_title: str) -> str:
         ch = changes_label(lk["changes"])
         lines.append(f"| {lk['parent']} {lk['parent_text'][:40]} | {lk['child']} {lk['child_text'][:40]} | "
                      f"{kind_label(lk['kind'])} | {lk['score']:.2f} | {ch} |")
-    lines += ["", "## 遗漏的上级任务", ""] + [f"- {d['id']} {d['text'][:80]}" for d in cov["dropped"]]
-    lines += ["", "## 新增条款", ""] + [f"- {n['id']} {n['text'][:80]}" for n in cov["novel_child_clauses"]]
+    child_texts, parent_texts = suggest.texts(report)
+
+    def near(item: dict, texts: dict[str, str]) -> str:
+        found = suggest.label(item.get("nearest", []), texts)
+        return f"（最接近：{found}）" if found else ""
+
+    lines += ["", "## 遗漏的上级任务", ""] + [f"- {d['id']} {d['text'][:80]}{near(d, child_texts)}"
+                                         for d in cov["dropped"]]
+    lines += ["", "## 新增条款", ""] + [f"- {n['id']} {n['text'][:80]}{near(n, parent_texts)}"
+                                    for n in cov["novel_child_clauses"]]
     return "\n".join(lines) + "\n"
 
 
@@ -200,9 +223,12 @@ def write_xlsx(report: dict, target, child_title: str, parent_title: str) -> Non
                [10, 60, 10, 60, 10, 8, 16])
     cov = report["coverage"]
     ws2 = wb.create_sheet("遗漏与新增")
-    fill_sheet(ws2, ["类别", "条款", "原文"],
-               [["遗漏（上级）", d["id"], d["text"]] for d in cov["dropped"]]
-               + [["新增（下级）", n["id"], n["text"]] for n in cov["novel_child_clauses"]], [14, 12, 90])
+    child_texts, parent_texts = suggest.texts(report)
+    fill_sheet(ws2, ["类别", "条款", "原文", "最接近的对应条款"],
+               [["遗漏（上级）", d["id"], d["text"], suggest.label(d.get("nearest", []), child_texts)]
+                for d in cov["dropped"]]
+               + [["新增（下级）", n["id"], n["text"], suggest.label(n.get("nearest", []), parent_texts)]
+                  for n in cov["novel_child_clauses"]], [14, 12, 80, 50])
     ws3 = wb.create_sheet("八大行动")
     fill_sheet(ws3, ["代码", "行动", "任务数"], [[a["code"], a["name"], a["tasks"]] for a in report["actions"]],
                [8, 40, 10])

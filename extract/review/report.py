@@ -9,6 +9,7 @@ from datetime import date
 from ..components import deadline_value, frequency_value
 from ..export import fill_sheet
 from ..families import action_label
+from ..link import suggest
 from ..link.diff import changes
 from ..model import TIGHTENING, WEAKENING, Change, Deadline, Frequency, LinkKind
 from .workflow import STATE_ZH, ReviewStore, clause_from_json
@@ -53,11 +54,13 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
     dropped = [{"id": p["id"], "text": p["text"], "note": "；".join(parent_notes.get(p["id"], []))}
                for p in tasks_p if p["id"] not in covered and p["id"] not in marks]
     novel = [{"id": c["id"], "text": c["text"]} for c in tasks_c if c["id"] not in linked_children]
+    # the nearest candidates of each, as the link report gives them (link/suggest.py), over the reviewed tables
+    found = suggest.nearest(tasks_c, tasks_p, novel={n["id"] for n in novel}, dropped={d["id"] for d in dropped})
     weakened = [lk for lk in links if set(lk["changes"]) & WEAKENING]
     tightened = [lk for lk in links if set(lk["changes"]) & TIGHTENING]
     status = store.status(rv.id)
     reviewers = sorted({q["reviewer"] for q in queue if q.get("reviewer")})
-    return {
+    out = {
         "review": {"id": rv.id, "child_title": child_doc.title, "parent_title": parent_doc.title,
                    "child_plan": rv.child_plan, "parent_plan": rv.parent_plan, "reviewers": reviewers},
         "links": links,
@@ -71,6 +74,8 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
         "status": status,
         "decisions": queue,
     }
+    suggest.attach(out["coverage"], *found)
+    return out
 
 
 def decisions_json(store: ReviewStore, review_id: int | None = None) -> dict:
@@ -186,8 +191,10 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
          f"{st['auto']} 条（分数不低于 {store.threshold:.2f}）、待审 {st['unreviewed']} 条、待复核 {st['suspect']} 条、"
          f"关联条款已删除 {st['orphan']} 条。")
     heading("二、遗漏的上级任务")
-    table(["序号", "上级条款", "任务内容", "审查意见"],
-          [[k, d["id"], d["text"], d["note"]] for k, d in enumerate(cov["dropped"], 1)], [22, 68, 280, 110])
+    child_texts, parent_texts = suggest.texts(rep)
+    table(["序号", "上级条款", "任务内容", "最接近的下级条款", "审查意见"],
+          [[k, d["id"], d["text"], suggest.label(d["nearest"], child_texts), d["note"]]
+           for k, d in enumerate(cov["dropped"], 1)], [22, 60, 200, 120, 78])
     if cov["covered_elsewhere"]:
         para("以下上级任务由其他文件落实，不计入遗漏：", indent=True)
         table(["序号", "上级条款", "任务内容", "落实文件", "审查意见"],
@@ -200,9 +207,9 @@ def write_docx(store: ReviewStore, target, review_id: int | None = None, *, revi
           [22, 150, 150, 60, 50, 80])
     heading("四、新增的任务")
     notes = {lk["child"]: lk["note"] for lk in store.queue(info["id"]) if lk["note"]}
-    table(["序号", "下级条款", "任务内容", "审查意见"],
-          [[k, n["id"], n["text"], notes.get(n["id"], "")] for k, n in enumerate(cov["novel_child_clauses"], 1)],
-          [22, 68, 280, 110])
+    table(["序号", "下级条款", "任务内容", "最接近的上级任务", "审查意见"],
+          [[k, n["id"], n["text"], suggest.label(n["nearest"], parent_texts), notes.get(n["id"], "")]
+           for k, n in enumerate(cov["novel_child_clauses"], 1)], [22, 60, 200, 120, 78])
     heading("五、审查意见")
     noted = [q for q in rep["decisions"] if q["note"]]
     if noted:
@@ -239,15 +246,18 @@ def write_xlsx(store: ReviewStore, target, review_id: int | None = None) -> None
                      q["note"]])
     fill_sheet(ws, ["编号", "上级条款", "上级原文", "下级条款", "下级原文", "关系", "分数", "变化", "审查状态", "来源",
                     "审查人", "审查意见"], rows, [8, 10, 50, 10, 50, 10, 8, 14, 12, 8, 10, 30])
-    fill_sheet(wb.create_sheet("遗漏"), ["上级条款", "任务内容", "审查意见"],
-               [[d["id"], d["text"], d["note"]] for d in cov["dropped"]], [12, 90, 30])
+    child_texts, parent_texts = suggest.texts(rep)
+    fill_sheet(wb.create_sheet("遗漏"), ["上级条款", "任务内容", "最接近的下级条款", "审查意见"],
+               [[d["id"], d["text"], suggest.label(d["nearest"], child_texts), d["note"]] for d in cov["dropped"]],
+               [12, 80, 50, 30])
     fill_sheet(wb.create_sheet("其他文件落实"), ["上级条款", "任务内容", "落实文件", "审查意见"],
                [[e["id"], e["text"], e["covered_by"], e["note"]] for e in cov["covered_elsewhere"]], [12, 80, 30, 30])
     fill_sheet(wb.create_sheet("弱化"), ["上级条款", "上级原文", "下级条款", "下级原文", "变化", "审查意见"],
                [[lk["parent"], lk["parent_text"], lk["child"], lk["child_text"], _changes_zh(lk["changes"]), lk["note"]]
                 for lk in cov["weakened"]], [10, 50, 10, 50, 14, 30])
-    fill_sheet(wb.create_sheet("新增"), ["下级条款", "任务内容"],
-               [[n["id"], n["text"]] for n in cov["novel_child_clauses"]], [12, 100])
+    fill_sheet(wb.create_sheet("新增"), ["下级条款", "任务内容", "最接近的上级任务"],
+               [[n["id"], n["text"], suggest.label(n["nearest"], parent_texts)] for n in cov["novel_child_clauses"]],
+               [12, 80, 50])
     st = rep["status"]
     fill_sheet(wb.create_sheet("统计"), ["项目", "数量"],
                [["上级任务", cov["parent_clauses"]], ["已落实", cov["covered"]],

@@ -11,6 +11,7 @@ import streamlit as st
 
 from ..components import extract_clause
 from ..families import action_label
+from ..link import suggest
 from ..link.report import highlight_pair
 from ..model import Change, Clause, LinkKind, Role
 from . import report
@@ -145,6 +146,8 @@ def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: 
     rv = store.review(rid)
     parents = [c for c in store.task_table(rv.parent_plan) if c.get("is_task")]
     children = [c for c in store.task_table(rv.child_plan) if c.get("is_task")]
+    child_texts = {c["id"]: c["text"] for c in children}
+    child_labels = {c["id"]: f"{c['id']}　{c['text'][:30]}" for c in children}
     st.subheader(f"遗漏的上级任务（{len(cov['dropped'])}）")
     for d in cov["dropped"]:
         with st.expander(f"{d['id']}　{d['text'][:40]}……"):
@@ -154,23 +157,35 @@ def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: 
             note = c1.text_input("审查意见", key=f"{key}_covn_{d['id']}")
             if c2.button("标记为其他文件落实", key=f"{key}_covb_{d['id']}", disabled=not reviewer or not by.strip()):
                 _act(store.cover_elsewhere, d["id"], by, review_id=rid, reviewer=reviewer, note=note)
-            child = c1.selectbox("或补充衔接的下级条款", [c["id"] for c in children], index=None,
-                                 format_func=lambda i: f"{i}　{next(c['text'][:30] for c in children if c['id'] == i)}",
-                                 key=f"{key}_addc_{d['id']}", placeholder="选择下级条款")
+            if d["nearest"]:
+                c1.caption("最接近的下级条款：" + suggest.label(d["nearest"], child_texts))
+            child = c1.selectbox("或补充衔接的下级条款", _nearest_first(child_labels, d["nearest"]), index=None,
+                                 format_func=child_labels.get, key=f"{key}_addc_{d['id']}",
+                                 placeholder="选择下级条款（最接近的在前）")
             if c2.button("补充衔接", key=f"{key}_addb_{d['id']}", disabled=not reviewer or child is None):
                 _act(store.add, child, d["id"], review_id=rid, reviewer=reviewer, note=note)
     if cov["covered_elsewhere"]:
         st.caption("由其他文件落实：" + "；".join(f"{e['id']}（{e['covered_by']}）" for e in cov["covered_elsewhere"]))
     st.subheader(f"下级新增任务（{len(cov['novel_child_clauses'])}）")
     labels = {c["id"]: f"{c['id']}　{c['text'][:30]}" for c in parents}
+    parent_texts = {c["id"]: c["text"] for c in parents}
     for n in cov["novel_child_clauses"]:
         with st.expander(f"{n['id']}　{n['text'][:40]}……"):
             st.write(n["text"])
             c1, c2 = st.columns([3, 1])
-            parent = c1.selectbox("对应的上级任务", list(labels), index=None, format_func=labels.get,
-                                  key=f"{key}_novp_{n['id']}", placeholder="选择上级任务")
+            if n["nearest"]:
+                c1.caption("最接近的上级任务：" + suggest.label(n["nearest"], parent_texts))
+            parent = c1.selectbox("对应的上级任务", _nearest_first(labels, n["nearest"]), index=None,
+                                  format_func=labels.get, key=f"{key}_novp_{n['id']}",
+                                  placeholder="选择上级任务（最接近的在前）")
             if c2.button("补充衔接", key=f"{key}_novb_{n['id']}", disabled=not reviewer or parent is None):
                 _act(store.add, n["id"], parent, review_id=rid, reviewer=reviewer)
+
+
+def _nearest_first(labels: dict[str, str], nearest: list[dict]) -> list[str]:
+    """The ids of a selectbox, the nearest candidates first (in their order), then the rest in plan order."""
+    first = [c["id"] for c in nearest if c["id"] in labels]
+    return first + [i for i in labels if i not in first]
 
 
 def _export_bytes(suffix: str, write) -> bytes:
