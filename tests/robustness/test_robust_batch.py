@@ -87,56 +87,46 @@ def test_a_file_that_eats_memory_is_stopped(tmp_path):
     assert code == 1 and errors(out)["victim.txt"]["code"] == "memory"
 
 
-def test_dask_killed_worker_fails_its_file_and_the_run_completes(tmp_path):
+def run_on_dask_killing_the_victim(src: Path, out: Path, n_workers: int, saturation) -> int:
+    """The batch on a local Dask cluster that allows no retries (Dask retries 3 times by default; planlink runs a file
+    whose worker died once more itself), the victim's worker killed each time the victim starts (twice: its first run
+    and planlink's second)."""
     distributed = pytest.importorskip("dask.distributed")
     import cloudpickle
     import dask
 
     cloudpickle.register_pickle_by_value(faults)
-    src, out = folder(tmp_path, victim=True), tmp_path / "out"
-    # no resubmission by Dask after a worker death (it retries 3 times by default): planlink runs such a file once
-    # more itself; one task per worker thread, so no other file waits queued on the worker that dies
     with dask.config.set({"distributed.scheduler.allowed-failures": 0,
-                          "distributed.scheduler.worker-saturation": 1.0}):
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                          "distributed.scheduler.worker-saturation": saturation}):
+        cluster = distributed.LocalCluster(n_workers=n_workers, threads_per_worker=1, host="127.0.0.1",
                                            dashboard_address=None, processes=True)
     try:
-        # the victim runs twice (a file whose worker died runs once more) and kills its worker both times
-        watcher = kill_victim_when_it_starts(tmp_path / "victim.pid", times=2)
+        watcher = kill_victim_when_it_starts(src.parent / "victim.pid", times=2)
         code = run(src, out, scheduler=cluster.scheduler_address, progress=False, task=faults.hang_on_victim)
         watcher.join(5)
     finally:
         cluster.close()
-    assert code == 1
+    return code
+
+
+def test_dask_killed_worker_fails_its_file_and_the_run_completes(tmp_path):
+    src, out = folder(tmp_path, victim=True), tmp_path / "out"
+    # one task per worker thread: no other file waits queued on the worker that dies
+    assert run_on_dask_killing_the_victim(src, out, n_workers=2, saturation=1.0) == 1
     errs = errors(out)
     assert list(errs) == ["victim.txt"] and errs["victim.txt"]["code"] == "killed"
     assert len(list((out / "plans").glob("*.json"))) == 3
 
 
 def test_dask_files_that_shared_a_killed_worker_run_again_and_only_the_culprit_fails(tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
-    import cloudpickle
-    import dask
-
-    cloudpickle.register_pickle_by_value(faults)
     src, out = folder(tmp_path, victim=True), tmp_path / "out"
     # a file after the victim in the run's order: it waits on the worker while the victim runs
     shutil.copy(src / "plan1.txt", src / "zplan.txt")
     with open(src / "zplan.txt", "a", encoding="utf-8") as fh:
         fh.write("\n\n")  # other bytes than plan1: processed on its own
     # one worker given every file at once (no queuing on the scheduler): when the victim kills it, the files it held
-    # die with it, and Dask (no retries allowed) fails them all
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0,
-                          "distributed.scheduler.worker-saturation": "inf"}):
-        cluster = distributed.LocalCluster(n_workers=1, threads_per_worker=1, host="127.0.0.1",
-                                           dashboard_address=None, processes=True)
-    try:
-        watcher = kill_victim_when_it_starts(tmp_path / "victim.pid", times=2)
-        code = run(src, out, scheduler=cluster.scheduler_address, progress=False, task=faults.hang_on_victim)
-        watcher.join(5)
-    finally:
-        cluster.close()
-    assert code == 1
+    # die with it, and Dask fails them all
+    assert run_on_dask_killing_the_victim(src, out, n_workers=1, saturation="inf") == 1
     errs = errors(out)
     assert list(errs) == ["victim.txt"] and errs["victim.txt"]["code"] == "killed"
     assert len(list((out / "plans").glob("*.json"))) == 4
