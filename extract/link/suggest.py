@@ -2,8 +2,8 @@
 (新增) with the parent clauses nearest it in words, and each parent clause no child covers (遗漏) with the nearest
 child clauses. The linker does not link these: on the training pairs no measure of a leftover child and its nearest
 parent clause tells a rewrite from a local addition (tools/leftover_evidence.py). Listed nearest first, the gold
-parent of a rewrite the linker missed is mostly among the first three (see SUGGESTIONS), so the reviewer picks it
-instead of searching the whole plan.
+parent of a rewrite the linker missed is mostly among the first three (20 of 24 on the training pairs, 5 of 8 on dev,
+2026-12-04), so the reviewer picks it instead of searching the whole plan.
 
 The measure is the word passes' cosine (clause words, the parent's IDF: index.WordSpace), the same for the link
 report, the review store and the app, given the same clause texts."""
