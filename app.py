@@ -570,13 +570,13 @@ def page_link() -> None:
         st.caption("勾选上方「显示审查面板」后，可逐条确认、否决或改关联。")
 
 
-def link_table(rows, children: dict, report: dict | None = None) -> str:
+def link_table(rows, children: dict, report: dict) -> str:
     """The reading table of a linkage: each parent task with the child clauses that carry it out; a 新增 or 遗漏 row
     names the nearest candidates of the link report (link/suggest.py) for the reviewer."""
-    cov = (report or {}).get("coverage", {})
-    nearest = {("c", n["id"]): n.get("nearest", []) for n in cov.get("novel_child_clauses", [])}
-    nearest |= {("p", d["id"]): d.get("nearest", []) for d in cov.get("dropped", [])}
-    child_texts, parent_texts = suggest.texts(report) if report else ({}, {})
+    cov = report["coverage"]
+    nearest = {("c", n["id"]): n["nearest"] for n in cov["novel_child_clauses"]}
+    nearest |= {("p", d["id"]): d["nearest"] for d in cov["dropped"]}
+    child_texts, parent_texts = suggest.texts(report)
 
     def near(side: str, cid: str, texts: dict[str, str]) -> str:
         found = suggest.label(nearest.get((side, cid), []), texts)

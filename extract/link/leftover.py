@@ -103,7 +103,7 @@ def kind_of(title_text: str) -> str | None:
 def clause_kind(c: Clause) -> str | None:
     """The kind of general work a clause's title names; for a clause without a title sentence whose opening words
     name none, the kind its heading names: plans write 组织领导 or 宣传教育 as a heading over untitled paragraphs
-    (二、组织领导 / 为确保……成立领导小组……), and the heading is that paragraph's title."""
+    (二、组织领导 / 各单位要把……摆上重要议事日程……), and the heading is that paragraph's title."""
     kind = kind_of(_raw_title(c.text))
     if kind is None and c.heading and not title(c.text):
         kind = kind_of(c.heading.rsplit(" / ", 1)[-1])
@@ -113,12 +113,12 @@ def clause_kind(c: Clause) -> str | None:
 @register("same_kind")
 def same_kind(ctx: Context) -> None:
     """A parent clause still uncovered whose title names one kind of general work (组织, 宣传, 培训, 演练, 考核,
-    督导, 投入) and a child clause still unlinked whose title names the same kind in other words (an untitled
-    paragraph: its heading, clause_kind): the child carries
-    out that general task. The nearest such child by word cosine is linked from `same_kind_threshold`, and a child of
-    a kind left unlinked then takes the nearest parent clause of its kind even when covered (a split). Children
-    already linked elsewhere are left out: their best same-kind parents are mostly dropped in the gold, and letting
-    in those whose linked parent names the same kind (a merge of two general parents) lowered every training figure."""
+    督导, 投入) and a child clause still unlinked whose title names the same kind in other words (for an untitled
+    paragraph, its heading: clause_kind): the child carries out that general task. The nearest such child by word
+    cosine is linked from `same_kind_threshold`, and a child of a kind left unlinked then takes the nearest parent
+    clause of its kind even when covered (a split). Children already linked elsewhere are left out: their best
+    same-kind parents are mostly dropped in the gold, and letting in those whose linked parent names the same kind (a
+    merge of two general parents) lowered every training figure."""
     result, children, parent = ctx.result, ctx.children, ctx.parent
     linked = {s.child for s in result.pairs}
     covered = {s.parent for s in result.pairs}

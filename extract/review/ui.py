@@ -146,7 +146,7 @@ def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: 
     rv = store.review(rid)
     parents = [c for c in store.task_table(rv.parent_plan) if c.get("is_task")]
     children = [c for c in store.task_table(rv.child_plan) if c.get("is_task")]
-    child_texts = {c["id"]: c["text"] for c in children}
+    child_texts, parent_texts = suggest.texts(rep)
     child_labels = {c["id"]: f"{c['id']}　{c['text'][:30]}" for c in children}
     st.subheader(f"遗漏的上级任务（{len(cov['dropped'])}）")
     for d in cov["dropped"]:
@@ -168,7 +168,6 @@ def _coverage_controls(store: ReviewStore, rid: int, reviewer: str | None, key: 
         st.caption("由其他文件落实：" + "；".join(f"{e['id']}（{e['covered_by']}）" for e in cov["covered_elsewhere"]))
     st.subheader(f"下级新增任务（{len(cov['novel_child_clauses'])}）")
     labels = {c["id"]: f"{c['id']}　{c['text'][:30]}" for c in parents}
-    parent_texts = {c["id"]: c["text"] for c in parents}
     for n in cov["novel_child_clauses"]:
         with st.expander(f"{n['id']}　{n['text'][:40]}……"):
             st.write(n["text"])
