@@ -147,3 +147,28 @@ def test_open_clauses_offer_their_nearest_candidates_first(app):
     dropped = next(d for d in cov["dropped"] if d["nearest"])
     box = next(s for s in at.selectbox if s.key == f"lr_addc_{dropped['id']}")
     assert [o.split("　")[0] for o in box.options][0] == dropped["nearest"][0]["id"]
+
+
+def test_marking_the_review_complete_offers_the_linkage_gold(app):
+    from extract.review.workflow import ReviewStore
+
+    at, db = app
+    mark = next(b for b in at.button if b.label == "标记衔接审查完成")
+    assert mark.disabled  # no reviewer named yet
+    at.sidebar.text_input(key="reviewer_input").input("王五")
+    next(b for b in at.sidebar.button if b.key == "reviewer_ok").click()
+    at.run()
+    store = ReviewStore(db)
+    for q in [q for q in store.queue() if q["state"] in ("unreviewed", "suspect", "orphan")]:
+        store.decide(q["id"], "confirm", reviewer="王五")
+    at.run()
+    next(b for b in at.button if b.label == "标记衔接审查完成").click()
+    at.run()
+    assert not at.exception
+    assert store.links_confirmed()["reviewer"] == "王五"
+    assert any("衔接审查已完成（王五" in s.value for s in at.success)
+    assert any(d.proto.label == "下载衔接标注（gold，ZIP）" for d in at.get("download_button"))
+    next(b for b in at.button if b.label == "撤销完成标记").click()
+    at.run()
+    assert store.links_confirmed() is None
+    assert not next(b for b in at.button if b.label == "标记衔接审查完成").disabled

@@ -13,15 +13,25 @@ from pathlib import Path
 from ..api import pick_document, process_file
 from ..gold import fold
 from ..metrics import PRF, target_note
+from ..model import Document
 from .report import link_documents
 
 
 def _resolve(name: str, gold_path: Path) -> Path | None:
     p = Path(name)
-    for base in [Path.cwd(), gold_path.parent, *gold_path.parent.parents]:
+    for base in [gold_path.parent, Path.cwd(), *gold_path.parent.parents]:
         if (base / p).is_file():
             return base / p
     return None
+
+
+def read_plans(path: Path) -> list:
+    """The plans of a linkage gold source: a plan file run through the pipeline, or planlink document JSON (one
+    document, or a list of them) as the review store exports the plans reviewers corrected (review/linkgold.py)."""
+    if path.suffix.lower() == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return [Document.from_json(d) for d in (data if isinstance(data, list) else [data])]
+    return process_file(path)
 
 
 def find_anchor(anchor: str, texts: list[tuple[str, str]]) -> set[str]:
@@ -62,6 +72,10 @@ def score_file(gold: dict, report: dict) -> dict[str, PRF]:
     for key, field, texts in (("dropped", "dropped", report["coverage"]["dropped"]),
                               ("novel", "novel", report["coverage"]["novel_child_clauses"])):
         pred = [fold(x["text"]) for x in texts]
+        if field == "dropped":
+            # a parent task the gold says another document carries out (a reviewer's mark) is scored neither way
+            elsewhere = [fold(e["parent_anchor"]) for e in gold.get("covered_elsewhere", [])]
+            pred = [t for t in pred if not any(a in t for a in elsewhere)]
         matched: set[int] = set()
         for anchor in gold.get(field, []):
             a = fold(anchor)
@@ -89,19 +103,24 @@ def gold_pairs(files: list[Path]):
             raise FileNotFoundError(name)
         key = str(path.resolve())
         if key not in cache:
-            cache[key] = process_file(path)
+            cache[key] = read_plans(path)
         if title:
             d = pick_document(cache[key], title)
             return [d] if d else []
         return cache[key]
 
     for f in files:
-        gold = json.loads(f.read_text(encoding="utf-8"))
         try:
+            gold = json.loads(f.read_text(encoding="utf-8"))
             child = docs(gold["child"], gold.get("child_title"), f)
             parent = docs(gold["parent"], gold.get("parent_title"), f)
         except FileNotFoundError as exc:
             print(f"planlink: warning: {f.name}: {exc} not found; skipped", file=sys.stderr)
+            continue
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            # a gold file or an exported plan that is not the JSON it should be (cut short, edited by hand)
+            print(f"planlink: warning: {f.name}: could not be read ({type(exc).__name__}: {exc}); skipped",
+                  file=sys.stderr)
             continue
         if gold.get("child_scope"):
             child = [replace(d, clauses=[c for c in d.clauses if c.kind == gold["child_scope"]]) for d in child]
@@ -164,6 +183,7 @@ def anchor_problems(gold: dict, child: list, parent: list) -> list[str]:
     wanted = [("child", g["child_anchor"]) for g in gold.get("links", [])]
     wanted += [("parent", g["parent_anchor"]) for g in gold.get("links", [])]
     wanted += [("parent", a) for a in gold.get("dropped", [])] + [("child", a) for a in gold.get("novel", [])]
+    wanted += [("parent", e["parent_anchor"]) for e in gold.get("covered_elsewhere", [])]
     out = []
     for side, anchor in wanted:
         n = len(find_anchor(anchor, sides[side]))

@@ -79,13 +79,20 @@ def add_parser(sub) -> None:
     ct.add_argument("--review", type=int, default=None)
     ct.add_argument("--reviewer", default=None)
 
+    cl = cmd("confirm-links", "mark the review's links complete (every link decided); it then exports as linkage "
+                              "gold (export --format link-gold)")
+    cl.add_argument("--review", type=int, default=None)
+    cl.add_argument("--reviewer", default=None)
+    cl.add_argument("--withdraw", action="store_true", help="withdraw the mark")
+
     s = cmd("status", "counts of links by state")
     s.add_argument("--review", type=int, default=None)
     s.add_argument("--format", choices=("table", "json"), default="table")
 
     e = cmd("export", "the reviewed state as a report (docx, xlsx), decisions (json), the corrected task table "
-                      "(tasks) or gold files of confirmed task tables (gold: --out is a folder)")
-    e.add_argument("--format", choices=("docx", "xlsx", "json", "tasks", "gold"), required=True)
+                      "(tasks), gold files of confirmed task tables (gold) or linkage gold of reviews whose links "
+                      "are marked complete (link-gold); for gold and link-gold --out is a folder")
+    e.add_argument("--format", choices=("docx", "xlsx", "json", "tasks", "gold", "link-gold"), required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--review", type=int, default=None)
     e.add_argument("--reviewer", default=None, help="name printed as 审查人 on the report")

@@ -11,6 +11,7 @@ from ..errors import ReadError
 from ..guard import process_file_limited
 from . import report
 from .learn import export_gold
+from .linkgold import export_link_gold
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, scoped
 
 
@@ -20,7 +21,7 @@ def main(args) -> int:
 
     if not getattr(args, "review_command", None):
         print("planlink: error: review needs a command: open, queue, decide, note, relink, add, cover, correct, "
-              "confirm-table, status, export, log", file=sys.stderr)
+              "confirm-table, confirm-links, status, export, log", file=sys.stderr)
         return 2
     try:
         return _HANDLERS[args.review_command](args)
@@ -142,6 +143,10 @@ def _confirm_table(args) -> int:
     return _print({"plan": plan, "confirmed_by": args.reviewer})
 
 
+def _confirm_links(args) -> int:
+    return _print(_store(args).confirm_links(args.review, reviewer=args.reviewer, confirmed=not args.withdraw))
+
+
 def _status(args) -> int:
     counts = _store(args).status(args.review)
     if args.format == "json":
@@ -158,6 +163,11 @@ def _export(args) -> int:
     if args.format == "gold":
         paths = export_gold(store, out)
         print("\n".join(str(p) for p in paths) or "no confirmed task table yet (planlink review confirm-table)")
+        return 0
+    if args.format == "link-gold":
+        paths = export_link_gold(store, out)
+        print("\n".join(str(p) for p in paths) or "no review has its links marked complete yet "
+              "(planlink review confirm-links)")
         return 0
     out.parent.mkdir(parents=True, exist_ok=True)
     if args.format == "docx":
@@ -177,7 +187,8 @@ def _log(args) -> int:
 
 
 _HANDLERS = {"open": _open, "queue": _queue, "decide": _decide, "note": _note, "relink": _relink, "add": _add,
-             "cover": _cover, "correct": _correct, "confirm-table": _confirm_table, "status": _status,
+             "cover": _cover, "correct": _correct, "confirm-table": _confirm_table,
+             "confirm-links": _confirm_links, "status": _status,
              "export": _export, "log": _log}
 
 

@@ -17,6 +17,19 @@ from .workflow import STATE_ZH, ReviewStore, clause_from_json
 _HIDDEN = ("rejected", "orphan")
 
 
+def held_by(table: list[dict]) -> dict[str, list[str]]:
+    """Clause id -> the ids of the reviewed task table that hold it now: itself, the pieces a reviewer split it
+    into, or the clause it was merged into. A link decided before a split or merge names the machine's clause."""
+    out: dict[str, list[str]] = {}
+    for c in table:
+        if c.get("split_of"):
+            out.setdefault(c["split_of"], []).append(c["id"])
+        for gone in c.get("merged", []):
+            out[gone] = [c["id"]]
+        out.setdefault(c["id"], [c["id"]])
+    return out
+
+
 def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
     """Coverage of the parent plan in the reviewed state: rejected and orphan links left out, re-linked and added links
     in, parent tasks covered elsewhere not counted as 遗漏, changes recomputed from the corrected fields."""
@@ -41,8 +54,10 @@ def reviewed_report(store: ReviewStore, review_id: int | None = None) -> dict:
                       "confirmed": q["state"] == "confirmed"})
     tasks_p = [p for p in parent if p.get("is_task")]
     tasks_c = [c for c in child if c.get("is_task")]
-    covered = {lk["parent"] for lk in links}
-    linked_children = {lk["child"] for lk in links}
+    # a link decided before its clause was split holds for the pieces; before a merge, for the merged clause
+    held_c, held_p = held_by(child), held_by(parent)
+    covered = {i for lk in links for i in held_p.get(lk["parent"], [lk["parent"]])}
+    linked_children = {i for lk in links for i in held_c.get(lk["child"], [lk["child"]])}
     elsewhere = [{"id": p["id"], "text": p["text"], "covered_by": marks[p["id"]]["covered_by"],
                   "note": marks[p["id"]]["note"], "reviewer": marks[p["id"]]["reviewer"]}
                  for p in tasks_p if p["id"] in marks and p["id"] not in covered]

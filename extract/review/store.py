@@ -117,6 +117,17 @@ links = Table(
 )
 Index("links_review", links.c.review_id, links.c.state)
 
+# Reviews whose links a reviewer marked complete: every link decided, the coverage as it stands checked. The mark
+# holds for the plan versions it was made on; a revision of either plan lets it lapse.
+link_confirmations = Table(
+    "link_confirmations", metadata,
+    Column("review_id", Integer, ForeignKey("reviews.id"), primary_key=True),
+    Column("child_plan", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("parent_plan", Integer, ForeignKey("plans.id"), nullable=False),
+    Column("reviewer", String(200)),
+    Column("confirmed_at", String(32), nullable=False),
+)
+
 # Parent tasks a reviewer marks as carried out by another document than the child under review.
 parent_marks = Table(
     "parent_marks", metadata,
@@ -200,8 +211,14 @@ def _m2_audit_guard(conn) -> None:
         conn.execute(text(stmt))
 
 
+def _m3_link_confirmations(conn) -> None:
+    # a database made before this table has every other one; a new database already has it from migration 1
+    link_confirmations.create(conn, checkfirst=True)
+
+
 #: numbered migrations, applied in order once each; append, never edit a released one
-MIGRATIONS = [(1, "tables", _m1_tables), (2, "append-only audit log", _m2_audit_guard)]
+MIGRATIONS = [(1, "tables", _m1_tables), (2, "append-only audit log", _m2_audit_guard),
+              (3, "link confirmations", _m3_link_confirmations)]
 
 
 def now() -> str:

@@ -15,6 +15,7 @@ from ..link import suggest
 from ..link.report import highlight_pair
 from ..model import Change, Clause, LinkKind, Role
 from . import report
+from .linkgold import export_link_gold
 from .report import reviewed_report, write_task_table
 from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
 
@@ -208,6 +209,42 @@ def _downloads(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> 
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     c3.download_button("下载审查决定（JSON）", lambda: _export_bytes(".json", lambda p: report.write_json(store, p, rid)),
                        file_name="审查决定.json", key=f"{key}_dj", on_click="ignore", mime="application/json")
+    _complete(store, rid, reviewer, key)
+
+
+def _link_gold_zip(store: ReviewStore, rid: int) -> bytes:
+    """The review as linkage gold (linkgold.py): the gold file and its two plans, zipped."""
+    import io
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="planlink-linkgold-") as tmp:
+        export_link_gold(store, tmp, rid)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(Path(tmp).rglob("*.json")):
+                zf.write(f, f.relative_to(tmp).as_posix())
+        return buf.getvalue()
+
+
+def _complete(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> None:
+    """Marking the review's links complete, which needs every link decided; a complete review downloads as
+    linkage gold for calibrating the linker."""
+    done = store.links_confirmed(rid)
+    status = store.status(rid)
+    left = status["unreviewed"] + status["suspect"] + status["orphan"]
+    c1, c2 = st.columns(2)
+    if done:
+        c1.success(f"衔接审查已完成（{done['reviewer'] or '未署名'}，{done['confirmed_at'][:10]}），可导出为衔接标注用于校准。")
+        if c1.button("撤销完成标记", key=f"{key}_uncl", disabled=not reviewer):
+            _act(store.confirm_links, rid, reviewer=reviewer, confirmed=False)
+        c2.download_button("下载衔接标注（gold，ZIP）", lambda: _link_gold_zip(store, rid),
+                           file_name=f"衔接标注_review{rid}.zip", key=f"{key}_dg", on_click="ignore",
+                           mime="application/zip")
+        return
+    c1.caption("待审、待复核的衔接全部确认或否决后（自动接受的视为接受），可标记衔接审查完成；完成的审查可导出为"
+               "衔接标注（gold），用 planlink evaluate --links 检验和校准系统。" + (f"尚有 {left} 条衔接未审查。" if left else ""))
+    if c2.button("标记衔接审查完成", key=f"{key}_cl", disabled=not reviewer or left > 0):
+        _act(store.confirm_links, rid, reviewer=reviewer)
 
 
 # --- task table editor -------------------------------------------------------------------------------------

@@ -588,6 +588,43 @@ class ReviewStore:
             self._log(conn, reviewer, "confirm_table" if confirmed else "unconfirm_table", f"series:{sid}",
                       {"table_confirmed_by": row.table_confirmed_by}, vals)
 
+    def confirm_links(self, review_id: int | None = None, *, reviewer: str | None = None,
+                      confirmed: bool = True) -> dict:
+        """Mark the links of a review as complete: every link decided (confirmed, rejected, or accepted above the
+        auto-accept threshold) and the coverage checked. The review then exports as linkage gold (linkgold.py).
+        Refused while a link is unreviewed, suspect or orphan; the mark lapses when either plan is revised."""
+        rv = self.review(review_id)
+        if confirmed:
+            counts = self.status(rv.id)
+            open_ = {s: counts[s] for s in ("unreviewed", "suspect", "orphan") if counts[s]}
+            if open_:
+                n = sum(open_.values())
+                raise ReviewError(f"review {rv.id} still has {n} link(s) to decide ("
+                                  + ", ".join(f"{s} {k}" for s, k in open_.items())
+                                  + f"): 还有 {n} 条衔接未审查（待审、待复核或关联条款已删除），请先逐条确认或否决")
+        with self.engine.begin() as conn:
+            row = conn.execute(select(S.link_confirmations).where(S.link_confirmations.c.review_id == rv.id)).first()
+            old = None if row is None else {"child_plan": row.child_plan, "parent_plan": row.parent_plan,
+                                            "reviewer": row.reviewer, "confirmed_at": row.confirmed_at}
+            conn.execute(S.link_confirmations.delete().where(S.link_confirmations.c.review_id == rv.id))
+            new = None
+            if confirmed:
+                new = {"child_plan": rv.child_plan, "parent_plan": rv.parent_plan, "reviewer": reviewer,
+                       "confirmed_at": now()}
+                conn.execute(insert(S.link_confirmations).values(review_id=rv.id, **new))
+            self._log(conn, reviewer, "confirm_links" if confirmed else "unconfirm_links", f"review:{rv.id}", old, new)
+        return {"review": rv.id, "confirmed": confirmed, **(new or {})}
+
+    def links_confirmed(self, review_id: int | None = None) -> dict | None:
+        """Who marked the review's links complete and when, or None: never marked, or marked on plan versions a
+        revision has since replaced."""
+        rv = self.review(review_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(S.link_confirmations).where(S.link_confirmations.c.review_id == rv.id)).first()
+        if row is None or (row.child_plan, row.parent_plan) != (rv.child_plan, rv.parent_plan):
+            return None
+        return {"review": rv.id, "reviewer": row.reviewer, "confirmed_at": row.confirmed_at}
+
     def reviewed(self, docs) -> tuple[list[Document], str]:
         """Freshly extracted documents as the reviewers left them: the user lexicon applied to every plan, and the
         field corrections (split and merge included) of a plan the store holds applied to the clauses of the same
