@@ -26,3 +26,28 @@ def test_the_best_rule_weighs_found_links_against_wrong_parents_and_local_additi
     assert evidence.best_rule(rows, "words") == (0.9, 1, 0, 1)
     # no nearest parent is ever gold: no rule
     assert evidence.best_rule([row(set(), 2, 0.5), row({3}, 4, 0.4)], "words") == (float("inf"), 0, 0, 0)
+
+
+def test_a_reviewed_pair_joins_the_evidence(tmp_path):
+    """A review exported as linkage gold is read like corpus gold: a child clause the linker leaves novel and a
+    reviewer linked (补充衔接) is a leftover whose gold parent is the reviewer's."""
+    from conftest import CORPUS
+
+    from extract.pipeline import process_file
+    from extract.review.linkgold import export_link_gold
+    from extract.review.report import reviewed_report
+    from extract.review.workflow import ReviewStore
+
+    store = ReviewStore(str(tmp_path / "r.db"), threshold=0.0)
+    rid = store.open(process_file(CORPUS / "links/derived/d01_zc003.txt")[0],
+                     process_file(CORPUS / "003_c1a48ebb466ecfa9.txt")[0])
+    cov = reviewed_report(store, rid)["coverage"]
+    novel, dropped = cov["novel_child_clauses"][0], cov["dropped"][0]
+    store.add(novel["id"], dropped["id"], review_id=rid, reviewer="张三")
+    store.confirm_links(rid, reviewer="张三")
+    [path] = export_link_gold(store, tmp_path / "gold")
+    store.close()
+    rows = evidence.leftovers([path])
+    mine = [r for r in rows if r["text"][:20] == novel["text"][:20]]
+    assert len(mine) == 1 and len(mine[0]["gold"]) == 1
+    assert all(not r["gold"] for r in rows if r is not mine[0])  # the other leftovers stay local additions

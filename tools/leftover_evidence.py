@@ -3,6 +3,7 @@ a leftover child against its nearest parent clause, the best threshold rule "lin
 clause from this value" and what it would gain (gold links found) and cost (local additions linked, or children
 linked to the wrong parent clause). A rule that gains more than it costs on train is a candidate pass; when none does,
 the leftovers are not told apart by these measures. Run: python tools/leftover_evidence.py [--show]
+[--reviewed DIR]: DIR holds reviews an office marked complete, exported as linkage gold, which join train.
 
 Measures (each of the child against each parent clause, the nearest parent by that measure):
   words     word cosine of the whole clauses (the word passes' measure)
@@ -138,10 +139,15 @@ def learned(rows: list[dict]) -> tuple[int, int, int]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--show", action="store_true", help="list every leftover child with its measures")
+    ap.add_argument("--reviewed", metavar="DIR", action="append", default=[],
+                    help="a folder of reviews exported as linkage gold (planlink review export --format link-gold), "
+                         "counted with train")
     args = ap.parse_args()
     split = json.loads((LINKS / "split.json").read_text(encoding="utf-8"))
+    reviewed = sorted(p for d in args.reviewed for p in Path(d).glob("*.json") if p.name != "split.json")
     for name in ("train", "dev", "test"):
-        rows = leftovers([LINKS / f"{stem}.json" for stem in split.get(name, [])])
+        rows = leftovers([LINKS / f"{stem}.json" for stem in split.get(name, [])] + (reviewed if name == "train"
+                                                                                     else []))
         linked = sum(bool(r["gold"]) for r in rows)
         print(f"{name}: {len(rows)} children left unlinked, {linked} of them linked in the gold, "
               f"{len(rows) - linked} local additions")
