@@ -127,3 +127,57 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
     assert len(fixes) == 1 and fixes[0]["reviewer"] == "张三"
     assert ("县经济信息委", "lead") in [(d["name"], d["role"]) for d in fixes[0]["new"]]
     assert len(doc.tables) >= 3
+
+
+def test_mark_the_review_complete_and_download_its_linkage_gold(review_server, tmp_path):
+    """After the session above, the other links are decided (as a second reviewer would), then in a new session at
+    1366×768 the reviewer marks the review complete and downloads it as linkage gold, which holds the reviewed
+    report's links."""
+    import json
+    import zipfile
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from extract.review.report import reviewed_report
+    from extract.review.workflow import ReviewStore
+
+    url, db = review_server
+    store = ReviewStore(db)
+    for q in store.queue():
+        if q["state"] in ("unreviewed", "suspect", "orphan"):
+            store.decide(q["id"], "confirm", reviewer="李四")
+    with sync_api.sync_playwright() as p:
+        b = browser(p)
+        page = b.new_page(viewport={"width": 1366, "height": 768})
+        page.goto(url, wait_until="networkidle")
+        page.get_by_label("审查人姓名（每次会话填写一次）").fill("张三")
+        page.get_by_role("button", name="确定").click()
+        page.get_by_text("审查人：张三").first.wait_for(timeout=60000)
+        page.get_by_text("衔接审查").first.click()
+        mark = page.get_by_role("button", name="标记衔接审查完成")
+        mark.wait_for(timeout=180000)
+        mark.scroll_into_view_if_needed()
+        for attempt in range(5):  # a rerun may replace the button between finding and clicking it
+            try:
+                page.get_by_role("button", name="标记衔接审查完成").click(timeout=10000)
+                page.get_by_text("衔接审查已完成").first.wait_for(timeout=60000)
+                break
+            except sync_api.Error:
+                assert attempt < 4
+        page.get_by_text("衔接审查已完成").first.scroll_into_view_if_needed()
+        time.sleep(1.5)
+        page.screenshot(path=str(SHOTS / "review_complete.png"))
+        with page.expect_download(timeout=60000) as dl:
+            page.get_by_text("下载衔接标注（gold，ZIP）").first.click()
+        path = tmp_path / "gold.zip"
+        dl.value.save_as(str(path))
+        b.close()
+    assert store.links_confirmed()["reviewer"] == "张三"
+    with zipfile.ZipFile(path) as zf:
+        gold = json.loads(zf.read("review_links_1.json"))
+        assert sorted(zf.namelist()) == ["plans/review_links_1_child.json", "plans/review_links_1_parent.json",
+                                         "review_links_1.json"]
+    rep = reviewed_report(store)
+    assert len(gold["links"]) == len(rep["links"]) and len(gold["dropped"]) == len(rep["coverage"]["dropped"])
+    rejected = {q["id"] for q in store.queue() if q["state"] == "rejected"}
+    assert rejected and not rejected & {g["review_link"] for g in gold["links"]}  # the first session's 否决
+    store.close()
