@@ -233,3 +233,42 @@ def test_a_broken_export_is_one_warning_not_a_traceback(capsys, tmp_path, pair):
     err = capsys.readouterr().err
     assert f"review_links_{rid}.json: could not be read (JSONDecodeError" in err
     assert "other.json: could not be read" in err and "Traceback" not in err
+
+
+def test_a_full_disk_keeps_the_earlier_export(capsys, tmp_path, pair, monkeypatch):
+    import errno
+    from pathlib import Path
+
+    store = ReviewStore(str(tmp_path / "d.db"), threshold=0.0)
+    rid = store.open(*pair)
+    store.confirm_links(rid, reviewer="张三")
+    [path] = export_link_gold(store, tmp_path / "gold")
+    before = path.read_bytes()
+    store.decide(store.queue(rid)[0]["id"], "reject", reviewer="张三")  # the next export would differ
+    real = Path.write_text
+
+    def full(self, text, *a, **kw):
+        if self.name.startswith(".planlink-") and self.parent == path.parent:
+            real(self, text[: len(text) // 2], *a, **kw)  # half written, then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, text, *a, **kw)
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert main(["review", "export", "--format", "link-gold", "--out", str(tmp_path / "gold"),
+                 "--db", str(tmp_path / "d.db")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.splitlines() == [f"planlink: error: {path}: No space left on device"]
+    assert path.read_bytes() == before  # the earlier export is whole
+    assert not list(path.parent.glob(".planlink-*"))  # no half file left behind
+    store.close()
+
+
+def test_out_is_a_file_is_one_line(capsys, tmp_path, pair):
+    store = ReviewStore(str(tmp_path / "f.db"), threshold=0.0)
+    store.confirm_links(store.open(*pair))
+    store.close()
+    (tmp_path / "taken").write_text("x", encoding="utf-8")
+    assert main(["review", "export", "--format", "link-gold", "--out", str(tmp_path / "taken"),
+                 "--db", str(tmp_path / "f.db")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and str(tmp_path / "taken") in err and "Traceback" not in err

@@ -130,7 +130,8 @@ def gold_pairs(files: list[Path]):
 
 
 def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
-    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json")
+    # a hidden file is no gold: a killed export's temporary file (fileio.TEMP_PREFIX) or an editor's
+    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json" and not p.name.startswith("."))
     split_file = gold_dir / "split.json"
     if split != "all" and split_file.is_file():
         names = set(json.loads(split_file.read_text(encoding="utf-8")).get(split, []))

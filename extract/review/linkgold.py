@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..fileio import write_text
 from ..model import Document
 from .learn import _anchor
 from .report import held_by, reviewed_report
@@ -81,14 +82,13 @@ def export_link_gold(store, out_dir: str | Path, review_id: int | None = None) -
     for r in store.reviews():
         if (review_id is not None and r["id"] != review_id) or store.links_confirmed(r["id"]) is None:
             continue
-        (out / PLANS).mkdir(parents=True, exist_ok=True)
         child, parent = reviewed_document(store, r["child_plan"]), reviewed_document(store, r["parent_plan"])
         names = {}
         for side, doc in (("child", child), ("parent", parent)):
             names[side] = f"{PLANS}/review_links_{r['id']}_{side}.json"
-            (out / names[side]).write_text(json.dumps(doc.to_json(), ensure_ascii=False) + "\n", encoding="utf-8")
+            write_text(out / names[side], json.dumps(doc.to_json(), ensure_ascii=False) + "\n")
         gold = {"child": names["child"], "parent": names["parent"], **link_gold(store, r["id"], child, parent)}
         path = out / f"review_links_{r['id']}.json"
-        path.write_text(json.dumps(gold, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        write_text(path, json.dumps(gold, ensure_ascii=False, indent=1) + "\n")
         written.append(path)
     return written
