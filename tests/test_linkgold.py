@@ -9,32 +9,16 @@ import zipfile
 from io import BytesIO
 
 import pytest
-from conftest import CORPUS
 from pg import pg_server, pg_url  # noqa: F401 - fixtures
 from sqlalchemy import create_engine, inspect, text
+from test_review import CHILD, PARENT, db, pair  # noqa: F401 - fixtures: the store on SQLite and PostgreSQL
 
 from extract.cli import main
 from extract.link.evaluate import anchor_problems, evaluate_links, gold_pairs
-from extract.pipeline import process_file
 from extract.review import store as S
 from extract.review.linkgold import export_link_gold
 from extract.review.report import reviewed_report
 from extract.review.workflow import ReviewError, ReviewStore
-
-CHILD = CORPUS / "links" / "derived" / "d01_zc003.txt"
-PARENT = CORPUS / "003_c1a48ebb466ecfa9.txt"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request, tmp_path):
-    if request.param == "sqlite":
-        return str(tmp_path / "review.db")
-    return request.getfixturevalue("pg_url")
-
-
-@pytest.fixture(scope="module")
-def pair():
-    return process_file(CHILD)[0], process_file(PARENT)[0]
 
 
 def scores(folder) -> dict:

@@ -1,5 +1,6 @@
 """A reviewer's session in a real browser (Debian's Chromium driven by Playwright): confirm two links, reject one,
-correct a department in the task table, download the 衔接审查报告; screenshots go to tests/output/screenshots/ (docs/screenshots/ with
+correct a department in the task table, download the 衔接审查报告; then, at 1366×768, mark the review complete and
+download its linkage gold. Screenshots go to tests/output/screenshots/ (docs/screenshots/ with
 PLANLINK_SCREENSHOTS=1)."""
 from __future__ import annotations
 
@@ -41,6 +42,32 @@ def _wait_for_correction(db: str, timeout: float) -> bool:
     return False
 
 
+def links_page(b, url: str, reviewer: str, viewport: dict):
+    """A new session of the app: the reviewer's name given in the sidebar, then the 衔接审查 page."""
+    page = b.new_page(viewport=viewport)
+    page.goto(url, wait_until="networkidle")
+    page.get_by_label("审查人姓名（每次会话填写一次）").fill(reviewer)
+    page.get_by_role("button", name="确定").click()
+    page.get_by_text(f"审查人：{reviewer}").first.wait_for(timeout=60000)
+    page.get_by_text("衔接审查").first.click()
+    return page
+
+
+def shot(page, anchor: str, name: str) -> None:
+    """A screenshot of the page scrolled to the first element showing `anchor`."""
+    page.get_by_text(anchor).first.scroll_into_view_if_needed()
+    time.sleep(1.5)
+    page.screenshot(path=str(SHOTS / name))
+
+
+def download(page, label: str, path):
+    """Click the download button `label` and save what it gives at `path`."""
+    with page.expect_download(timeout=60000) as dl:
+        page.get_by_text(label).first.click()
+    dl.value.save_as(str(path))
+    return path
+
+
 def test_review_a_plan_end_to_end(review_server, tmp_path):
     sync_api = pytest.importorskip("playwright.sync_api")
     from docx import Document
@@ -51,13 +78,7 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
         b = browser(p)
-        page = b.new_page(viewport={"width": 1500, "height": 1100})
-        page.goto(url, wait_until="networkidle")
-        page.get_by_label("审查人姓名（每次会话填写一次）").fill("张三")
-        page.get_by_role("button", name="确定").click()
-        page.get_by_text("审查人：张三").first.wait_for(timeout=60000)
-
-        page.get_by_text("衔接审查").first.click()
+        page = links_page(b, url, "张三", {"width": 1500, "height": 1100})
         page.get_by_text("已审 0 /").first.wait_for(timeout=180000)
         for n, verdict in enumerate(["确认", "确认", "否决"], 1):
             for attempt in range(5):  # a rerun of the page may replace the button between finding and clicking it
@@ -72,14 +93,8 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
                     if attempt == 4:
                         raise
                     time.sleep(1)
-        page.get_by_text("人工审查").first.scroll_into_view_if_needed()
-        time.sleep(1.5)
-        page.screenshot(path=str(SHOTS / "review_links.png"))
-
-        with page.expect_download(timeout=60000) as dl:
-            page.get_by_text("下载衔接审查报告（Word）").first.click()
-        report = tmp_path / "report.docx"
-        dl.value.save_as(str(report))
+        shot(page, "人工审查", "review_links.png")
+        report = download(page, "下载衔接审查报告（Word）", tmp_path / "report.docx")
 
         page.get_by_text("任务清单").first.click()
         page.get_by_text("保存更正").first.wait_for(timeout=120000)
@@ -112,9 +127,7 @@ def test_review_a_plan_end_to_end(review_server, tmp_path):
             if _wait_for_correction(db, timeout=20):
                 break
             assert attempt < 5, "the correction never reached the review database"
-        page.get_by_text("人工更正").first.scroll_into_view_if_needed()
-        time.sleep(1.5)
-        page.screenshot(path=str(SHOTS / "review_tasks.png"))
+        shot(page, "人工更正", "review_tasks.png")
         b.close()
 
     doc = Document(str(report))
@@ -147,12 +160,7 @@ def test_mark_the_review_complete_and_download_its_linkage_gold(review_server, t
             store.decide(q["id"], "confirm", reviewer="李四")
     with sync_api.sync_playwright() as p:
         b = browser(p)
-        page = b.new_page(viewport={"width": 1366, "height": 768})
-        page.goto(url, wait_until="networkidle")
-        page.get_by_label("审查人姓名（每次会话填写一次）").fill("张三")
-        page.get_by_role("button", name="确定").click()
-        page.get_by_text("审查人：张三").first.wait_for(timeout=60000)
-        page.get_by_text("衔接审查").first.click()
+        page = links_page(b, url, "张三", {"width": 1366, "height": 768})
         mark = page.get_by_role("button", name="标记衔接审查完成")
         mark.wait_for(timeout=180000)
         mark.scroll_into_view_if_needed()
@@ -163,13 +171,8 @@ def test_mark_the_review_complete_and_download_its_linkage_gold(review_server, t
                 break
             except sync_api.Error:
                 assert attempt < 4
-        page.get_by_text("衔接审查已完成").first.scroll_into_view_if_needed()
-        time.sleep(1.5)
-        page.screenshot(path=str(SHOTS / "review_complete.png"))
-        with page.expect_download(timeout=60000) as dl:
-            page.get_by_text("下载衔接标注（gold，ZIP）").first.click()
-        path = tmp_path / "gold.zip"
-        dl.value.save_as(str(path))
+        shot(page, "衔接审查已完成", "review_complete.png")
+        path = download(page, "下载衔接标注（gold，ZIP）", tmp_path / "gold.zip")
         b.close()
     assert store.links_confirmed()["reviewer"] == "张三"
     with zipfile.ZipFile(path) as zf:
