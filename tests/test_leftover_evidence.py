@@ -51,3 +51,11 @@ def test_a_reviewed_pair_joins_the_evidence(tmp_path):
     mine = [r for r in rows if r["text"][:20] == novel["text"][:20]]
     assert len(mine) == 1 and len(mine[0]["gold"]) == 1
     assert all(not r["gold"] for r in rows if r is not mine[0])  # the other leftovers stay local additions
+
+
+def test_the_probe_pass_is_gone_afterwards():
+    from extract.link import passes
+    from extract.link.config import PASSES
+
+    evidence.leftovers([])
+    assert list(passes.REGISTRY) == list(PASSES)  # the linker's registry is as the configuration names it

@@ -44,8 +44,16 @@ _SEEN: dict = {}  # the last alignment's context, kept by the probe pass that en
 
 
 def leftovers(files: list[Path]) -> list[dict]:
-    """One row per child clause no pass links: its gold parents and, per measure, its nearest parent and value."""
-    passes.REGISTRY.setdefault("_leftover_probe", lambda ctx: _SEEN.__setitem__("ctx", ctx))
+    """One row per child clause no pass links: its gold parents and, per measure, its nearest parent and value.
+    The probe pass that reads the linker's context is registered only while it runs."""
+    passes.REGISTRY["_leftover_probe"] = lambda ctx: _SEEN.__setitem__("ctx", ctx)
+    try:
+        return _leftovers(files)
+    finally:
+        passes.REGISTRY.pop("_leftover_probe", None)
+
+
+def _leftovers(files: list[Path]) -> list[dict]:
     config = replace(aligner.DEFAULT, passes=aligner.DEFAULT.passes + ("_leftover_probe",))
     rows = []
     for f, gold, child, parent in gold_pairs(files):

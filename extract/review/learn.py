@@ -128,7 +128,7 @@ def _apply_fields(c: dict, fixes: dict[str, dict]) -> dict:
     return c
 
 
-def _anchor(text: str, others: list[str]) -> str | None:
+def unique_anchor(text: str, others: list[str]) -> str | None:
     """A verbatim run of at least 12 characters of `text` found in no other clause (ANNOTATION.md §3)."""
     body = text.strip()
     folded = [fold(o) for o in others]
@@ -160,7 +160,7 @@ def gold_file(store, plan_id: int, source: str) -> dict:
         return out
 
     for k, c in enumerate(table):
-        anchor = _anchor(c["text"], texts[:k] + texts[k + 1:])
+        anchor = unique_anchor(c["text"], texts[:k] + texts[k + 1:])
         if anchor is None:
             continue  # a clause too short to be named uniquely cannot be scored (nor can it be in hand-made gold)
         clauses.append({

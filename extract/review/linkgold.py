@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..fileio import write_text
 from ..model import Document
-from .learn import _anchor
+from .learn import unique_anchor
 from .report import held_by, reviewed_report
 
 PLANS = "plans"  # the exported plans' folder beside the gold files: evaluate reads every *.json of the gold folder
@@ -44,7 +44,7 @@ def link_gold(store, review_id: int, child: Document, parent: Document) -> dict:
                 clauses = docs[side].clauses
                 mine = [c.text for c in clauses if c.id == cid]
                 others = [c.text for c in clauses if c.id != cid]
-                found[(side, cid)] = _anchor(mine[0], others) if mine else None
+                found[(side, cid)] = unique_anchor(mine[0], others) if mine else None
             if found[(side, cid)] is None:
                 skipped.append({"side": side, "clause": cid, "what": what,
                                 "reason": "no run of 12 characters names this clause alone"})
