@@ -256,3 +256,27 @@ def test_out_is_a_file_is_one_line(capsys, tmp_path, pair):
                  "--db", str(tmp_path / "f.db")]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and str(tmp_path / "taken") in err and "Traceback" not in err
+
+
+def test_two_reviewers_marking_at_once_is_a_conflict(pg_url, pair, monkeypatch):  # noqa: F811 - the fixture
+    """On PostgreSQL two marks of the same review can meet: the later one is a Conflict (one line in the CLI, a
+    warning in the app), not a database error; the first mark stands."""
+    from extract.review import workflow
+    from extract.review.workflow import Conflict
+
+    store = ReviewStore(pg_url, threshold=0.0)
+    rid = store.open(*pair)
+    other = ReviewStore(pg_url, threshold=0.0)
+    real_now = workflow.now
+
+    def meanwhile():  # between this mark's delete and its insert, another reviewer's mark commits
+        monkeypatch.setattr(workflow, "now", real_now)
+        other.confirm_links(rid, reviewer="李四")
+        return real_now()
+
+    monkeypatch.setattr(workflow, "now", meanwhile)
+    with pytest.raises(Conflict, match="另一位审查人刚刚标记了该审查"):
+        store.confirm_links(rid, reviewer="张三")
+    assert store.links_confirmed(rid)["reviewer"] == "李四"
+    store.close()
+    other.close()

@@ -602,17 +602,24 @@ class ReviewStore:
                 raise ReviewError(f"review {rv.id} still has {n} link(s) to decide ("
                                   + ", ".join(f"{s} {k}" for s, k in open_.items())
                                   + f"): 还有 {n} 条衔接未审查（待审、待复核或关联条款已删除），请先逐条确认或否决")
-        with self.engine.begin() as conn:
-            row = conn.execute(select(S.link_confirmations).where(S.link_confirmations.c.review_id == rv.id)).first()
-            old = None if row is None else {"child_plan": row.child_plan, "parent_plan": row.parent_plan,
-                                            "reviewer": row.reviewer, "confirmed_at": row.confirmed_at}
-            conn.execute(S.link_confirmations.delete().where(S.link_confirmations.c.review_id == rv.id))
-            new = None
-            if confirmed:
-                new = {"child_plan": rv.child_plan, "parent_plan": rv.parent_plan, "reviewer": reviewer,
-                       "confirmed_at": now()}
-                conn.execute(insert(S.link_confirmations).values(review_id=rv.id, **new))
-            self._log(conn, reviewer, "confirm_links" if confirmed else "unconfirm_links", f"review:{rv.id}", old, new)
+        try:
+            with self.engine.begin() as conn:
+                row = conn.execute(select(S.link_confirmations)
+                                   .where(S.link_confirmations.c.review_id == rv.id)).first()
+                old = None if row is None else {"child_plan": row.child_plan, "parent_plan": row.parent_plan,
+                                                "reviewer": row.reviewer, "confirmed_at": row.confirmed_at}
+                conn.execute(S.link_confirmations.delete().where(S.link_confirmations.c.review_id == rv.id))
+                new = None
+                if confirmed:
+                    new = {"child_plan": rv.child_plan, "parent_plan": rv.parent_plan, "reviewer": reviewer,
+                           "confirmed_at": now()}
+                    conn.execute(insert(S.link_confirmations).values(review_id=rv.id, **new))
+                self._log(conn, reviewer, "confirm_links" if confirmed else "unconfirm_links", f"review:{rv.id}",
+                          old, new)
+        except IntegrityError:
+            # another reviewer marked the same review in the same moment: theirs stands
+            raise Conflict(f"review {rv.id} was marked by another reviewer at the same time: "
+                           "另一位审查人刚刚标记了该审查，请刷新后查看") from None
         return {"review": rv.id, "confirmed": confirmed, **(new or {})}
 
     def links_confirmed(self, review_id: int | None = None) -> dict | None:
