@@ -23,6 +23,9 @@ def add_parser(sub) -> None:
     o.add_argument("--parent-title", default=None, help="the plan to link against when PARENT is a compilation")
     o.add_argument("--parent-scope", choices=("body", "table_row"), default=None,
                    help="only the parent's body clauses or only its annex task-table rows")
+    o.add_argument("--child-scope", choices=("body", "table_row"), default=None,
+                   help="only the child's body clauses or only its annex task-table rows: with CHILD and PARENT the "
+                        "same plan, --child-scope table_row --parent-scope body reviews its annex against its body")
     o.add_argument("--format", choices=("table", "json"), default="table")
 
     q = cmd("queue", "print the review queue, most uncertain first")

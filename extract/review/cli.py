@@ -61,9 +61,16 @@ def _open(args) -> int:
     except ReadError as exc:
         print(f"planlink: error: {exc}", file=sys.stderr)
         return 2
+    scope, child_scope = args.parent_scope or "", args.child_scope or ""
+    if child.title == parent.title and (not scope or not child_scope or scope == child_scope):
+        raise ReviewError(f"the child and the parent are the same plan ({child.title}): review its annex against its "
+                          "body with --child-scope table_row --parent-scope body")
+    child, parent = scoped(child, child_scope), scoped(parent, scope)
+    for doc, side, s in ((child, "child", child_scope), (parent, "parent", scope)):
+        if not doc.tasks:
+            raise ReviewError(f"the {side} plan has no task clauses" + (f" in its {s} scope" if s else ""))
     store = _store(args)
-    scope = args.parent_scope or ""
-    rid = store.open(child, scoped(parent, scope), parent_scope=scope)
+    rid = store.open(child, parent, parent_scope=scope, child_scope=child_scope)
     return _print_queue(store, rid, args.format)
 
 
