@@ -102,6 +102,7 @@ class Plan:
     uploaded: bool
     also: dict[str, list[str]] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    raw: object = None  # the document as written, before folding: what a body-only or annex-only view shows
 
 
 @dataclass
@@ -142,7 +143,7 @@ def _plans(docs: list, sha: str, uploaded: bool, name: str = "") -> list[Plan]:
         f = fold(d)
         label = ("（上传）" if uploaded else "") + d.title + (f"（{name}）" if uploaded and len(docs) == 1 else "")
         # uploads and corpus plans never share a key, even for the same bytes
-        out.append(Plan(f"{'u' if uploaded else 'c'}:{sha[:16]}:{k}", f.doc, label, uploaded, f.also, f.texts))
+        out.append(Plan(f"{'u' if uploaded else 'c'}:{sha[:16]}:{k}", f.doc, label, uploaded, f.also, f.texts, d))
     return out
 
 
@@ -483,21 +484,24 @@ def downloads(shown: list[dict], chosen: list[Plan]) -> None:
 
 
 def scoped(plan: Plan, scope: str) -> Plan:
-    """The plan with only its body or only its annex task table (no JSON round trip: the clauses are shared)."""
+    """The plan with only its body or only its annex task table, as written: before folding, which moves a body
+    task an annex row restates into the annex (no JSON round trip: the clauses are shared)."""
     keep = SCOPES[scope]
     if keep is None:
         return plan
-    clauses = [c for c in plan.doc.clauses if (c.kind == "table_row") == (keep == "table_row")]
-    return replace(plan, doc=replace(plan.doc, clauses=clauses))
+    doc = plan.raw or plan.doc
+    clauses = [c for c in doc.clauses if (c.kind == "table_row") == (keep == "table_row")]
+    return replace(plan, doc=replace(doc, clauses=clauses))
 
 
-def linkage(child: Plan, parent: Plan, scope: str, parent_actions: bool = False) -> dict:
-    """The linkage report, cached per pair, scope and action source. Taking the parent's own actions reclassifies
+def linkage(child: Plan, parent: Plan, scope: str, parent_actions: bool = False, child_scope: str = "全部条款") -> dict:
+    """The linkage report, cached per pair, scopes and action source. Taking the parent's own actions reclassifies
     the child's tasks, so it works on a copy: the cached plan other pages show keeps its own actions."""
-    key = (child.key, parent.key, scope, parent_actions)
+    key = (child.key, parent.key, scope, parent_actions, child_scope)
     report = _recall("links", key)
     if report is None:
-        child_docs = [copy.deepcopy(child.doc)] if parent_actions else [child.doc]
+        child_doc = scoped(child, child_scope).doc
+        child_docs = [copy.deepcopy(child_doc)] if parent_actions else [child_doc]
         report = _remember("links", key, link_documents(child_docs, [scoped(parent, scope).doc],
                                                         actions_from_parent=parent_actions))
     return report
@@ -522,6 +526,8 @@ def page_link() -> None:
     child_key = pick("下级方案", keys, "l_child", default_child, c1, format_func=label)
     default_parent = next((p.key for p in corpus if p.doc.title.startswith("酉阳") and p.key != child_key), keys[0])
     parent_key = pick("上级方案", keys, "l_parent", default_parent, c2, format_func=label)
+    child_scope = c1.radio("下级方案范围", list(SCOPES), key="l_child_scope", horizontal=True, persist_state="session",
+                           help="下级选「仅附件任务表」、上级选同一方案的「仅正文」，可比对一个方案的附件任务表与其正文")
     scope = c2.radio("上级方案范围", list(SCOPES), key="l_scope", horizontal=True, persist_state="session",
                      help="上级方案既有正文又有附件任务清单时，可只与其中一部分比对")
     kinds = c1.multiselect("只看", list(KINDS), key="l_kinds", placeholder="全部类别", select_all=False,
@@ -532,16 +538,19 @@ def page_link() -> None:
     # reading and filtering the side-by-side view stays fast
     review = st.checkbox("显示审查面板（确认、否决、改关联衔接）", key="l_review", persist_state="session")
     child, parent = plans[child_key], plans[parent_key]
-    st.info(f"正在比对：下级《{child.doc.title}》 ↔ 上级《{parent.doc.title}》（{scope}）")
-    if child_key == parent_key:
-        st.warning("下级方案和上级方案是同一个方案，请另选其一。")
+    part = "" if SCOPES[child_scope] is None else f"（{child_scope}）"
+    st.info(f"正在比对：下级《{child.doc.title}》{part} ↔ 上级《{parent.doc.title}》（{scope}）")
+    if child_key == parent_key and (None in (SCOPES[scope], SCOPES[child_scope]) or scope == child_scope):
+        st.warning("下级方案和上级方案是同一个方案：请另选其一；或下级范围选「仅附件任务表」、上级范围选「仅正文」，"
+                   "比对该方案的附件任务表与正文。")
         return
-    parent_s = scoped(parent, scope)
-    if not parent_s.doc.tasks:
-        st.warning(f"上级方案在「{scope}」范围内没有任务条款，请换一个范围。")
-        return
-    report = linkage(child, parent, scope, parent_actions)
-    link_rows = reading_rows(report, [c for c in parent_s.doc.clauses if c.is_task], child.doc.tasks)
+    child_s, parent_s = scoped(child, child_scope), scoped(parent, scope)
+    for side, plan, name in (("下级", child_s, child_scope), ("上级", parent_s, scope)):
+        if not plan.doc.tasks:
+            st.warning(f"{side}方案在「{name}」范围内没有任务条款，请换一个范围。")
+            return
+    report = linkage(child, parent, scope, parent_actions, child_scope)
+    link_rows = reading_rows(report, [c for c in parent_s.doc.clauses if c.is_task], child_s.doc.tasks)
     counts = {k: sum(1 for r in link_rows if r.kind == k) for k in KINDS}
     m = st.columns(len(KINDS))
     for col, k in zip(m, KINDS):
@@ -557,7 +566,7 @@ def page_link() -> None:
     st.subheader("上级任务与下级条款对照")
     st.caption(f"按上级方案顺序排列，共 {len(shown)} 行。差异以颜色标出：红色为上级原文中被改动或删去的文字，"
                "绿色为下级新写的文字；全角半角标点和空格不算差异。")
-    st.markdown(link_table(shown, {c.id: c for c in child.doc.tasks}, report), unsafe_allow_html=True)
+    st.markdown(link_table(shown, {c.id: c for c in child_s.doc.tasks}, report), unsafe_allow_html=True)
     if parent_actions:
         st.subheader("下级任务按上级方案的行动统计")
         st.dataframe(pd.DataFrame([{"行动": f"{a['code']} {a['name']}", "下级任务数": a["tasks"]}
@@ -565,7 +574,8 @@ def page_link() -> None:
     link_downloads(report, child, parent)
     st.subheader("人工审查")
     if review or st.session_state.get("reviewer"):
-        render_link_review(review_store(), child.doc, parent.doc, parent_scope=SCOPES[scope] or "")
+        render_link_review(review_store(), child_s.doc, parent_s.doc, parent_scope=SCOPES[scope] or "",
+                           child_scope=SCOPES[child_scope] or "")
     else:
         st.caption("勾选上方「显示审查面板」后，可逐条确认、否决或改关联。")
 

@@ -347,3 +347,35 @@ def test_task_table_and_board_show_the_reviewers_corrections(tmp_path, monkeypat
         assert "县审查示例局" in board["单位"].tolist()
     finally:
         st.cache_resource.clear()
+
+
+def test_an_annex_reviewed_against_its_own_body():
+    """The same plan on both sides is refused until the child takes its annex task table and the parent its body;
+    then the rows are the annex's and the parent tasks the body's, as written (before folding), and the review
+    panel opens the pair with both scopes."""
+    at = page(app(), "衔接审查")
+    youyang = next(o for o in at.selectbox(key="l_child").options if o.startswith("酉阳"))
+    _choose(at.selectbox(key="l_child"), youyang)
+    at.run()
+    _choose(at.selectbox(key="l_parent"), youyang)
+    at.run()
+    assert any("同一个方案" in w.value for w in at.warning)
+    at.radio(key="l_child_scope").set_value("仅附件任务表").run()
+    assert any("同一个方案" in w.value for w in at.warning)  # the parent still takes every clause
+    at.radio(key="l_scope").set_value("仅正文").run()
+    assert not at.exception and not at.warning
+    assert "（仅附件任务表） ↔ 上级《酉阳" in at.info[0].value and "（仅正文）" in at.info[0].value
+    table = next(m.value for m in at.markdown if "<table class='pl-link'" in m.value)
+    assert "ca." in table  # annex rows on the child side
+    metrics = {m.label: int(m.value) for m in at.metric}
+    assert metrics["落实"] + metrics["改写"] > 0 and metrics["新增"] > 0
+    at.checkbox(key="l_review").check().run()
+    assert not at.exception
+    import os
+
+    from extract.review.workflow import ReviewStore
+
+    store = ReviewStore(os.environ["PLANLINK_DB"])  # the app's store (conftest points it at a temporary file)
+    rv = next(r for r in store.reviews() if r["child_title"] == r["parent_title"])
+    assert {c.kind for c in store.plan_document(rv["child_plan"]).clauses} == {"table_row"}
+    assert {c.kind for c in store.plan_document(rv["parent_plan"]).clauses} == {"body"}

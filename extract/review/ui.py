@@ -76,12 +76,14 @@ def _show_message() -> None:
         getattr(st, msg[0])(msg[1])
 
 
-def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str = "", key: str = "lr") -> int:
+def render_link_review(store: ReviewStore, child, parent, *, parent_scope: str = "", child_scope: str = "",
+                       key: str = "lr") -> int:
     """Review the links of `child` to `parent`: progress, filters, confirm / reject / re-link / note on each link,
     covered-elsewhere and add-link on parent tasks and child clauses, and the report downloads. Returns the review id."""
     reviewer = reviewer_name()
-    # the parent restricted to its body or its annex task table (a no-op when the caller already did it)
-    rid = store.open(child, scoped(parent, parent_scope), parent_scope=parent_scope)
+    # each plan restricted to its body or its annex task table (a no-op when the caller already did it)
+    rid = store.open(scoped(child, child_scope), scoped(parent, parent_scope), parent_scope=parent_scope,
+                     child_scope=child_scope)
     queue = store.queue(rid)
     status = store.status(rid)
     _show_message()
