@@ -224,7 +224,8 @@ def test_office_workflow(server, width, height):
         timings.append(("切换到 衔接审查", goto(page, "衔接审查", "上级任务与下级条款对照")))
         assert "正在比对：下级《" in page.inner_text("body")
         timings.append(("衔接审查：上级范围 = 仅附件任务表",
-                        timed(page, lambda: page.get_by_text("仅附件任务表", exact=True).click())))
+                        timed(page, lambda: page.get_by_role("radiogroup", name="上级方案范围")
+                              .get_by_text("仅附件任务表", exact=True).click())))
         timings.append(("衔接审查：只看 改写", timed(page, choose(page, "l_kinds", "改写"))))
         page.keyboard.press("Escape")
         page.get_by_text("上级任务与下级条款对照").first.evaluate("e => e.scrollIntoView({block: 'start'})")
