@@ -167,9 +167,8 @@ def test_cli_confirm_links_export_and_evaluate(capsys, tmp_path):
     store = ReviewStore(db)
     first = store.queue()[0]
     store.close()
-    if first["state"] == "auto":  # the committed threshold accepts it: a rejection still counts
-        assert main(["review", "decide", first["id"], "reject", "--db", db]) == 0
-        capsys.readouterr()
+    assert main(["review", "decide", first["id"], "reject", "--db", db]) == 0  # the linker's false link
+    capsys.readouterr()
     assert main(["review", "confirm-links", "--reviewer", "张三", "--db", db]) == 0
     assert json.loads(capsys.readouterr().out)["reviewer"] == "张三"
     assert main(["review", "export", "--format", "link-gold", "--out", str(tmp_path / "g"), "--db", db]) == 0

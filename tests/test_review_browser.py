@@ -151,12 +151,12 @@ def test_mark_the_review_complete_and_download_its_linkage_gold(review_server, t
 
     sync_api = pytest.importorskip("playwright.sync_api")
     from extract.review.report import reviewed_report
-    from extract.review.workflow import ReviewStore
+    from extract.review.workflow import OPEN_STATES, ReviewStore
 
     url, db = review_server
     store = ReviewStore(db)
     for q in store.queue():
-        if q["state"] in ("unreviewed", "suspect", "orphan"):
+        if q["state"] in OPEN_STATES:
             store.decide(q["id"], "confirm", reviewer="李四")
     with sync_api.sync_playwright() as p:
         b = browser(p)

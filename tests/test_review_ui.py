@@ -150,7 +150,7 @@ def test_open_clauses_offer_their_nearest_candidates_first(app):
 
 
 def test_marking_the_review_complete_offers_the_linkage_gold(app):
-    from extract.review.workflow import ReviewStore
+    from extract.review.workflow import OPEN_STATES, ReviewStore
 
     at, db = app
     mark = next(b for b in at.button if b.label == "标记衔接审查完成")
@@ -159,7 +159,7 @@ def test_marking_the_review_complete_offers_the_linkage_gold(app):
     next(b for b in at.sidebar.button if b.key == "reviewer_ok").click()
     at.run()
     store = ReviewStore(db)
-    for q in [q for q in store.queue() if q["state"] in ("unreviewed", "suspect", "orphan")]:
+    for q in [q for q in store.queue() if q["state"] in OPEN_STATES]:
         store.decide(q["id"], "confirm", reviewer="王五")
     at.run()
     next(b for b in at.button if b.label == "标记衔接审查完成").click()

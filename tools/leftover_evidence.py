@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from extract.gold import fold  # noqa: E402
 from extract.link import align as aligner  # noqa: E402
 from extract.link import passes  # noqa: E402
-from extract.link.evaluate import find_anchor, gold_pairs  # noqa: E402
+from extract.link.evaluate import find_anchor, gold_files, gold_pairs  # noqa: E402
 from extract.link.index import ParentIndex, _rows, csr, transposed  # noqa: E402
 from extract.link.leftover import _cosine  # noqa: E402
 from extract.link.report import task_clauses  # noqa: E402
@@ -152,7 +152,7 @@ def main() -> int:
                          "counted with train")
     args = ap.parse_args()
     split = json.loads((LINKS / "split.json").read_text(encoding="utf-8"))
-    reviewed = sorted(p for d in args.reviewed for p in Path(d).glob("*.json") if p.name != "split.json")
+    reviewed = [p for d in args.reviewed for p in gold_files(d)]
     for name in ("train", "dev", "test"):
         rows = leftovers([LINKS / f"{stem}.json" for stem in split.get(name, [])] + (reviewed if name == "train"
                                                                                      else []))

@@ -129,9 +129,14 @@ def gold_pairs(files: list[Path]):
         yield f, gold, child, parent
 
 
+def gold_files(gold_dir: Path) -> list[Path]:
+    """The linkage gold files of a folder: every *.json but split.json and hidden files (a killed export's
+    temporary file, fileio.TEMP_PREFIX, or an editor's)."""
+    return sorted(p for p in Path(gold_dir).glob("*.json") if p.name != "split.json" and not p.name.startswith("."))
+
+
 def evaluate_links(gold_dir: Path, split: str = "all") -> tuple[dict[str, PRF], dict[str, dict[str, PRF]]]:
-    # a hidden file is no gold: a killed export's temporary file (fileio.TEMP_PREFIX) or an editor's
-    files = sorted(p for p in gold_dir.glob("*.json") if p.name != "split.json" and not p.name.startswith("."))
+    files = gold_files(gold_dir)
     split_file = gold_dir / "split.json"
     if split != "all" and split_file.is_file():
         names = set(json.loads(split_file.read_text(encoding="utf-8")).get(split, []))

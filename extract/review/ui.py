@@ -17,7 +17,7 @@ from ..model import Change, Clause, LinkKind, Role
 from . import report
 from .linkgold import export_link_gold
 from .report import reviewed_report, write_task_table
-from .workflow import STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
+from .workflow import OPEN_STATES, STATE_ZH, Conflict, ReviewError, ReviewStore, action_codes, scoped
 
 KIND_ZH = {k.value: k.label for k in LinkKind}
 CHANGE_ZH = {k.value: k.label for k in Change}
@@ -233,7 +233,7 @@ def _complete(store: ReviewStore, rid: int, reviewer: str | None, key: str) -> N
     linkage gold for calibrating the linker."""
     done = store.links_confirmed(rid)
     status = store.status(rid)
-    left = status["unreviewed"] + status["suspect"] + status["orphan"]
+    left = sum(status[s] for s in OPEN_STATES)
     c1, c2 = st.columns(2)
     if done:
         c1.success(f"衔接审查已完成（{done['reviewer'] or '未署名'}，{done['confirmed_at'][:10]}），可导出为衔接标注用于校准。")

@@ -23,6 +23,7 @@ from .learn import apply_corrections, apply_lexicon, learn_departments
 from .store import dumps, fingerprint, now
 
 STATES = ("unreviewed", "auto", "confirmed", "rejected", "suspect", "orphan")
+OPEN_STATES = ("unreviewed", "suspect", "orphan")  # a link in these still needs a reviewer's decision
 STATE_ZH = {"unreviewed": "待审", "auto": "自动接受", "confirmed": "已确认", "rejected": "已否决", "suspect": "待复核",
             "orphan": "关联条款已删除"}  # the parent or the child clause is gone in a revision
 # suspect links come first, then the ones nobody has looked at, most uncertain first
@@ -596,7 +597,7 @@ class ReviewStore:
         rv = self.review(review_id)
         if confirmed:
             counts = self.status(rv.id)
-            open_ = {s: counts[s] for s in ("unreviewed", "suspect", "orphan") if counts[s]}
+            open_ = {s: counts[s] for s in OPEN_STATES if counts[s]}
             if open_:
                 n = sum(open_.values())
                 raise ReviewError(f"review {rv.id} still has {n} link(s) to decide ("
